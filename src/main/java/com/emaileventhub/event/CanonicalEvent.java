@@ -1,0 +1,129 @@
+package com.emaileventhub.event;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The canonical email event (spec/canonical-event.md). Immutable; built by vendor normalizers
+ * through {@link #builder(String)}, which also computes the deterministic id.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"id", "esp", "type", "bounce_type", "occurred_at", "received_at", "recipient", "message_id",
+        "esp_event_id", "reason", "mta_response", "url", "user_agent", "ip", "tags", "metadata", "raw"})
+public record CanonicalEvent(
+        @JsonProperty("id") String id,
+        @JsonProperty("esp") String esp,
+        @JsonProperty("type") EventType type,
+        @JsonProperty("bounce_type") BounceType bounceType,
+        @JsonProperty("occurred_at") @JsonSerialize(using = InstantSerializer.class) Instant occurredAt,
+        @JsonProperty("received_at") @JsonSerialize(using = InstantSerializer.class) Instant receivedAt,
+        @JsonProperty("recipient") String recipient,
+        @JsonProperty("message_id") String messageId,
+        @JsonProperty("esp_event_id") String espEventId,
+        @JsonProperty("reason") String reason,
+        @JsonProperty("mta_response") String mtaResponse,
+        @JsonProperty("url") String url,
+        @JsonProperty("user_agent") String userAgent,
+        @JsonProperty("ip") String ip,
+        @JsonProperty("tags") List<String> tags,
+        @JsonProperty("metadata") Map<String, String> metadata,
+        @JsonProperty("raw") JsonNode raw) {
+
+    public CanonicalEvent {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(esp, "esp");
+        Objects.requireNonNull(type, "type");
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        raw = raw == null ? JsonNodeFactory.instance.objectNode() : raw;
+    }
+
+    // bean-style accessors so that Camel's simple language (${body.type}) reads them in YAML routing rules
+    public String getId() { return id; }
+    public String getEsp() { return esp; }
+    public String getType() { return type.wireName(); }
+    public String getBounceType() { return bounceType == null ? null : bounceType.wireName(); }
+    public String getRecipient() { return recipient; }
+    public String getMessageId() { return messageId; }
+    public String getUrl() { return url; }
+    public String getReason() { return reason; }
+    public List<String> getTags() { return tags; }
+    public Map<String, String> getMetadata() { return metadata; }
+
+    public static Builder builder(String esp) {
+        return new Builder(esp);
+    }
+
+    /** Collects what a normalizer reads from one vendor event; {@link #build} fixes the id. */
+    public static final class Builder {
+        private final String esp;
+        private EventType type = EventType.UNKNOWN;
+        private BounceType bounceType;
+        private Instant occurredAt;
+        private String recipient;
+        private String messageId;
+        private String espEventId;
+        private boolean stableEventId;
+        private String reason;
+        private String mtaResponse;
+        private String url;
+        private String userAgent;
+        private String ip;
+        private final List<String> tags = new ArrayList<>();
+        private final Map<String, String> metadata = new LinkedHashMap<>();
+        private JsonNode raw;
+
+        private Builder(String esp) {
+            this.esp = Objects.requireNonNull(esp, "esp");
+        }
+
+        public Builder type(EventType value) { this.type = value == null ? EventType.UNKNOWN : value; return this; }
+        public Builder bounceType(BounceType value) { this.bounceType = value; return this; }
+        public Builder occurredAt(Instant value) { this.occurredAt = Timestamps.millis(value); return this; }
+        public Builder recipient(String value) { this.recipient = Recipients.normalize(value); return this; }
+        public Builder messageId(String value) { this.messageId = blankToNull(value); return this; }
+        /** The vendor's own id of this event; {@code stable} when it survives the vendor's retries. */
+        public Builder espEventId(String value, boolean stable) {
+            this.espEventId = blankToNull(value);
+            this.stableEventId = stable;
+            return this;
+        }
+        public Builder reason(String value) { this.reason = blankToNull(value); return this; }
+        public Builder mtaResponse(String value) { this.mtaResponse = blankToNull(value); return this; }
+        public Builder url(String value) { this.url = value; return this; }
+        public Builder userAgent(String value) { this.userAgent = blankToNull(value); return this; }
+        public Builder ip(String value) { this.ip = blankToNull(value); return this; }
+        public Builder tag(String value) { if (value != null && !value.isBlank()) tags.add(value); return this; }
+        public Builder tags(Iterable<String> values) { if (values != null) values.forEach(this::tag); return this; }
+        public Builder metadata(String key, String value) { if (key != null && value != null) metadata.put(key, value); return this; }
+        public Builder raw(JsonNode value) { this.raw = value; return this; }
+
+        public EventType type() { return type; }
+
+        /**
+         * @param receivedAt when the hub accepted the request
+         * @param fallbackOccurredAt used when the vendor gave no event time (receivedAt, usually)
+         */
+        public CanonicalEvent build(Instant receivedAt, Instant fallbackOccurredAt) {
+            Instant occurred = occurredAt != null ? occurredAt : Timestamps.millis(fallbackOccurredAt);
+            BounceType bt = type == EventType.BOUNCED ? bounceType : null;
+            String id = EventIds.of(esp, type, messageId, recipient, occurred, url, stableEventId ? espEventId : null);
+            return new CanonicalEvent(id, esp, type, bt, occurred, Timestamps.millis(receivedAt), recipient, messageId,
+                    espEventId, reason, mtaResponse, url, userAgent, ip, tags, metadata, raw);
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value;
+        }
+    }
+}
