@@ -1,0 +1,160 @@
+package com.emaileventhub;
+
+import com.emaileventhub.api.AdminAuth;
+import com.emaileventhub.api.EventsApi;
+import com.emaileventhub.intake.Fanout;
+import com.emaileventhub.intake.Intake;
+import com.emaileventhub.observe.DatabaseHealthCheck;
+import com.emaileventhub.observe.HubMetrics;
+import com.emaileventhub.store.Database;
+import com.emaileventhub.store.EventQuery;
+import com.emaileventhub.store.Journal;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.BaseMainSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the hub: database (migrated), journal, intake, API and metrics beans, bound into a
+ * camel-main whose routes are the YAML files under routes/ (the working directory's copy when
+ * present, else the one in the jar).
+ */
+public final class Hub implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+    private static final List<String> ROUTE_FOLDERS = List.of("", "webhooks/", "destinations/");
+
+    private final HubConfig config;
+    private final Main main;
+    private final Database database;
+
+    public Hub(HubConfig config) {
+        this.config = config;
+        this.database = new Database(config.get("hub.db.url"), config.get("hub.db.username", "sa"),
+                config.get("hub.db.password", ""), config.integer("hub.db.pool-size", 10),
+                config.duration("hub.db.connection-timeout", java.time.Duration.ofSeconds(3)));
+        database.migrate();
+        this.main = new Main();
+        Properties props = new Properties();
+        config.asMap().forEach(props::setProperty);
+        main.setOverrideProperties(props);
+        main.configure().withRoutesIncludePattern(routesPattern(config.get("hub.routes.dir", "routes")));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HubMetrics metrics = new HubMetrics(registry);
+        main.bind("metricsRegistry", registry);
+        main.bind("prometheusMeterRegistry", registry);
+        main.bind("hubDataSource", database.dataSource());
+        main.bind("hubMetrics", metrics);
+        Journal journal = new Journal(database);
+        main.bind("journal", journal);
+        main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token")));
+        main.bind("eventsApi", new EventsApi(new EventQuery(database)));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                CamelContext context = m.getCamelContext();
+                Fanout fanout = new Fanout(context, enabledDestinations());
+                context.getRegistry().bind("intake", new Intake(config, journal, fanout, metrics, Clock.systemUTC()));
+                HealthCheckRegistry health = HealthCheckRegistry.get(context);
+                if (health != null) {
+                    health.register(new DatabaseHealthCheck(database.dataSource()));
+                }
+            }
+        });
+        warnAboutMissingSecrets();
+    }
+
+    private Set<String> enabledDestinations() {
+        Set<String> enabled = new LinkedHashSet<>(List.of("archive", "suppression"));
+        if (config.bool("hub.analytics.enabled", false)) {
+            enabled.add("analytics");
+        }
+        if (config.bool("hub.crm.enabled", false)) {
+            enabled.add("crm");
+        }
+        String extra = config.get("hub.fanout.extra-destinations");
+        if (extra != null) {
+            for (String d : extra.split(",")) {
+                if (!d.isBlank()) {
+                    enabled.add(d.trim());
+                }
+            }
+        }
+        return enabled;
+    }
+
+    static String routesPattern(String dir) {
+        Path folder = Path.of(dir);
+        String base = Files.isDirectory(folder) ? "file:" + folder.toString().replace('\\', '/') + "/" : "classpath:routes/";
+        StringBuilder sb = new StringBuilder();
+        for (String sub : ROUTE_FOLDERS) {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(base).append(sub).append("*.camel.yaml");
+        }
+        return sb.toString();
+    }
+
+    private void warnAboutMissingSecrets() {
+        if (config.get("hub.admin.token") == null) {
+            LOG.warn("hub.admin.token is not set: /api/** answers 401 to every call");
+        }
+        String[][] vendors = {
+                {"sendgrid", "public-key"}, {"mailgun", "signing-key"}, {"postmark", "password"}, {"ses", "topic-arns"},
+                {"sparkpost", "password"}, {"mandrill", "webhook-key"}, {"resend", "secret"}, {"mailjet", "password"}};
+        for (String[] v : vendors) {
+            if (config.bool("hub.esp." + v[0] + ".enabled", true) && config.get("hub.esp." + v[0] + "." + v[1]) == null) {
+                LOG.warn("hub.esp.{}.{} is not set: /webhooks/{} refuses every request (401)", v[0], v[1], v[0]);
+            }
+        }
+        if (config.bool("hub.esp.brevo.enabled", true) && config.get("hub.esp.brevo.password") == null
+                && config.get("hub.esp.brevo.token") == null) {
+            LOG.warn("hub.esp.brevo.password / hub.esp.brevo.token are not set: /webhooks/brevo refuses every request (401)");
+        }
+    }
+
+    /** Starts and returns at once (tests, benchmarks). */
+    public Hub start() throws Exception {
+        main.start();
+        return this;
+    }
+
+    /** Starts and blocks until the JVM is asked to stop. */
+    public void run() throws Exception {
+        main.run();
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public HubConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping camel failed", e);
+        }
+        database.close();
+    }
+}

@@ -1,0 +1,219 @@
+package com.emaileventhub;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The hub's configuration, resolved once at start-up. Precedence, lowest first: the
+ * application.properties in the jar, ./application.properties, environment variables
+ * (HUB_HTTP_PORT for hub.http.port), JVM system properties, then explicit overrides (tests).
+ */
+public final class HubConfig {
+    private final Map<String, String> values;
+
+    private HubConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    public static HubConfig load(Map<String, String> overrides) {
+        Map<String, String> v = new TreeMap<>();
+        try (InputStream in = HubConfig.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                putAll(v, in);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the built-in application.properties", e);
+        }
+        Path local = Path.of("application.properties");
+        if (Files.isRegularFile(local)) {
+            try (InputStream in = Files.newInputStream(local)) {
+                putAll(v, in);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + local.toAbsolutePath(), e);
+            }
+        }
+        for (String key : v.keySet().toArray(String[]::new)) {
+            String env = System.getenv(envName(key));
+            if (env != null) {
+                v.put(key, env);
+            }
+        }
+        System.getProperties().forEach((k, val) -> {
+            String key = k.toString();
+            if (key.startsWith("hub.") || key.startsWith("camel.")) {
+                v.put(key, val.toString());
+            }
+        });
+        v.putAll(overrides);
+        HubConfig config = new HubConfig(v);
+        config.validate();
+        return config;
+    }
+
+    /** hub.esp.mailgun.signing-key → HUB_ESP_MAILGUN_SIGNING_KEY */
+    public static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static void putAll(Map<String, String> into, InputStream in) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        p.forEach((k, val) -> into.put(k.toString().trim(), val.toString().trim()));
+    }
+
+    /** The value, or null when unset or blank. */
+    public String get(String key) {
+        String value = values.get(key);
+        if (value == null) {
+            // keys not listed in any properties file (an integrator's own vendor) may still come from the environment
+            value = System.getenv(envName(key));
+        }
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    public String get(String key, String defaultValue) {
+        String value = get(key);
+        return value == null ? defaultValue : value;
+    }
+
+    public int integer(String key, int defaultValue) {
+        String value = get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw invalid(key, "not an integer");
+        }
+    }
+
+    public long longValue(String key, long defaultValue) {
+        String value = get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw invalid(key, "not an integer");
+        }
+    }
+
+    public Duration duration(String key, Duration defaultValue) {
+        String value = get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            Duration d = Duration.parse(value);
+            if (d.isNegative()) {
+                throw invalid(key, "must not be negative");
+            }
+            return d;
+        } catch (java.time.format.DateTimeParseException e) {
+            // P30D is a valid ISO period but Duration.parse accepts only days; both forms are accepted here
+            try {
+                java.time.Period p = java.time.Period.parse(value);
+                if (p.getYears() == 0 && p.getMonths() == 0 && p.getDays() >= 0) {
+                    return Duration.ofDays(p.getDays());
+                }
+            } catch (java.time.format.DateTimeParseException ignored) {
+                // fall through to the error naming the key
+            }
+            throw invalid(key, "not an ISO-8601 duration such as PT5M or P2D");
+        }
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+        String value = get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw invalid(key, "must be true or false");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    public URI url(String key) {
+        String value = get(key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() == null || uri.getHost() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw invalid(key, "not an http(s) URL");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw invalid(key, "not a valid URL");
+        }
+    }
+
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    public static IllegalArgumentException invalid(String key, String why) {
+        // the value itself is not repeated: it may be a secret
+        return new IllegalArgumentException("invalid configuration " + key + ": " + why);
+    }
+
+    /** Checks every key whose type the hub knows, so a bad value stops start-up naming its key. */
+    private void validate() {
+        Consumer<String> port = k -> {
+            int p = integer(k, 0);
+            if (p < 0 || p > 65535) {
+                throw invalid(k, "not a port number");
+            }
+        };
+        port.accept("hub.http.port");
+        positive("hub.http.max-body-bytes");
+        positive("hub.db.pool-size");
+        positive("hub.analytics.batch-size");
+        positive("hub.delivery.max-attempts");
+        positive("hub.suppression.soft-bounce-threshold");
+        String db = get("hub.db.url");
+        if (db == null || !(db.startsWith("jdbc:h2:") || db.startsWith("jdbc:postgresql:"))) {
+            throw invalid("hub.db.url", "must be a jdbc:h2: or jdbc:postgresql: URL");
+        }
+        for (String key : values.keySet()) {
+            if (key.endsWith(".tolerance") || key.endsWith("-window") || key.endsWith(".retention")
+                    || key.endsWith(".backoff") || key.endsWith("-backoff") || key.endsWith("-timeout")) {
+                duration(key, null);
+            }
+            if (key.endsWith(".enabled") || key.endsWith(".auto-confirm")) {
+                bool(key, true);
+            }
+            if (key.endsWith("-url") && !key.equals("hub.db.url") || key.equals("hub.analytics.url")) {
+                url(key);
+            }
+        }
+        String certDir = get("hub.esp.ses.certificate-dir");
+        if (certDir != null && !Files.isDirectory(Path.of(certDir))) {
+            throw invalid("hub.esp.ses.certificate-dir", "not a directory");
+        }
+    }
+
+    private void positive(String key) {
+        if (longValue(key, 1) <= 0) {
+            throw invalid(key, "must be a positive integer");
+        }
+    }
+}

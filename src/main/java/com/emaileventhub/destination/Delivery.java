@@ -1,0 +1,35 @@
+package com.emaileventhub.destination;
+
+/**
+ * The contract between the delivery engine and a destination route.
+ *
+ * <p>The engine claims due items of destination NAME from its queue (table hub_delivery) and sends
+ * them as one batch to {@code direct:deliver-NAME} (a route in routes/destinations/NAME.camel.yaml):
+ * the body is a {@code List<CanonicalEvent>} in occurred_at order, the exchange property
+ * {@link #DESTINATION} holds NAME.
+ *
+ * <p>Outcome: when the exchange completes without an exception every event of the batch is
+ * delivered, except the ids the route lists in {@link #FAILED} (dead-lettered at once: the
+ * destination refused them for good) and in {@link #RETRY} (tried again later). An exception
+ * retries the whole batch with back-off; {@link #RETRY_AFTER} (a java.time.Duration) asks for a
+ * given delay (HTTP Retry-After). A {@link DestinationConfigurationException} (credentials
+ * refused: 401/403) keeps the events queued and marks the destination unhealthy.
+ */
+public final class Delivery {
+    /** Exchange property: the destination's name. */
+    public static final String DESTINATION = "hub.destination";
+    /** Exchange property: Map&lt;String eventId, String error&gt; of events refused for good. */
+    public static final String FAILED = "hub.delivery.failed";
+    /** Exchange property: Map&lt;String eventId, String error&gt; of events to try again later. */
+    public static final String RETRY = "hub.delivery.retry";
+    /** Exchange property: java.time.Duration the destination asked us to wait (Retry-After). */
+    public static final String RETRY_AFTER = "hub.delivery.retry-after";
+
+    private Delivery() {
+    }
+
+    /** The endpoint a destination's route consumes from. */
+    public static String endpoint(String destination) {
+        return "direct:deliver-" + destination;
+    }
+}

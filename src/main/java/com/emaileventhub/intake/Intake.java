@@ -1,0 +1,132 @@
+package com.emaileventhub.intake;
+
+import com.emaileventhub.HubConfig;
+import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.observe.HubMetrics;
+import com.emaileventhub.store.Journal;
+import com.emaileventhub.store.StorageUnavailableException;
+import com.emaileventhub.store.StoreResult;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.emaileventhub.event.Json;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java half of the intake template: opens a request (raw bytes, headers, vendor settings),
+ * stores the normalized events with their fan-out choices, and writes the response. Knows
+ * nothing about individual vendors: those are the verifier and normalizer the template names.
+ */
+public final class Intake {
+    public static final String REQUEST = "hub.request";
+    private static final String STARTED = "hub.started";
+    private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+
+    private final HubConfig config;
+    private final Journal journal;
+    private final Fanout fanout;
+    private final HubMetrics metrics;
+    private final Clock clock;
+    private final Map<String, VendorSettings> settings = new ConcurrentHashMap<>();
+
+    public Intake(HubConfig config, Journal journal, Fanout fanout, HubMetrics metrics, Clock clock) {
+        this.config = config;
+        this.journal = journal;
+        this.fanout = fanout;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public VendorSettings settings(String vendor) {
+        return settings.computeIfAbsent(vendor, v -> new VendorSettings(v, config::get));
+    }
+
+    /** First step of every webhook route: the request as verifiers and normalizers see it. */
+    public WebhookRequest open(Exchange exchange, String vendor) {
+        exchange.setProperty(STARTED, System.nanoTime());
+        exchange.setProperty("hub.vendor", vendor);
+        VendorSettings vs = settings(vendor);
+        if (!vs.enabled()) {
+            throw WebhookRejection.notFound("no webhook route for vendor " + vendor);
+        }
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        Map<String, String> headers = new HashMap<>();
+        exchange.getMessage().getHeaders().forEach((k, v) -> {
+            if (v instanceof String s && !k.startsWith("Camel")) {
+                headers.put(k, s);
+            }
+        });
+        WebhookRequest request = new WebhookRequest(vendor, body, headers, vs, clock.instant());
+        exchange.setProperty(REQUEST, request);
+        return request;
+    }
+
+    /** Last step: durable store of the events (with their destinations), then the 200 answer. */
+    @SuppressWarnings("unchecked")
+    public void store(Exchange exchange) {
+        WebhookRequest request = exchange.getProperty(REQUEST, WebhookRequest.class);
+        List<CanonicalEvent> events = exchange.getMessage().getBody(List.class);
+        Map<String, List<String>> destinations = fanout.select(events);
+        StoreResult result = journal.store(request.vendor(), request.replayToken(), events, destinations, clock.instant());
+        for (CanonicalEvent e : events) {
+            metrics.event(e.esp(), e.type().wireName());
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("accepted", result.accepted());
+        body.put("duplicates", result.duplicates());
+        respond(exchange, 200, body.toString());
+        metrics.webhook(request.vendor(), "accepted", "none", elapsed(exchange));
+    }
+
+    /** Error handler of the intake routes: the status the contract promises and a message naming the fault. */
+    public void reject(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String vendor = exchange.getProperty("hub.vendor", "unknown", String.class);
+        int status;
+        String reason;
+        String message;
+        if (cause instanceof WebhookRejection r) {
+            status = r.status();
+            reason = r.reason();
+            message = r.getMessage();
+        } else if (cause instanceof StorageUnavailableException) {
+            status = 503;
+            reason = "storage_unavailable";
+            message = "storage is unavailable; nothing was stored, retry later";
+            LOG.warn("{} webhook answered 503: {}", vendor, cause.getMessage());
+        } else {
+            status = 500;
+            reason = "internal_error";
+            message = "internal error; nothing was stored";
+            LOG.error("{} webhook failed", vendor, cause);
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("error", message);
+        respond(exchange, status, body.toString());
+        metrics.webhook(vendor, status == 503 || status == 500 ? "failed" : "rejected", reason, elapsed(exchange));
+    }
+
+    private static long elapsed(Exchange exchange) {
+        Long started = exchange.getProperty(STARTED, Long.class);
+        return started == null ? 0 : System.nanoTime() - started;
+    }
+
+    /** Request headers are never echoed: the response carries only what is set here. */
+    public static void respond(Exchange exchange, int status, String json) {
+        var msg = exchange.getMessage();
+        msg.getHeaders().clear();
+        msg.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        msg.setBody(json);
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+}

@@ -1,0 +1,44 @@
+package com.emaileventhub.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/** The hub's own meters (webhooks per vendor and outcome, events per type, acknowledgement latency). */
+public final class HubMetrics {
+    private final MeterRegistry registry;
+    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public HubMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** outcome: accepted or rejected; reason: the rejection label (or "none"). */
+    public void webhook(String vendor, String outcome, String reason, long nanos) {
+        counter("hub_webhooks", "vendor", vendor, "outcome", outcome, "reason", reason).increment();
+        timers.computeIfAbsent(vendor + '|' + outcome, k -> Timer.builder("hub_webhook_latency")
+                        .description("time from request to acknowledgement")
+                        .tag("vendor", vendor).tag("outcome", outcome)
+                        .publishPercentiles(0.5, 0.99)
+                        .register(registry))
+                .record(Duration.ofNanos(nanos));
+    }
+
+    /** Events of accepted requests, per vendor and canonical type (duplicates included). */
+    public void event(String esp, String type) {
+        counter("hub_events", "esp", esp, "type", type).increment();
+    }
+
+    public Counter counter(String name, String... tags) {
+        String key = name + String.join("|", tags);
+        return counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+    }
+}

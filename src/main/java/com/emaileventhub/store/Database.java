@@ -1,0 +1,53 @@
+package com.emaileventhub.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/** The hub's own database: one HikariCP pool, migrated by Flyway at start-up, H2 or PostgreSQL. */
+public final class Database implements AutoCloseable {
+    public enum Dialect { H2, POSTGRESQL }
+
+    private final HikariDataSource dataSource;
+    private final Dialect dialect;
+
+    public Database(String url, String username, String password, int poolSize, Duration connectionTimeout) {
+        this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRESQL : Dialect.H2;
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("hub-db");
+        config.setJdbcUrl(url);
+        config.setUsername(username);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        config.setAutoCommit(true);
+        // ESPs time out after 10-15 s: an unreachable database must turn into a quick 503, not a hung request
+        config.setConnectionTimeout(Math.max(250, connectionTimeout.toMillis()));
+        config.setValidationTimeout(Math.max(250, Math.min(connectionTimeout.toMillis(), 2000)));
+        config.setInitializationFailTimeout(connectionTimeout.toMillis());
+        this.dataSource = new HikariDataSource(config);
+    }
+
+    public void migrate() {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

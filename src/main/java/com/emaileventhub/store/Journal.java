@@ -1,0 +1,203 @@
+package com.emaileventhub.store;
+
+import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.event.Json;
+import com.emaileventhub.intake.WebhookRejection;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The durable journal. All events of one request, their outbox rows and the request's replay
+ * token are written in one transaction; duplicates (same id) are skipped, not failed.
+ */
+public final class Journal {
+    private static final String H2_INSERT_EVENT =
+            "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body) "
+                    + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM (VALUES (0)) AS one(x) "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM hub_event WHERE id = ?)";
+    private static final String PG_INSERT_EVENT =
+            "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+    private static final String INSERT_DELIVERY =
+            "INSERT INTO hub_delivery (destination, event_id, status, attempts, next_attempt_at, created_at, updated_at) "
+                    + "VALUES (?, ?, 'pending', 0, ?, ?, ?)";
+    private static final String INSERT_TOKEN = "INSERT INTO hub_replay_token (vendor, token, seen_at) VALUES (?, ?, ?)";
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final DataSource dataSource;
+    private final Database.Dialect dialect;
+
+    public Journal(Database database) {
+        this.dataSource = database.dataSource();
+        this.dialect = database.dialect();
+    }
+
+    /**
+     * @param destinations per event id, the destinations the fan-out rules chose (may be missing: none)
+     */
+    public StoreResult store(String vendor, String replayToken, List<CanonicalEvent> events,
+                             Map<String, List<String>> destinations, Instant now) {
+        Map<String, CanonicalEvent> unique = new LinkedHashMap<>();
+        for (CanonicalEvent e : events) {
+            unique.putIfAbsent(e.id(), e);
+        }
+        List<CanonicalEvent> batch = new ArrayList<>(unique.values());
+        List<String> bodies = new ArrayList<>(batch.size());
+        for (CanonicalEvent e : batch) {
+            bodies.add(toJson(e));
+        }
+        // On H2 two transactions inserting the same new id race to a unique violation; one retry resolves it
+        for (int attempt = 1; ; attempt++) {
+            try {
+                int accepted = write(vendor, replayToken, batch, bodies, destinations, now);
+                return new StoreResult(accepted, events.size() - accepted);
+            } catch (SQLException e) {
+                if (isUniqueViolation(e) && attempt < 3) {
+                    continue;
+                }
+                throw new StorageUnavailableException("journal write failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private int write(String vendor, String replayToken, List<CanonicalEvent> batch, List<String> bodies,
+                      Map<String, List<String>> destinations, Instant now) throws SQLException {
+        long nowMs = now.toEpochMilli();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (replayToken != null) {
+                    try (PreparedStatement ps = c.prepareStatement(INSERT_TOKEN)) {
+                        ps.setString(1, vendor);
+                        ps.setString(2, replayToken);
+                        ps.setLong(3, nowMs);
+                        ps.executeUpdate();
+                    } catch (SQLException e) {
+                        if (isUniqueViolation(e)) {
+                            throw WebhookRejection.unauthorized("replay", "token was already used (replayed request)");
+                        }
+                        throw e;
+                    }
+                }
+                int[] counts = insertEvents(c, batch, bodies);
+                int accepted = 0;
+                try (PreparedStatement ps = c.prepareStatement(INSERT_DELIVERY)) {
+                    boolean any = false;
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (counts[i] == 0) {
+                            continue;   // already known: its deliveries were queued when it was first stored
+                        }
+                        accepted++;
+                        for (String destination : destinations.getOrDefault(batch.get(i).id(), List.of())) {
+                            ps.setString(1, destination);
+                            ps.setString(2, batch.get(i).id());
+                            ps.setLong(3, nowMs);
+                            ps.setLong(4, nowMs);
+                            ps.setLong(5, nowMs);
+                            ps.addBatch();
+                            any = true;
+                        }
+                    }
+                    if (any) {
+                        ps.executeBatch();
+                    }
+                }
+                c.commit();
+                return accepted;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        }
+    }
+
+    private int[] insertEvents(Connection c, List<CanonicalEvent> batch, List<String> bodies) throws SQLException {
+        boolean h2 = dialect == Database.Dialect.H2;
+        int[] counts = new int[batch.size()];
+        if (batch.isEmpty()) {
+            return counts;
+        }
+        try (PreparedStatement ps = c.prepareStatement(h2 ? H2_INSERT_EVENT : PG_INSERT_EVENT)) {
+            for (int i = 0; i < batch.size(); i++) {
+                CanonicalEvent e = batch.get(i);
+                ps.setString(1, e.id());
+                ps.setString(2, e.esp());
+                ps.setString(3, e.type().wireName());
+                ps.setString(4, e.bounceType() == null ? null : e.bounceType().wireName());
+                ps.setString(5, e.recipient());
+                ps.setString(6, e.messageId());
+                ps.setLong(7, e.occurredAt().toEpochMilli());
+                ps.setLong(8, e.receivedAt().toEpochMilli());
+                ps.setString(9, bodies.get(i));
+                if (h2) {
+                    ps.setString(10, e.id());
+                }
+                ps.addBatch();
+            }
+            int[] result = ps.executeBatch();
+            for (int i = 0; i < result.length; i++) {
+                // SUCCESS_NO_INFO would hide duplicates; both H2 and pgjdbc report row counts for these statements
+                counts[i] = result[i] == PreparedStatement.SUCCESS_NO_INFO ? 1 : result[i];
+            }
+        }
+        return counts;
+    }
+
+    /** Drops tokens older than the window in which they could still be replayed. */
+    public int purgeReplayTokens(Instant olderThan) {
+        return update("DELETE FROM hub_replay_token WHERE seen_at < ?", olderThan.toEpochMilli());
+    }
+
+    /** Drops events past the retention period (which is also the de-duplication window) with no pending delivery. */
+    public int purgeEvents(Instant olderThan) {
+        return update("DELETE FROM hub_event WHERE received_at < ? AND NOT EXISTS "
+                + "(SELECT 1 FROM hub_delivery d WHERE d.event_id = hub_event.id AND d.status = 'pending')",
+                olderThan.toEpochMilli());
+    }
+
+    private int update(String sql, long arg) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, arg);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("journal maintenance failed: " + e.getMessage(), e);
+        }
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState())) {
+                return true;
+            }
+            if (t instanceof java.sql.BatchUpdateException b && b.getNextException() != null
+                    && UNIQUE_VIOLATION.equals(b.getNextException().getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it and the transaction is gone with it
+        }
+    }
+
+    static String toJson(CanonicalEvent e) {
+        try {
+            return Json.MAPPER.writeValueAsString(e);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("canonical event not serialisable", ex);
+        }
+    }
+}
