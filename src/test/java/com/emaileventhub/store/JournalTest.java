@@ -1,0 +1,165 @@
+package com.emaileventhub.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.event.EventType;
+import com.emaileventhub.intake.WebhookRejection;
+import com.emaileventhub.support.Rows;
+import com.emaileventhub.support.TestDatabases;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The durable journal on the embedded H2 default and on this machine's real PostgreSQL. */
+class JournalTest {
+    private static final Instant NOW = Instant.parse("2026-03-04T12:00:00Z");
+
+    static Stream<Arguments> databases() {
+        return Stream.of(Arguments.of("h2"), Arguments.of("postgresql"));
+    }
+
+    private static Database open(String kind) {
+        String url = kind.equals("h2") ? TestDatabases.h2() : TestDatabases.postgres();
+        Database db = new Database(url, kind.equals("h2") ? "sa" : TestDatabases.PG_USER, "", 10, Duration.ofSeconds(3));
+        db.migrate();
+        return db;
+    }
+
+    private static List<CanonicalEvent> events(int n, String messagePrefix) {
+        List<CanonicalEvent> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(CanonicalEvent.builder("sendgrid").type(i % 2 == 0 ? EventType.OPENED : EventType.DELIVERED)
+                    .recipient("User" + i + "@Example.com").messageId(messagePrefix + i)
+                    .occurredAt(NOW.minusSeconds(i)).build(NOW, NOW));
+        }
+        return out;
+    }
+
+    private static Map<String, List<String>> everywhere(List<CanonicalEvent> events) {
+        Map<String, List<String>> d = new java.util.HashMap<>();
+        events.forEach(e -> d.put(e.id(), List.of("archive", "analytics")));
+        return d;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void stores_every_event_of_a_request_and_queues_its_destinations(String kind) {
+        try (Database db = open(kind)) {
+            List<CanonicalEvent> batch = events(100, "m");
+            StoreResult r = new Journal(db).store("sendgrid", null, batch, everywhere(batch), NOW);
+            assertThat(r).isEqualTo(new StoreResult(100, 0));
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_event")).isEqualTo(100);
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_delivery WHERE status = 'pending'")).isEqualTo(200);
+            assertThat(Rows.strings(db.dataSource(), "SELECT recipient FROM hub_event WHERE message_id = ?", "m7"))
+                    .containsExactly("user7@example.com");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void storing_the_same_events_again_adds_nothing_and_queues_nothing(String kind) {
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db);
+            List<CanonicalEvent> batch = events(10, "m");
+            journal.store("sendgrid", null, batch, everywhere(batch), NOW);
+            List<CanonicalEvent> again = new ArrayList<>(events(10, "m"));
+            again.addAll(events(3, "new"));
+            StoreResult r = journal.store("sendgrid", null, again, everywhere(again), NOW);
+            assertThat(r).isEqualTo(new StoreResult(3, 10));
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_event")).isEqualTo(13);
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_delivery")).isEqualTo(26);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_duplicate_inside_one_request_is_stored_once(String kind) {
+        try (Database db = open(kind)) {
+            List<CanonicalEvent> batch = new ArrayList<>(events(2, "m"));
+            batch.add(batch.get(0));
+            StoreResult r = new Journal(db).store("sendgrid", null, batch, Map.of(), NOW);
+            assertThat(r).isEqualTo(new StoreResult(2, 1));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void concurrent_stores_of_the_same_batch_store_each_event_once(String kind) throws Exception {
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db);
+            List<CanonicalEvent> batch = events(50, "m");
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Callable<StoreResult>> tasks = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    tasks.add(() -> journal.store("sendgrid", null, batch, everywhere(batch), NOW));
+                }
+                int accepted = 0;
+                for (Future<StoreResult> f : pool.invokeAll(tasks)) {
+                    StoreResult r = f.get();
+                    assertThat(r.accepted() + r.duplicates()).isEqualTo(50);
+                    accepted += r.accepted();
+                }
+                assertThat(accepted).isEqualTo(50);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_event")).isEqualTo(50);
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_delivery")).isEqualTo(100);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_replayed_token_is_refused_and_stores_nothing(String kind) {
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db);
+            journal.store("mailgun", "tok-1", events(1, "a"), Map.of(), NOW);
+            assertThatThrownBy(() -> journal.store("mailgun", "tok-1", events(1, "b"), Map.of(), NOW))
+                    .isInstanceOf(WebhookRejection.class)
+                    .satisfies(e -> assertThat(((WebhookRejection) e).status()).isEqualTo(401));
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_event")).isEqualTo(1);
+            // the same token from another vendor is another token
+            assertThat(journal.store("othervendor", "tok-1", events(1, "c"), Map.of(), NOW).accepted()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_write_that_fails_midway_leaves_nothing_behind(String kind) {
+        try (Database db = open(kind)) {
+            List<CanonicalEvent> batch = new ArrayList<>(events(5, "m"));
+            // an esp key longer than the column allows makes the database refuse the last row
+            batch.add(CanonicalEvent.builder("x".repeat(200)).type(EventType.OPENED).recipient("z@example.com").build(NOW, NOW));
+            assertThatThrownBy(() -> new Journal(db).store("sendgrid", "tok-2", batch, everywhere(batch), NOW))
+                    .isInstanceOf(StorageUnavailableException.class);
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_event")).isZero();
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_delivery")).isZero();
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_replay_token")).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void expired_replay_tokens_are_purged(String kind) {
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db);
+            journal.store("mailgun", "old", List.of(), Map.of(), NOW.minus(Duration.ofDays(2)));
+            journal.store("mailgun", "fresh", List.of(), Map.of(), NOW);
+            assertThat(journal.purgeReplayTokens(NOW.minus(Duration.ofDays(1)))).isEqualTo(1);
+            assertThat(Rows.strings(db.dataSource(), "SELECT token FROM hub_replay_token")).containsExactly("fresh");
+        }
+    }
+}
