@@ -64,7 +64,7 @@ public final class EventQuery {
                 }
             }
         } catch (SQLException e) {
-            throw new StorageUnavailableException("event query failed: " + e.getMessage(), e);
+            throw StorageUnavailableException.of("event query", e);
         }
         return new Page(bodies, next);
     }
@@ -80,7 +80,7 @@ public final class EventQuery {
                 }
             }
         } catch (SQLException e) {
-            throw new StorageUnavailableException("timeline query failed: " + e.getMessage(), e);
+            throw StorageUnavailableException.of("timeline query", e);
         }
         return bodies;
     }

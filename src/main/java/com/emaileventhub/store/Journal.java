@@ -63,7 +63,7 @@ public final class Journal {
                 if (isUniqueViolation(e) && attempt < 3) {
                     continue;
                 }
-                throw new StorageUnavailableException("journal write failed: " + e.getMessage(), e);
+                throw StorageUnavailableException.of("journal write", e);
             }
         }
     }
@@ -168,7 +168,7 @@ public final class Journal {
             ps.setLong(1, arg);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StorageUnavailableException("journal maintenance failed: " + e.getMessage(), e);
+            throw StorageUnavailableException.of("journal maintenance", e);
         }
     }
 

@@ -5,4 +5,11 @@ public final class StorageUnavailableException extends RuntimeException {
     public StorageUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** Names the SQL state and class only: driver messages may quote the rows (recipients, payloads). */
+    public static StorageUnavailableException of(String what, java.sql.SQLException e) {
+        java.sql.SQLException root = e.getNextException() != null ? e.getNextException() : e;
+        return new StorageUnavailableException(what + " failed: " + root.getClass().getSimpleName()
+                + " (SQLState " + root.getSQLState() + ")", e);
+    }
 }
