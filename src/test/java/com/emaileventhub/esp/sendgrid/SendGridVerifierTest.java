@@ -37,6 +37,36 @@ class SendGridVerifierTest {
         assertThatCode(() -> verifier.verify(signed(KEY, NOW, body, publicKey(KEY)))).doesNotThrowAnyException();
     }
 
+    /** The vector of SendGrid's own SDK tests (sendgrid-nodejs packages/eventwebhook). */
+    @Test
+    void accepts_the_vector_published_in_sendgrids_sdk_tests_and_rejects_its_altered_forms() {
+        String key = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
+        String signature = "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH2j/0=";
+        String payload = "{\"category\":\"example_payload\",\"event\":\"test_event\",\"message_id\":\"message_id\"}";
+        Requests vector = Requests.to("sendgrid").setting("public-key", key).json()
+                .receivedAt(Instant.parse("2020-05-06T18:10:00Z"))
+                .header(SendGridVerifier.SIGNATURE_HEADER, signature)
+                .header(SendGridVerifier.TIMESTAMP_HEADER, "1588788367");
+        assertThatCode(() -> verifier.verify(vector.body(payload))).doesNotThrowAnyException();
+        assertRejected(() -> verifier.verify(vector.body("payload")), 401, "bad_signature");
+        WebhookRequest otherSignature = vector.header(SendGridVerifier.SIGNATURE_HEADER,
+                signature.replace("NH2j/0=", "NH3j/0=")).body(payload);
+        assertRejected(() -> verifier.verify(otherSignature), 401, "bad_signature");
+    }
+
+    @Test
+    void accepts_a_raw_r_s_signature_as_well_as_der() throws Exception {
+        Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+        s.initSign(KEY.getPrivate());
+        String ts = Long.toString(NOW.getEpochSecond());
+        s.update((ts + BODY).getBytes(StandardCharsets.UTF_8));
+        WebhookRequest request = base(publicKey(KEY))
+                .header(SendGridVerifier.SIGNATURE_HEADER, Base64.getEncoder().encodeToString(s.sign()))
+                .header(SendGridVerifier.TIMESTAMP_HEADER, ts)
+                .body(BODY);
+        assertThatCode(() -> verifier.verify(request)).doesNotThrowAnyException();
+    }
+
     @Test
     void rejects_tampered_body() {
         WebhookRequest genuine = signed(KEY, NOW, BODY, publicKey(KEY));
