@@ -1,0 +1,20 @@
+package com.emaileventhub.esp.postmark;
+
+import com.emaileventhub.intake.Verifier;
+import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.verify.BasicAuth;
+
+/**
+ * Postmark signs nothing: its webhooks authenticate with HTTP basic auth credentials embedded in
+ * the configured URL ({@code https://user:pass@host/webhooks/postmark}), checked in constant time.
+ */
+public final class PostmarkVerifier implements Verifier {
+    public PostmarkVerifier() {
+    }
+
+    @Override
+    public void verify(WebhookRequest request) {
+        BasicAuth.check(request.header("Authorization"), request.settings().secrets("username"),
+                request.settings().secrets("password"));
+    }
+}

@@ -1,0 +1,77 @@
+package com.emaileventhub.esp.sendgrid;
+
+import com.emaileventhub.intake.Verifier;
+import com.emaileventhub.intake.WebhookRejection;
+import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.verify.Ecdsa;
+import com.emaileventhub.verify.TimeWindow;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * SendGrid's Signed Event Webhook: ECDSA P-256 / SHA-256 over the timestamp header's bytes
+ * followed by the exact raw body (trailing CRLF included), checked against every configured
+ * {@code public-key}. SendGrid documents no freshness window; retries may carry the first
+ * signature, hence the wide default tolerance.
+ */
+public final class SendGridVerifier implements Verifier {
+    static final String SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature";
+    static final String TIMESTAMP_HEADER = "X-Twilio-Email-Event-Webhook-Timestamp";
+    static final Duration DEFAULT_TOLERANCE = Duration.ofDays(1);
+
+    public SendGridVerifier() {
+    }
+
+    @Override
+    public void verify(WebhookRequest request) {
+        var settings = request.settings();
+        String keySetting = settings.get("public-key");
+        if (keySetting == null) {
+            throw WebhookRejection.unauthorized("not_configured", "no SendGrid verification key is configured");
+        }
+        List<PublicKey> keys = keys(keySetting, settings.key("public-key"));
+
+        String signature = request.header(SIGNATURE_HEADER);
+        if (signature == null) {
+            throw WebhookRejection.unauthorized("missing_signature", SIGNATURE_HEADER + " header is missing");
+        }
+        String timestamp = request.header(TIMESTAMP_HEADER);
+        Instant signedAt = TimeWindow.epochSeconds(timestamp, TIMESTAMP_HEADER);
+
+        byte[] presented = decode(signature);
+        if (!Ecdsa.verifiesAny(keys, signedData(timestamp, request.body()), presented)) {
+            throw WebhookRejection.unauthorized("bad_signature", "SendGrid signature does not match the body");
+        }
+        TimeWindow.check(signedAt, settings.duration("tolerance", DEFAULT_TOLERANCE), request.receivedAt(),
+                TIMESTAMP_HEADER);
+    }
+
+    private static List<PublicKey> keys(String setting, String keyName) {
+        try {
+            return Ecdsa.publicKeys(setting, keyName);
+        } catch (IllegalArgumentException e) {
+            // start-up validation should have caught this; failing loudly makes SendGrid retry once it is fixed
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static byte[] signedData(String timestamp, byte[] body) {
+        byte[] ts = timestamp.getBytes(StandardCharsets.UTF_8);
+        byte[] data = new byte[ts.length + body.length];
+        System.arraycopy(ts, 0, data, 0, ts.length);
+        System.arraycopy(body, 0, data, ts.length, body.length);
+        return data;
+    }
+
+    private static byte[] decode(String signature) {
+        try {
+            return Base64.getDecoder().decode(signature.trim());
+        } catch (IllegalArgumentException e) {
+            throw WebhookRejection.unauthorized("bad_signature", SIGNATURE_HEADER + " is not valid base64");
+        }
+    }
+}
