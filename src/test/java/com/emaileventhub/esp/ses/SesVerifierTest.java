@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SesVerifierTest {
+    private static final String PEM = "SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem";
     private static final String SES_EVENT = "{\"eventType\":\"Delivery\",\"mail\":{\"messageId\":\"m-1\","
             + "\"destination\":[\"a@example.com\"]},\"delivery\":{\"timestamp\":\"2026-01-01T00:00:00.000Z\"}}";
 
@@ -145,18 +146,18 @@ class SesVerifierTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-            "http://sns.us-east-1.amazonaws.com/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem",
-            "https://sns.us-east-1.amazonaws.com.evil.example/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem",
-            "https://s3.amazonaws.com/sns.us-east-1.amazonaws.com/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem",
-            "https://evil.example/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem",
-            "https://sns.us.amazonaws.com/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem",
+            "http://sns.us-east-1.amazonaws.com/" + PEM,
+            "https://sns.us-east-1.amazonaws.com.evil.example/" + PEM,
+            "https://s3.amazonaws.com/sns.us-east-1.amazonaws.com/" + PEM,
+            "https://evil.example/" + PEM,
+            "https://sns.us.amazonaws.com/" + PEM,
             "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.txt",
-            "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem?x=1",
+            "https://sns.us-east-1.amazonaws.com/" + PEM + "?x=1",
             "https://sns.us-east-1.amazonaws.com/",
-            "https://user:pw@sns.us-east-1.amazonaws.com/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem",
-            "https://sns.us-east-1.amazonaws.com@evil.example/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem",
-            "https://sns.us-east-1.amazonaws.com:8443/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem",
-            "file:///etc/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem",
+            "https://user:pw@sns.us-east-1.amazonaws.com/" + PEM,
+            "https://sns.us-east-1.amazonaws.com@evil.example/" + PEM,
+            "https://sns.us-east-1.amazonaws.com:8443/" + PEM,
+            "file:///etc/" + PEM,
             "not a url at all"})
     void rejects_an_untrusted_signing_cert_url_with_401_before_fetching_anything(String url) {
         settings.remove("hub.esp.ses.certificate-dir");

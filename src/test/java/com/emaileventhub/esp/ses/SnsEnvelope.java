@@ -43,7 +43,7 @@ final class SnsEnvelope {
         e.fields.put("Signature", "");
         e.fields.put("SigningCertURL", CERT_URL);
         e.fields.put("UnsubscribeURL", "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe"
-                + "&SubscriptionArn=arn:aws:sns:us-east-1:123456789012:ses-events:c9135db0-26c4-47ec-8998-413945fb5a96");
+                + "&SubscriptionArn=" + TOPIC + ":c9135db0-26c4-47ec-8998-413945fb5a96");
         return e;
     }
 
@@ -86,7 +86,8 @@ final class SnsEnvelope {
             }
         }
         try {
-            Signature s = Signature.getInstance("2".equals(fields.get("SignatureVersion")) ? "SHA256withRSA" : "SHA1withRSA");
+            boolean v2 = "2".equals(fields.get("SignatureVersion"));
+            Signature s = Signature.getInstance(v2 ? "SHA256withRSA" : "SHA1withRSA");
             s.initSign(key);
             s.update(toSign.toString().getBytes(StandardCharsets.UTF_8));
             fields.put("Signature", Base64.getEncoder().encodeToString(s.sign()));

@@ -72,7 +72,8 @@ final class SnsTestKeys {
     }
 
     private static Key key(KeyStore ks, String alias) throws Exception {
-        return new Key((PrivateKey) ks.getKey(alias, PASSWORD.toCharArray()), (X509Certificate) ks.getCertificate(alias));
+        return new Key((PrivateKey) ks.getKey(alias, PASSWORD.toCharArray()),
+                (X509Certificate) ks.getCertificate(alias));
     }
 
     private static void keytool(Path store, String alias, String... extra) throws Exception {
