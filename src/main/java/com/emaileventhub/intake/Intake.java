@@ -34,6 +34,7 @@ public final class Intake {
     private final HubMetrics metrics;
     private final Clock clock;
     private final Map<String, VendorSettings> settings = new ConcurrentHashMap<>();
+    private final long maxBodyBytes;
 
     public Intake(HubConfig config, Journal journal, Fanout fanout, HubMetrics metrics, Clock clock) {
         this.config = config;
@@ -41,6 +42,7 @@ public final class Intake {
         this.fanout = fanout;
         this.metrics = metrics;
         this.clock = clock;
+        this.maxBodyBytes = config.longValue("hub.http.max-body-bytes", 10_485_760);
     }
 
     public VendorSettings settings(String vendor) {
@@ -55,7 +57,7 @@ public final class Intake {
         if (!vs.enabled()) {
             throw WebhookRejection.notFound("no webhook route for vendor " + vendor);
         }
-        byte[] body = exchange.getMessage().getBody(byte[].class);
+        byte[] body = RawBody.read(exchange, maxBodyBytes);
         Map<String, String> headers = new HashMap<>();
         exchange.getMessage().getHeaders().forEach((k, v) -> {
             if (v instanceof String s && !k.startsWith("Camel")) {

@@ -1,0 +1,52 @@
+package com.emaileventhub.intake;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.Exchange;
+
+/**
+ * The exact bytes of a webhook request. Routes with the default body handler already hold them;
+ * form-posting vendors use useBodyHandler=false (Camel would decode the form), so the paused
+ * Vert.x request is read here, with the same size limit the server applies elsewhere.
+ */
+final class RawBody {
+    private static final long READ_TIMEOUT_SECONDS = 30;
+
+    private RawBody() {
+    }
+
+    static byte[] read(Exchange exchange, long maxBytes) {
+        Object body = exchange.getMessage().getBody();
+        if (!(body instanceof HttpServerRequest request)) {
+            byte[] bytes = exchange.getMessage().getBody(byte[].class);
+            return bytes == null ? new byte[0] : bytes;
+        }
+        String length = request.getHeader("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > maxBytes) {
+                    throw WebhookRejection.tooLarge("body is larger than " + maxBytes + " bytes");
+                }
+            } catch (NumberFormatException e) {
+                throw WebhookRejection.badRequest("Content-Length is not a number");
+            }
+        }
+        var future = request.body().toCompletionStage().toCompletableFuture();
+        request.resume();
+        try {
+            Buffer buffer = future.get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (buffer.length() > maxBytes) {
+                throw WebhookRejection.tooLarge("body is larger than " + maxBytes + " bytes");
+            }
+            return buffer.getBytes();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw WebhookRejection.badRequest("request body could not be read");
+        } catch (ExecutionException | TimeoutException e) {
+            throw WebhookRejection.badRequest("request body could not be read");
+        }
+    }
+}
