@@ -9,6 +9,7 @@ import com.emaileventhub.observe.HubMetrics;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
+import com.emaileventhub.store.JournalMaintenance;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -58,6 +59,9 @@ public final class Hub implements AutoCloseable {
         main.bind("hubMetrics", metrics);
         Journal journal = new Journal(database);
         main.bind("journal", journal);
+        main.bind("journalMaintenance", new JournalMaintenance(journal,
+                config.duration("hub.journal.retention", java.time.Duration.ofDays(30)), longestTolerance(config),
+                Clock.systemUTC()));
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));
         main.addMainListener(new MainListenerSupport() {
@@ -94,11 +98,29 @@ public final class Hub implements AutoCloseable {
         return enabled;
     }
 
+    /** Replay tokens must outlive the widest signature tolerance of any vendor. */
+    static java.time.Duration longestTolerance(HubConfig config) {
+        java.time.Duration longest = java.time.Duration.ofDays(1);
+        for (String key : config.asMap().keySet()) {
+            if (key.startsWith("hub.esp.") && key.endsWith(".tolerance")) {
+                java.time.Duration d = config.duration(key, longest);
+                if (d.compareTo(longest) > 0) {
+                    longest = d;
+                }
+            }
+        }
+        return longest;
+    }
+
     static String routesPattern(String dir) {
         Path folder = Path.of(dir);
-        String base = Files.isDirectory(folder) ? "file:" + folder.toString().replace('\\', '/') + "/" : "classpath:routes/";
+        boolean onDisk = Files.isDirectory(folder);
+        String base = onDisk ? "file:" + folder.toString().replace('\\', '/') + "/" : "classpath:routes/";
         StringBuilder sb = new StringBuilder();
         for (String sub : ROUTE_FOLDERS) {
+            if (onDisk && !Files.isDirectory(folder.resolve(sub))) {
+                continue;   // an integrator's routes/ need not have every sub-folder
+            }
             if (sb.length() > 0) {
                 sb.append(',');
             }

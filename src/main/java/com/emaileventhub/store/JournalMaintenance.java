@@ -1,0 +1,35 @@
+package com.emaileventhub.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the journal bounded: events past the retention period (also the de-duplication window)
+ * and replay tokens past the longest signature tolerance (older requests fail the timestamp check anyway).
+ */
+public final class JournalMaintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalMaintenance.class);
+
+    private final Journal journal;
+    private final Duration retention;
+    private final Duration tokenWindow;
+    private final Clock clock;
+
+    public JournalMaintenance(Journal journal, Duration retention, Duration tokenWindow, Clock clock) {
+        this.journal = journal;
+        this.retention = retention;
+        this.tokenWindow = tokenWindow;
+        this.clock = clock;
+    }
+
+    public void run() {
+        int tokens = journal.purgeReplayTokens(clock.instant().minus(tokenWindow));
+        int events = journal.purgeEvents(clock.instant().minus(retention));
+        if (tokens > 0 || events > 0) {
+            LOG.info("journal maintenance: removed {} events past {} and {} replay tokens past {}",
+                    events, retention, tokens, tokenWindow);
+        }
+    }
+}
