@@ -1,0 +1,207 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Load generator of the hub's benchmark (single-file program: java bench/LoadGen.java ...).
+ *
+ *   java bench/LoadGen.java keygen DIR                       writes DIR/sendgrid.key, prints the public key
+ *   java bench/LoadGen.java run --url http://127.0.0.1:8080 --mode ping|sendgrid|postmark
+ *        [--concurrency 32] [--seconds 15] [--warmup 5] [--batch 100] [--rate REQ_PER_S] [--key DIR/sendgrid.key]
+ *
+ * Closed loop by default (each worker sends its next request when the last is answered). With --rate,
+ * open loop: requests are scheduled at a fixed rate and latency counts from the scheduled time, so a
+ * stall is not hidden (no coordinated omission). Every event is new (unique message ids), so the hub
+ * does real inserts. Prints one line of JSON.
+ */
+public final class LoadGen {
+    public static void main(String[] args) throws Exception {
+        if (args.length >= 2 && args[0].equals("keygen")) {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair kp = g.generateKeyPair();
+            Files.createDirectories(Path.of(args[1]));
+            Files.writeString(Path.of(args[1], "sendgrid.key"), Base64.getEncoder().encodeToString(kp.getPrivate().getEncoded()));
+            System.out.println(Base64.getEncoder().encodeToString(kp.getPublic().getEncoded()));
+            return;
+        }
+        Map<String, String> o = options(args);
+        String url = o.getOrDefault("url", "http://127.0.0.1:8080");
+        String mode = o.getOrDefault("mode", "ping");
+        int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "32"));
+        int seconds = Integer.parseInt(o.getOrDefault("seconds", "15"));
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", "5"));
+        int batch = Integer.parseInt(o.getOrDefault("batch", "100"));
+        double rate = Double.parseDouble(o.getOrDefault("rate", "0"));
+        PrivateKey key = mode.equals("sendgrid") ? KeyFactory.getInstance("EC").generatePrivate(
+                new PKCS8EncodedKeySpec(Base64.getDecoder().decode(Files.readString(Path.of(o.get("key"))).trim()))) : null;
+
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        String runId = Long.toString(System.nanoTime(), 36);
+        long startNs = System.nanoTime();
+        long measureFrom = startNs + warmup * 1_000_000_000L;
+        long endNs = measureFrom + seconds * 1_000_000_000L;
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong events = new AtomicLong();
+        List<long[]> perWorker = new ArrayList<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < concurrency; w++) {
+            long[] lat = new long[300_000];
+            perWorker.add(lat);
+            int worker = w;
+            Thread t = new Thread(() -> {
+                int n = 0;
+                int seq = 0;
+                double interval = rate > 0 ? 1e9 * concurrency / rate : 0;
+                long next = startNs + (long) (interval * worker / concurrency);
+                while (true) {
+                    long scheduled;
+                    if (rate > 0) {
+                        scheduled = next;
+                        next += (long) interval;
+                        long wait = scheduled - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
+                    } else {
+                        scheduled = System.nanoTime();
+                    }
+                    if (scheduled >= endNs) {
+                        break;
+                    }
+                    HttpRequest req = request(url, mode, key, runId + "-" + worker + "-" + seq++, batch);
+                    try {
+                        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+                        long done = System.nanoTime();
+                        if (scheduled >= measureFrom) {
+                            if (r.statusCode() == 200) {
+                                ok.incrementAndGet();
+                                events.addAndGet(mode.equals("sendgrid") ? batch : mode.equals("postmark") ? 1 : 0);
+                                if (n < lat.length - 1) {
+                                    lat[n++] = done - scheduled;
+                                }
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                        }
+                    } catch (Exception e) {
+                        if (scheduled >= measureFrom) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                }
+                lat[lat.length - 1] = n;   // count of samples, read back below
+            });
+            workers.add(t);
+            t.start();
+        }
+        for (Thread t : workers) {
+            t.join();
+        }
+        int total = 0;
+        for (long[] l : perWorker) {
+            total += (int) l[l.length - 1];
+        }
+        long[] all = new long[total];
+        int p = 0;
+        for (long[] l : perWorker) {
+            int n = (int) l[l.length - 1];
+            System.arraycopy(l, 0, all, p, n);
+            p += n;
+        }
+        Arrays.sort(all);
+        double secs = seconds;
+        System.out.printf("{\"mode\":\"%s\",\"concurrency\":%d,\"rate\":%s,\"seconds\":%d,\"ok\":%d,\"failed\":%d,"
+                        + "\"requests_per_s\":%.0f,\"events_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}%n",
+                mode, concurrency, rate > 0 ? String.format("%.0f", rate) : "null", seconds, ok.get(), failed.get(),
+                ok.get() / secs, events.get() / secs, pct(all, 0.50), pct(all, 0.99), all.length == 0 ? 0 : all[all.length - 1] / 1e6);
+    }
+
+    private static double pct(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+    }
+
+    private static HttpRequest request(String url, String mode, PrivateKey key, String unique, int batch) {
+        try {
+            switch (mode) {
+                case "ping":
+                    return HttpRequest.newBuilder(URI.create(url + "/bench/ping")).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"ping\":true}")).build();
+                case "postmark": {
+                    String body = "{\"RecordType\":\"Delivery\",\"ServerID\":23,\"MessageStream\":\"outbound\",\"MessageID\":\""
+                            + unique + "\",\"Recipient\":\"bench@example.com\",\"Tag\":\"bench\",\"DeliveredAt\":\"2026-03-04T12:34:56.7891234Z\","
+                            + "\"Details\":\"Test delivery webhook details\",\"Metadata\":{\"a_key\":\"a_value\"}}";
+                    return HttpRequest.newBuilder(URI.create(url + "/webhooks/postmark")).header("Content-Type", "application/json")
+                            .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("bench:bench".getBytes(StandardCharsets.UTF_8)))
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                }
+                case "sendgrid": {
+                    StringBuilder sb = new StringBuilder("[");
+                    String[] types = {"delivered", "open", "click", "processed", "open"};
+                    for (int i = 0; i < batch; i++) {
+                        if (i > 0) {
+                            sb.append(",\r\n");
+                        }
+                        String type = types[i % types.length];
+                        sb.append("{\"email\":\"user").append(i % 50).append("@example.com\",\"timestamp\":1700000000,")
+                                .append("\"event\":\"").append(type).append("\",\"sg_event_id\":\"").append(unique).append('-').append(i)
+                                .append("\",\"sg_message_id\":\"").append(unique).append('.').append(i).append(".filter0001\",")
+                                .append("\"category\":[\"bench\"],\"useragent\":\"Mozilla/5.0\",\"ip\":\"203.0.113.7\"");
+                        if (type.equals("click")) {
+                            sb.append(",\"url\":\"https://example.com/pricing?utm=bench\"");
+                        }
+                        sb.append('}');
+                    }
+                    sb.append("]\r\n");
+                    byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
+                    String ts = Long.toString(System.currentTimeMillis() / 1000);
+                    Signature s = Signature.getInstance("SHA256withECDSA");
+                    s.initSign(key);
+                    s.update(ts.getBytes(StandardCharsets.UTF_8));
+                    s.update(body);
+                    return HttpRequest.newBuilder(URI.create(url + "/webhooks/sendgrid"))
+                            .header("Content-Type", "application/json;charset=utf-8")
+                            .header("X-Twilio-Email-Event-Webhook-Signature", Base64.getEncoder().encodeToString(s.sign()))
+                            .header("X-Twilio-Email-Event-Webhook-Timestamp", ts)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                }
+                default:
+                    throw new IllegalArgumentException("unknown mode " + mode);
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return o;
+    }
+}

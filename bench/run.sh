@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The intake benchmark of docs/benchmarks.md, in one run on this machine:
+#   1. the ceiling: a trivial platform-http route answering 200 (bench/ping.camel.yaml)
+#   2. SendGrid batches of 100 signed events, on H2 and on PostgreSQL
+#   3. Postmark single events, on H2 and on PostgreSQL
+# each at a fixed concurrency (peak), then again open-loop at half the measured peak rate (p99 there).
+# Usage: bench/run.sh [seconds=15] [concurrency=32]     (needs PostgreSQL on 127.0.0.1:5432, database test)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_RUN=${1:-15}
+CONC=${2:-32}
+PORT=${BENCH_PORT:-18080}
+WORK=target/bench
+JAR=target/email-event-hub.jar
+[ -f "$JAR" ] || mvn -q -B package -DskipTests
+rm -rf "$WORK" && mkdir -p "$WORK"
+cp -r routes "$WORK/routes" && cp bench/ping.camel.yaml "$WORK/routes/"
+PUB=$(java bench/LoadGen.java keygen "$WORK")
+RESULTS="$WORK/results.jsonl"
+: > "$RESULTS"
+
+start_hub() {   # $1 = database url
+  local schema
+  ( cd "$WORK" && HUB_HTTP_PORT=$PORT HUB_DB_URL="$1" HUB_DB_USERNAME="$2" HUB_DB_POOL_SIZE=16 \
+      HUB_ESP_POSTMARK_USERNAME=bench HUB_ESP_POSTMARK_PASSWORD=bench HUB_ESP_SENDGRID_PUBLIC_KEY="$PUB" \
+      exec java -Xms1g -Xmx1g -jar "../../$JAR" > "hub-$3.log" 2>&1 ) &
+  HUB_PID=$!
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/observe/health" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  echo "hub did not start, see $WORK/hub-$3.log" >&2; exit 1
+}
+stop_hub() { kill "$HUB_PID" 2>/dev/null || true; wait "$HUB_PID" 2>/dev/null || true; }
+
+measure() {   # $1 label, $2 mode, extra args...
+  local label=$1 mode=$2; shift 2
+  local peak half
+  peak=$(java bench/LoadGen.java run --url "http://127.0.0.1:$PORT" --mode "$mode" --concurrency "$CONC" \
+         --seconds "$SECONDS_RUN" --warmup 5 --key "$WORK/sendgrid.key" "$@")
+  echo "{\"label\":\"$label\",\"phase\":\"peak\",\"result\":$peak}" | tee -a "$RESULTS"
+  half=$(echo "$peak" | sed -E 's/.*"requests_per_s":([0-9]+).*/\1/')
+  half=$((half / 2))
+  if [ "$half" -gt 0 ]; then
+    r=$(java bench/LoadGen.java run --url "http://127.0.0.1:$PORT" --mode "$mode" --concurrency "$CONC" \
+        --seconds "$SECONDS_RUN" --warmup 3 --rate "$half" --key "$WORK/sendgrid.key" "$@")
+    echo "{\"label\":\"$label\",\"phase\":\"half\",\"result\":$r}" | tee -a "$RESULTS"
+  fi
+}
+
+pg_schema() {
+  local s="bench_$(date +%s%N | tail -c 9)"
+  psql -h 127.0.0.1 -U postgres -d test -qc "CREATE SCHEMA $s" >/dev/null
+  echo "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$s"
+}
+
+start_hub "jdbc:h2:file:./data-h2/hub;WRITE_DELAY=0" sa h2
+measure "ceiling (trivial route)" ping
+measure "sendgrid x100, H2" sendgrid --batch 100
+measure "postmark single, H2" postmark
+stop_hub
+
+start_hub "$(pg_schema)" postgres pg
+measure "sendgrid x100, PostgreSQL" sendgrid --batch 100
+measure "postmark single, PostgreSQL" postmark
+stop_hub
+
+echo
+echo "| run | phase | req/s | events/s | p50 ms | p99 ms | failed |"
+echo "|---|---|---|---|---|---|---|"
+sed -E 's/.*"label":"([^"]*)","phase":"([^"]*)".*"failed":([0-9]+),"requests_per_s":([0-9]+),"events_per_s":([0-9]+),"p50_ms":([0-9.]+),"p99_ms":([0-9.]+).*/| \1 | \2 | \4 | \5 | \6 | \7 | \3 |/' "$RESULTS"
