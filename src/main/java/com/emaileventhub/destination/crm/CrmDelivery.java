@@ -284,9 +284,10 @@ public final class CrmDelivery {
         }
     }
 
+    /** The token endpoint answered an OAuth error (invalid_grant, invalid_client...): credentials, not an outage. */
     private static boolean isLoginFailure(SalesforceException e) {
-        String message = e.getMessage();
-        return message != null && message.startsWith("Login error");
+        return e.getErrors() != null && e.getErrors().stream()
+                .anyMatch(r -> r.getMessage() != null && r.getMessage().startsWith("Login error code:"));
     }
 
     private static SalesforceException salesforceException(Throwable t) {
