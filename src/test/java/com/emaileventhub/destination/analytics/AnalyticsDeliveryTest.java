@@ -124,6 +124,14 @@ class AnalyticsDeliveryTest {
     }
 
     @Test
+    void an_empty_batch_makes_no_request() {
+        Exchange result = deliver(List.of());
+
+        assertThat(result.getException()).isNull();
+        assertThat(api.received()).isEmpty();
+    }
+
+    @Test
     void dead_letters_only_the_failed_records_of_a_400() {
         List<CanonicalEvent> events = events(4);
         api.respond(r -> new FakeImportApi.Answer(400, Map.of(), "{\"code\":400,\"error\":\"some data points in the request failed validation\","

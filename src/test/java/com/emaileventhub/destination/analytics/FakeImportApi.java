@@ -34,6 +34,8 @@ public final class FakeImportApi implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile Function<Received, Answer> responder = r -> Answer.ok(r.events().size());
+    private volatile boolean keep = true;
+    private final java.util.concurrent.atomic.AtomicLong eventCount = new java.util.concurrent.atomic.AtomicLong();
 
     public FakeImportApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -43,7 +45,10 @@ public final class FakeImportApi implements AutoCloseable {
             List<JsonNode> events = new ArrayList<>();
             Json.MAPPER.readTree(json).forEach(events::add);
             Received r = new Received(exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), raw, events);
-            received.add(r);
+            eventCount.addAndGet(events.size());
+            if (keep) {
+                received.add(r);
+            }
             Answer a = responder.apply(r);
             a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -61,6 +66,15 @@ public final class FakeImportApi implements AutoCloseable {
 
     public void respond(Function<Received, Answer> responder) {
         this.responder = responder;
+    }
+
+    /** Benchmarks: count events but keep no request (memory). */
+    public void keepRequests(boolean on) {
+        keep = on;
+    }
+
+    public long eventCount() {
+        return eventCount.get();
     }
 
     public void reset() {

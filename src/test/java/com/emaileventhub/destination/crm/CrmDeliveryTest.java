@@ -182,21 +182,40 @@ class CrmDeliveryTest {
     }
 
     @Test
-    void an_expired_session_is_renewed_by_camel_salesforce_and_the_call_replayed() {
+    void an_expired_session_is_renewed_by_camel_salesforce_and_the_update_replayed() {
         salesforce.with("Contact", email("oz"), "003O").with("Contact", email("pia"), "003P");
-        deliver(stored(event(EventType.OPENED, email("oz"), T0)));
+        deliver(stored(event(EventType.OPENED, email("oz"), T0), event(EventType.OPENED, email("pia"), T0)));
         int tokensBefore = salesforce.tokenCalls();
+        int unauthorizedBefore = salesforce.unauthorizedAnswers();
         salesforce.expireSessions();
         salesforce.reset();
 
+        // both recipients are cached: the first call of this batch is the PATCH, which meets the expired session
         Exchange result = deliver(stored(event(EventType.CLICKED, email("oz"), T0.plusSeconds(9)),
-                event(EventType.OPENED, email("pia"), T0)));
+                event(EventType.OPENED, email("pia"), T0.plusSeconds(9))));
 
         assertThat(result.getException()).isNull();
         assertThat(result.getProperty(Delivery.RETRY)).isNull();
+        assertThat(salesforce.queries()).isEmpty();
+        assertThat(salesforce.unauthorizedAnswers() - unauthorizedBefore).isEqualTo(1);
         assertThat(salesforce.tokenCalls()).isEqualTo(tokensBefore + 1);
+        assertThat(salesforce.updates()).hasSize(1);
         assertThat(salesforce.field("003O", "Email_Clicks__c").asLong()).isEqualTo(1);
-        assertThat(salesforce.field("003P", "Email_Opens__c").asLong()).isEqualTo(1);
+        assertThat(salesforce.field("003P", "Email_Opens__c").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void an_expired_session_during_a_lookup_is_renewed_too() {
+        salesforce.with("Contact", email("raf"), "003W");
+        deliver(stored(event(EventType.OPENED, "warm-up-" + run + "@example.com", T0)));
+        int tokensBefore = salesforce.tokenCalls();
+        salesforce.expireSessions();
+
+        Exchange result = deliver(stored(event(EventType.OPENED, email("raf"), T0)));
+
+        assertThat(result.getException()).isNull();
+        assertThat(salesforce.tokenCalls()).isEqualTo(tokensBefore + 1);
+        assertThat(salesforce.field("003W", "Email_Opens__c").asLong()).isEqualTo(1);
     }
 
     @Test
