@@ -2,6 +2,8 @@ package com.emaileventhub;
 
 import com.emaileventhub.api.AdminAuth;
 import com.emaileventhub.api.EventsApi;
+import com.emaileventhub.destination.analytics.AnalyticsDelivery;
+import com.emaileventhub.destination.crm.CrmDelivery;
 import com.emaileventhub.intake.Fanout;
 import com.emaileventhub.intake.Intake;
 import com.emaileventhub.observe.DatabaseHealthCheck;
@@ -64,6 +66,10 @@ public final class Hub implements AutoCloseable {
                 Clock.systemUTC()));
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));
+        // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
+        main.bind("analyticsDelivery", new AnalyticsDelivery(config, metrics, Clock.systemUTC()));
+        main.bind("crmDelivery", new CrmDelivery(config, database.dataSource(), metrics, Clock.systemUTC()));
+        // --- end destinations ---
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport m) {
