@@ -2,6 +2,7 @@ package com.emaileventhub;
 
 import com.emaileventhub.api.AdminAuth;
 import com.emaileventhub.api.EventsApi;
+import com.emaileventhub.destination.DeliveryModule;
 import com.emaileventhub.intake.Fanout;
 import com.emaileventhub.intake.Intake;
 import com.emaileventhub.observe.DatabaseHealthCheck;
@@ -38,6 +39,7 @@ public final class Hub implements AutoCloseable {
     private final HubConfig config;
     private final Main main;
     private final Database database;
+    private final DeliveryModule delivery;
 
     public Hub(HubConfig config) {
         this.config = config;
@@ -60,6 +62,9 @@ public final class Hub implements AutoCloseable {
         main.bind("journal", journal);
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));
+        // --- durable delivery: queues, engine, archive + suppression destinations, their API (issue 3) ---
+        this.delivery = new DeliveryModule(config, database, registry, Clock.systemUTC());
+        delivery.bind(main::bind);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport m) {
@@ -70,6 +75,16 @@ public final class Hub implements AutoCloseable {
                 if (health != null) {
                     health.register(new DatabaseHealthCheck(database.dataSource()));
                 }
+            }
+
+            @Override
+            public void afterStart(BaseMainSupport m) {
+                delivery.start(m.getCamelContext());
+            }
+
+            @Override
+            public void beforeStop(BaseMainSupport m) {
+                delivery.stop();
             }
         });
         warnAboutMissingSecrets();
@@ -148,13 +163,19 @@ public final class Hub implements AutoCloseable {
         return config;
     }
 
+    public DeliveryModule delivery() {
+        return delivery;
+    }
+
     @Override
     public void close() {
+        delivery.stop();
         try {
             main.stop();
         } catch (Exception e) {
             LOG.warn("stopping camel failed", e);
         }
+        delivery.close();
         database.close();
     }
 }
