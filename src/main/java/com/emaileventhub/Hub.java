@@ -75,16 +75,7 @@ public final class Hub implements AutoCloseable {
                 if (health != null) {
                     health.register(new DatabaseHealthCheck(database.dataSource()));
                 }
-            }
-
-            @Override
-            public void afterStart(BaseMainSupport m) {
-                delivery.start(m.getCamelContext());
-            }
-
-            @Override
-            public void beforeStop(BaseMainSupport m) {
-                delivery.stop();
+                delivery.attach(context);
             }
         });
         warnAboutMissingSecrets();

@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Everything durable delivery needs, in one place for Hub to wire: the queue, the engine, and the beans
@@ -52,12 +54,30 @@ public final class DeliveryModule implements AutoCloseable {
         registry.accept("deliveryEngine", engine);
     }
 
-    /** After Camel started its routes: one worker per destination route. */
-    public void start(CamelContext context) {
-        engine.start(context);
+    /**
+     * Ties the engine to the context's life: it starts once every route has started (one worker per
+     * destination route) and stops as soon as the context begins to stop, before the routes do, so a
+     * batch in flight finishes and records its outcome.
+     */
+    public void attach(CamelContext context) {
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    engine.start(context);
+                } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    engine.stop();
+                }
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStartedEvent
+                        || event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+        });
     }
 
-    /** Before Camel stops its routes: batches in flight finish and record their outcome. */
     public void stop() {
         engine.stop();
     }

@@ -125,6 +125,7 @@ public final class DestinationWorker {
     @SuppressWarnings("unchecked")
     private List<Outcome> outcomes(Exchange exchange, List<Claimed> sent, List<CanonicalEvent> events, long now) {
         List<Outcome> out = new ArrayList<>(sent.size());
+        Map<Integer, Long> nextByAttempt = new java.util.HashMap<>();
         Exception failure = exchange.getException();
         Duration retryAfter = exchange.getProperty(Delivery.RETRY_AFTER, Duration.class);
         DestinationConfigurationException config = failure == null ? null
@@ -148,7 +149,7 @@ public final class DestinationWorker {
             lastError = error;
             LOG.warn("{}: delivery of {} events failed: {}", destination, sent.size(), error);
             for (Claimed item : sent) {
-                out.add(retryOrDead(item, error, retryAfter, now));
+                out.add(retryOrDead(item, error, retryAfter, now, nextByAttempt));
             }
             return out;
         }
@@ -165,7 +166,7 @@ public final class DestinationWorker {
                 out.add(dead(item, "refused by the destination: " + failed.get(id)));
             } else if (retry.containsKey(id)) {
                 lastError = retry.get(id);
-                out.add(retryOrDead(item, retry.get(id), retryAfter, now));
+                out.add(retryOrDead(item, retry.get(id), retryAfter, now, nextByAttempt));
             } else {
                 out.add(new Outcome(id, DeliveryQueue.DELIVERED, item.attempts() + 1, now, null));
                 latencies.add(Duration.ofMillis(now - byId.get(id).receivedAt().toEpochMilli()));
@@ -182,13 +183,15 @@ public final class DestinationWorker {
         return out;
     }
 
-    private Outcome retryOrDead(Claimed item, String error, Duration retryAfter, long now) {
+    private Outcome retryOrDead(Claimed item, String error, Duration retryAfter, long now, Map<Integer, Long> nextByAttempt) {
         int attempts = item.attempts() + 1;
         if (attempts >= settings.maxAttempts()) {
             return dead(item, "gave up after " + attempts + " attempts: " + error);
         }
         metrics.retried(1);
-        long next = now + settings.backoff().delay(attempts, retryAfter).toMillis();
+        // one jittered delay per batch (and attempt count): the items stay together and come back as one batch
+        long next = nextByAttempt.computeIfAbsent(attempts,
+                a -> now + settings.backoff().delay(a, retryAfter).toMillis());
         return new Outcome(item.eventId(), DeliveryQueue.PENDING, attempts, next, error);
     }
 
