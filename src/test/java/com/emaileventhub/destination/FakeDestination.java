@@ -22,6 +22,8 @@ public class FakeDestination {
     public volatile Duration retryAfter;
     public volatile boolean configurationError;
     public volatile boolean alwaysFail;
+    /** Events accepted before the fake starts failing ("full"). */
+    public volatile int capacity = Integer.MAX_VALUE;
     public final Set<String> refuse = ConcurrentHashMap.newKeySet();
     /** event id -> how many more times it is answered "retry". */
     public final Map<String, AtomicInteger> retryTimes = new ConcurrentHashMap<>();
@@ -39,7 +41,7 @@ public class FakeDestination {
             if (configurationError) {
                 throw new DestinationConfigurationException("401 from fake");
             }
-            if (alwaysFail || failuresLeft.getAndDecrement() > 0) {
+            if (alwaysFail || total() >= capacity || failuresLeft.getAndDecrement() > 0) {
                 if (retryAfter != null) {
                     exchange.setProperty(Delivery.RETRY_AFTER, retryAfter);
                 }
