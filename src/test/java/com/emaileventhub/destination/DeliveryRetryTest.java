@@ -59,6 +59,11 @@ class DeliveryRetryTest {
                 assertThat(statusCounts("fake")).containsExactly("delivered:5:4"));
         assertThat(counter("hub_delivery_retried")).isEqualTo(15);
         assertThat(counter("hub_delivery_delivered")).isEqualTo(5);
+        String metrics = call(hub, "GET", "/observe/metrics").body();
+        assertThat(metrics).contains("hub_delivery_backlog{destination=\"fake\"}")
+                .contains("hub_delivery_oldest_pending_seconds{destination=\"fake\"}")
+                .contains("hub_delivery_latency_seconds_count{destination=\"fake\"} 5")
+                .contains("hub_delivery_dead_total{destination=\"fake\"}");
     }
 
     @Test
