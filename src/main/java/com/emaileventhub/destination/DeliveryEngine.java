@@ -64,18 +64,23 @@ public final class DeliveryEngine {
             return;
         }
         running = true;
-        HealthCheckRegistry health = HealthCheckRegistry.get(context);
-        for (String name : destinations(context)) {
-            if (!settings.enabled(name)) {
-                LOG.info("destination {} has a route but hub.{}.enabled=false: not polled", name, name);
-                continue;
+        if (workers.isEmpty()) {
+            HealthCheckRegistry health = HealthCheckRegistry.get(context);
+            for (String name : destinations(context)) {
+                if (!settings.enabled(name)) {
+                    LOG.info("destination {} has a route but hub.{}.enabled=false: not polled", name, name);
+                    continue;
+                }
+                DestinationWorker worker = new DestinationWorker(name, context, queue, settings,
+                        new DeliveryMetrics(registry, name), clock, owner);
+                workers.put(name, worker);
+                if (health != null) {
+                    health.register(new DestinationHealthCheck(worker, settings.stalledAfter()));
+                }
             }
-            DestinationWorker worker = new DestinationWorker(name, context, queue, settings,
-                    new DeliveryMetrics(registry, name), clock, owner);
-            workers.put(name, worker);
-            if (health != null) {
-                health.register(new DestinationHealthCheck(worker, settings.stalledAfter()));
-            }
+        }
+        for (DestinationWorker worker : workers.values()) {
+            String name = worker.destination();
             ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread t = new Thread(r, "hub-deliver-" + name);
                 t.setDaemon(true);
