@@ -2,6 +2,7 @@ package com.emaileventhub;
 
 import com.emaileventhub.api.AdminAuth;
 import com.emaileventhub.api.EventsApi;
+import com.emaileventhub.destination.DeliveryModule;
 import com.emaileventhub.destination.analytics.AnalyticsDelivery;
 import com.emaileventhub.destination.crm.CrmDelivery;
 import com.emaileventhub.intake.Fanout;
@@ -17,10 +18,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.Main;
@@ -41,6 +40,7 @@ public final class Hub implements AutoCloseable {
     private final HubConfig config;
     private final Main main;
     private final Database database;
+    private final DeliveryModule delivery;
 
     public Hub(HubConfig config) {
         this.config = config;
@@ -66,6 +66,9 @@ public final class Hub implements AutoCloseable {
                 Clock.systemUTC()));
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));
+        // --- durable delivery: queues, engine, archive + suppression destinations, their API (issue 3) ---
+        this.delivery = new DeliveryModule(config, database, registry, Clock.systemUTC());
+        delivery.bind(main::bind);
         // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
         main.bind("analyticsDelivery", new AnalyticsDelivery(config, metrics, Clock.systemUTC()));
         main.bind("crmDelivery", new CrmDelivery(config, database.dataSource(), metrics, Clock.systemUTC()));
@@ -74,34 +77,16 @@ public final class Hub implements AutoCloseable {
             @Override
             public void afterConfigure(BaseMainSupport m) {
                 CamelContext context = m.getCamelContext();
-                Fanout fanout = new Fanout(context, enabledDestinations());
+                Fanout fanout = new Fanout(context, name -> config.bool("hub." + name + ".enabled", true));
                 context.getRegistry().bind("intake", new Intake(config, journal, fanout, metrics, Clock.systemUTC()));
                 HealthCheckRegistry health = HealthCheckRegistry.get(context);
                 if (health != null) {
                     health.register(new DatabaseHealthCheck(database.dataSource()));
                 }
+                delivery.attach(context);
             }
         });
         warnAboutMissingSecrets();
-    }
-
-    private Set<String> enabledDestinations() {
-        Set<String> enabled = new LinkedHashSet<>(List.of("archive", "suppression"));
-        if (config.bool("hub.analytics.enabled", false)) {
-            enabled.add("analytics");
-        }
-        if (config.bool("hub.crm.enabled", false)) {
-            enabled.add("crm");
-        }
-        String extra = config.get("hub.fanout.extra-destinations");
-        if (extra != null) {
-            for (String d : extra.split(",")) {
-                if (!d.isBlank()) {
-                    enabled.add(d.trim());
-                }
-            }
-        }
-        return enabled;
     }
 
     /** Replay tokens must outlive the widest signature tolerance of any vendor. */
@@ -176,13 +161,19 @@ public final class Hub implements AutoCloseable {
         return config;
     }
 
+    public DeliveryModule delivery() {
+        return delivery;
+    }
+
     @Override
     public void close() {
+        delivery.stop();
         try {
             main.stop();
         } catch (Exception e) {
             LOG.warn("stopping camel failed", e);
         }
+        delivery.close();
         database.close();
     }
 }

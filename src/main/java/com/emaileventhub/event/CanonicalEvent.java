@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Instant;
@@ -25,8 +26,10 @@ public record CanonicalEvent(
         @JsonProperty("esp") String esp,
         @JsonProperty("type") EventType type,
         @JsonProperty("bounce_type") BounceType bounceType,
-        @JsonProperty("occurred_at") @JsonSerialize(using = InstantSerializer.class) Instant occurredAt,
-        @JsonProperty("received_at") @JsonSerialize(using = InstantSerializer.class) Instant receivedAt,
+        @JsonProperty("occurred_at") @JsonSerialize(using = InstantSerializer.class)
+        @JsonDeserialize(using = InstantDeserializer.class) Instant occurredAt,
+        @JsonProperty("received_at") @JsonSerialize(using = InstantSerializer.class)
+        @JsonDeserialize(using = InstantDeserializer.class) Instant receivedAt,
         @JsonProperty("recipient") String recipient,
         @JsonProperty("message_id") String messageId,
         @JsonProperty("esp_event_id") String espEventId,

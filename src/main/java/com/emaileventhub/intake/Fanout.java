@@ -2,10 +2,13 @@ package com.emaileventhub.intake;
 
 import com.emaileventhub.event.CanonicalEvent;
 import java.util.ArrayList;
+import com.emaileventhub.destination.DeliveryEngine;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -14,19 +17,37 @@ import org.apache.camel.support.DefaultExchange;
 /**
  * Asks the YAML routing rules (route {@code fanout-rules}, endpoint {@code direct:fanout-rules})
  * which destinations each event goes to. A rule selects destination NAME by setting the exchange
- * property {@code dest.NAME}; only destinations that are enabled are kept.
+ * property {@code dest.NAME}; only destinations that are enabled are kept: those with a delivery
+ * route ({@code direct:deliver-NAME}) whose {@code hub.NAME.enabled} is not false. So an integrator
+ * adds a destination in YAML alone: a rule here and a route in routes/destinations/.
  */
 public final class Fanout {
     public static final String RULES_ENDPOINT = "direct:fanout-rules";
     private static final String PREFIX = "dest.";
 
     private final CamelContext context;
-    private final Set<String> enabled;
+    private final Predicate<String> enabledByConfig;
+    private volatile Set<String> enabled;
     private ProducerTemplate template;
 
-    public Fanout(CamelContext context, Set<String> enabledDestinations) {
+    public Fanout(CamelContext context, Predicate<String> enabledByConfig) {
         this.context = context;
-        this.enabled = enabledDestinations;
+        this.enabledByConfig = enabledByConfig;
+    }
+
+    /** Resolved on first use, when every route has been added. */
+    private Set<String> enabled() {
+        Set<String> e = enabled;
+        if (e == null) {
+            e = new HashSet<>();
+            for (String name : DeliveryEngine.destinations(context)) {
+                if (enabledByConfig.test(name)) {
+                    e.add(name);
+                }
+            }
+            enabled = e;
+        }
+        return e;
     }
 
     public Map<String, List<String>> select(List<CanonicalEvent> events) {
@@ -46,7 +67,7 @@ public final class Fanout {
             result.getProperties().forEach((k, v) -> {
                 if (k.startsWith(PREFIX) && Boolean.TRUE.equals(context.getTypeConverter().convertTo(Boolean.class, v))) {
                     String name = k.substring(PREFIX.length());
-                    if (enabled.contains(name)) {
+                    if (enabled().contains(name)) {
                         chosen.add(name);
                     }
                 }

@@ -1,0 +1,137 @@
+package com.emaileventhub.api;
+
+import com.emaileventhub.event.Json;
+import com.emaileventhub.event.Timestamps;
+import com.emaileventhub.intake.Intake;
+import com.emaileventhub.store.DeliveryQueue;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * GET /api/deliveries?destination=&status=dead&limit=&cursor= (items of one destination's queue, oldest
+ * queued first, with the canonical event) and POST /api/deliveries/replay?destination=&since=&until=&status=
+ * (dead items, or delivered ones with status=delivered|all, queued in [since, until), back to pending).
+ */
+public final class DeliveriesApi {
+    private static final Set<String> STATUSES = Set.of(DeliveryQueue.PENDING, DeliveryQueue.DELIVERED, DeliveryQueue.DEAD);
+
+    private final DeliveryQueue queue;
+    private final Clock clock;
+
+    public DeliveriesApi(DeliveryQueue queue, Clock clock) {
+        this.queue = queue;
+        this.clock = clock;
+    }
+
+    public void list(Exchange exchange) {
+        Message m = exchange.getMessage();
+        String destination = destination(m);
+        String status = EventsApi.param(m, "status");
+        if (status == null) {
+            status = DeliveryQueue.DEAD;
+        } else if (!STATUSES.contains(status)) {
+            throw new ApiError(400, "parameter status: must be dead, pending or delivered");
+        }
+        int limit = limit(m);
+        DeliveryQueue.Page page;
+        try {
+            page = queue.list(destination, status, limit, EventsApi.param(m, "cursor"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "parameter cursor: not a cursor returned by this API");
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("destination", destination);
+        body.put("status", status);
+        ArrayNode items = body.putArray("deliveries");
+        for (DeliveryQueue.Item item : page.items()) {
+            ObjectNode n = items.addObject();
+            n.put("event_id", item.eventId());
+            n.put("status", item.status());
+            n.put("attempts", item.attempts());
+            n.put("error", item.lastError());
+            n.put("queued_at", Timestamps.format(java.time.Instant.ofEpochMilli(item.createdAt())));
+            n.put("updated_at", Timestamps.format(java.time.Instant.ofEpochMilli(item.updatedAt())));
+            n.set("event", item.body() == null ? null : readTree(item.body()));
+        }
+        body.put("next_cursor", page.nextCursor());
+        Intake.respond(exchange, 200, body.toString());
+    }
+
+    public void replay(Exchange exchange) {
+        Message m = exchange.getMessage();
+        String destination = destination(m);
+        String status = EventsApi.param(m, "status");
+        List<String> statuses;
+        if (status == null || status.equals(DeliveryQueue.DEAD)) {
+            statuses = List.of(DeliveryQueue.DEAD);
+        } else if (status.equals(DeliveryQueue.DELIVERED)) {
+            statuses = List.of(DeliveryQueue.DELIVERED);
+        } else if (status.equals("all")) {
+            statuses = List.of(DeliveryQueue.DEAD, DeliveryQueue.DELIVERED);
+        } else {
+            throw new ApiError(400, "parameter status: must be dead, delivered or all");
+        }
+        long since = time(m, "since", Long.MIN_VALUE);
+        long until = time(m, "until", Long.MAX_VALUE);
+        if (since >= until) {
+            throw new ApiError(400, "parameter until: must be later than since");
+        }
+        int n = queue.replay(destination, statuses, since, until, clock.millis());
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("destination", destination);
+        body.put("requeued", n);
+        Intake.respond(exchange, 200, body.toString());
+    }
+
+    private static String destination(Message m) {
+        String d = EventsApi.param(m, "destination");
+        if (d == null) {
+            throw new ApiError(400, "parameter destination: required");
+        }
+        if (!d.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
+            throw new ApiError(400, "parameter destination: not a destination name");
+        }
+        return d;
+    }
+
+    private static long time(Message m, String name, long absent) {
+        String v = EventsApi.param(m, name);
+        if (v == null) {
+            return absent;
+        }
+        try {
+            return Timestamps.fromIso(v).toEpochMilli();
+        } catch (RuntimeException e) {
+            throw new ApiError(400, "parameter " + name + ": not an RFC 3339 timestamp");
+        }
+    }
+
+    static int limit(Message m) {
+        String v = EventsApi.param(m, "limit");
+        if (v == null) {
+            return 100;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ApiError(400, "parameter limit: must be an integer from 1 to 1000");
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (Exception e) {
+            return Json.MAPPER.getNodeFactory().textNode(json);
+        }
+    }
+}

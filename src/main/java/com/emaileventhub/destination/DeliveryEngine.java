@@ -1,0 +1,150 @@
+package com.emaileventhub.destination;
+
+import com.emaileventhub.observe.DeliveryMetrics;
+import com.emaileventhub.observe.DestinationHealthCheck;
+import com.emaileventhub.store.DeliveryQueue;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable per-destination delivery: one worker thread per destination whose route
+ * ({@code direct:deliver-NAME}) exists, each draining its own queue at its own pace.
+ * Started after Camel has started its routes, stopped before Camel stops them.
+ */
+public final class DeliveryEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
+    private static final String PREFIX = "deliver-";
+
+    private final DeliveryQueue queue;
+    private final DeliverySettings settings;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final String owner;
+    private final Map<String, DestinationWorker> workers = new LinkedHashMap<>();
+    private final List<ScheduledExecutorService> executors = new ArrayList<>();
+    private volatile boolean running;
+
+    public DeliveryEngine(DeliveryQueue queue, DeliverySettings settings, MeterRegistry registry, Clock clock,
+                          String owner) {
+        this.queue = queue;
+        this.settings = settings;
+        this.registry = registry;
+        this.clock = clock;
+        this.owner = owner;
+    }
+
+    /** The destinations whose delivery route is in the context: direct:deliver-NAME gives NAME. */
+    public static List<String> destinations(CamelContext context) {
+        List<String> names = new ArrayList<>();
+        for (Route route : context.getRoutes()) {
+            String uri = route.getEndpoint().getEndpointUri();
+            String path = uri.startsWith("direct://") ? uri.substring(9) : uri.startsWith("direct:") ? uri.substring(7) : null;
+            if (path != null && path.startsWith(PREFIX)) {
+                int q = path.indexOf('?');
+                names.add(q < 0 ? path.substring(PREFIX.length()) : path.substring(PREFIX.length(), q));
+            }
+        }
+        return names;
+    }
+
+    public synchronized void start(CamelContext context) {
+        if (running) {
+            return;
+        }
+        running = true;
+        if (workers.isEmpty()) {
+            HealthCheckRegistry health = HealthCheckRegistry.get(context);
+            for (String name : destinations(context)) {
+                if (!settings.enabled(name)) {
+                    LOG.info("destination {} has a route but hub.{}.enabled=false: not polled", name, name);
+                    continue;
+                }
+                DestinationWorker worker = new DestinationWorker(name, context, queue, settings,
+                        new DeliveryMetrics(registry, name), clock, owner);
+                workers.put(name, worker);
+                if (health != null) {
+                    health.register(new DestinationHealthCheck(worker, settings.stalledAfter()));
+                }
+            }
+        }
+        for (DestinationWorker worker : workers.values()) {
+            String name = worker.destination();
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "hub-deliver-" + name);
+                t.setDaemon(true);
+                return t;
+            });
+            executors.add(executor);
+            executor.execute(() -> loop(worker, executor));
+            LOG.info("delivering to {} (batch size {}, instance {})", name, worker.batchSize(), owner);
+        }
+    }
+
+    private void loop(DestinationWorker worker, ScheduledExecutorService executor) {
+        if (!running) {
+            return;
+        }
+        long delay = settings.pollInterval().toMillis();
+        try {
+            int claimed = worker.runOnce();
+            if (claimed >= worker.batchSize()) {
+                delay = 0;   // a full batch: more is probably due
+            }
+        } catch (RuntimeException e) {
+            // the database is away or the outcome could not be written: leases bring the items back
+            LOG.warn("{}: delivery round failed: {}", worker.destination(), e.getMessage());
+        }
+        if (running) {
+            try {
+                executor.schedule(() -> loop(worker, executor), delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // stopping
+            }
+        }
+    }
+
+    /** Stops polling and lets a batch in flight finish, so its outcome is recorded. */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        executors.forEach(ScheduledExecutorService::shutdown);
+        for (ScheduledExecutorService e : executors) {
+            try {
+                if (!e.awaitTermination(30, TimeUnit.SECONDS)) {
+                    e.shutdownNow();
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                e.shutdownNow();
+            }
+        }
+        executors.clear();
+        LOG.info("delivery stopped");
+    }
+
+    public DestinationWorker worker(String destination) {
+        return workers.get(destination);
+    }
+
+    public Map<String, DestinationWorker> workers() {
+        return workers;
+    }
+
+    public String owner() {
+        return owner;
+    }
+}

@@ -1,0 +1,117 @@
+package com.emaileventhub.destination;
+
+import com.emaileventhub.HubConfig;
+import com.emaileventhub.api.DeliveriesApi;
+import com.emaileventhub.api.SuppressionsApi;
+import com.emaileventhub.destination.archive.ArchiveBatch;
+import com.emaileventhub.destination.suppression.SuppressionForward;
+import com.emaileventhub.destination.suppression.SuppressionRules;
+import com.emaileventhub.store.ArchiveDatabase;
+import com.emaileventhub.store.Database;
+import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.store.SuppressionStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+
+/**
+ * Everything durable delivery needs, in one place for Hub to wire: the queue, the engine, and the beans
+ * the archive and suppression routes and the delivery / suppression API routes refer to.
+ */
+public final class DeliveryModule implements AutoCloseable {
+    private final ArchiveDatabase archive;
+    private final DeliveryQueue queue;
+    private final DeliveryEngine engine;
+    private final SuppressionStore suppressions;
+    private final SuppressionRules rules;
+    private final Clock clock;
+
+    public DeliveryModule(HubConfig config, Database database, MeterRegistry registry, Clock clock) {
+        this.clock = clock;
+        this.queue = new DeliveryQueue(database);
+        this.engine = new DeliveryEngine(queue, DeliverySettings.from(config), registry, clock, instanceId(config));
+        this.suppressions = new SuppressionStore(database);
+        this.rules = new SuppressionRules(suppressions, config.integer("hub.suppression.soft-bounce-threshold", 3),
+                config.duration("hub.suppression.soft-bounce-window", Duration.ofDays(7)),
+                config.url("hub.suppression.forward-url") != null, clock);
+        this.archive = ArchiveDatabase.open(config, database);
+    }
+
+    /** Registry beans, by the names the YAML routes use. */
+    public void bind(BiConsumer<String, Object> registry) {
+        registry.accept("archiveDataSource", archive.dataSource());
+        registry.accept("archiveBatch", new ArchiveBatch(archive.dialect()));
+        registry.accept("suppressionRules", rules);
+        registry.accept("suppressionForward", new SuppressionForward());
+        registry.accept("deliveriesApi", new DeliveriesApi(queue, clock));
+        registry.accept("suppressionsApi", new SuppressionsApi(suppressions, rules));
+        registry.accept("deliveryEngine", engine);
+    }
+
+    /**
+     * Ties the engine to the context's life: it starts once every route has started (one worker per
+     * destination route) and stops as soon as the context begins to stop, before the routes do, so a
+     * batch in flight finishes and records its outcome.
+     */
+    public void attach(CamelContext context) {
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    engine.start(context);
+                } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    engine.stop();
+                }
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStartedEvent
+                        || event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+        });
+    }
+
+    public void stop() {
+        engine.stop();
+    }
+
+    public DeliveryEngine engine() {
+        return engine;
+    }
+
+    public DeliveryQueue queue() {
+        return queue;
+    }
+
+    public SuppressionStore suppressions() {
+        return suppressions;
+    }
+
+    @Override
+    public void close() {
+        engine.stop();
+        archive.close();
+    }
+
+    /** Names this instance in leases: hub.instance-id, else host name plus a random suffix. */
+    static String instanceId(HubConfig config) {
+        String id = config.get("hub.instance-id");
+        if (id != null) {
+            return id;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "hub";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,68 @@
+package com.emaileventhub.store;
+
+import com.emaileventhub.HubConfig;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Where the archive table lives: the hub's own database by default, or the one hub.archive.db.url names
+ * (its own pool). Either way its schema comes from classpath:db/archive with its own Flyway history
+ * table, so the same migration serves both and never mixes with the hub's.
+ */
+public final class ArchiveDatabase implements AutoCloseable {
+    private final Database own;
+    private final DataSource dataSource;
+    private final Database.Dialect dialect;
+
+    private ArchiveDatabase(Database own, DataSource dataSource, Database.Dialect dialect) {
+        this.own = own;
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+    }
+
+    public static ArchiveDatabase open(HubConfig config, Database hub) {
+        String url = config.get("hub.archive.db.url");
+        ArchiveDatabase archive;
+        if (url == null) {
+            archive = new ArchiveDatabase(null, hub.dataSource(), hub.dialect());
+        } else {
+            if (!(url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:"))) {
+                throw HubConfig.invalid("hub.archive.db.url", "must be a jdbc:h2: or jdbc:postgresql: URL");
+            }
+            Database own = new Database(url, config.get("hub.archive.db.username", "sa"),
+                    config.get("hub.archive.db.password", ""), config.integer("hub.archive.db.pool-size", 4),
+                    config.duration("hub.db.connection-timeout", Duration.ofSeconds(3)));
+            archive = new ArchiveDatabase(own, own.dataSource(), own.dialect());
+        }
+        archive.migrate();
+        return archive;
+    }
+
+    private void migrate() {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/archive")
+                .table("hub_archive_schema_history")
+                // the hub's own schema is not empty; version 0 as baseline still applies V1 of the archive
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Database.Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public void close() {
+        if (own != null) {
+            own.close();
+        }
+    }
+}

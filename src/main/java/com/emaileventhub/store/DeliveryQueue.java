@@ -1,0 +1,328 @@
+package com.emaileventhub.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The per-destination outbox (table hub_delivery): claims due items under a lease, records each
+ * item's outcome, and answers the operator's questions (backlog, dead items, replay).
+ *
+ * <p>A claim writes the owner and a lease end, and moves next_attempt_at to the lease end: while an
+ * instance works on an item nobody else sees it as due, and if that instance dies the item falls due
+ * again by itself. On PostgreSQL the claim's SELECT takes row locks with SKIP LOCKED, so concurrent
+ * instances pick disjoint items without waiting on each other.
+ */
+public final class DeliveryQueue {
+    public static final String PENDING = "pending";
+    public static final String DELIVERED = "delivered";
+    public static final String DEAD = "dead";
+
+    /** An item this instance now holds. */
+    public record Claimed(String eventId, int attempts, long createdAt) {
+    }
+
+    /** The new state of a claimed item; status pending means "try again at nextAttemptAt". */
+    public record Outcome(String eventId, String status, int attempts, long nextAttemptAt, String error) {
+    }
+
+    /** Pending items of one destination and the queue time of the oldest (null when none). */
+    public record Backlog(long pending, Long oldestCreatedAt) {
+    }
+
+    /** One row of GET /api/deliveries; body is the stored canonical event JSON (null when purged). */
+    public record Item(String eventId, String status, int attempts, String lastError, long createdAt,
+                       long updatedAt, String body) {
+    }
+
+    public record Page(List<Item> items, String nextCursor) {
+    }
+
+    private static final String SELECT_DUE = "SELECT event_id, attempts, created_at FROM hub_delivery "
+            + "WHERE destination = ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?";
+    private static final String LEASE = "UPDATE hub_delivery SET lease_owner = ?, lease_until = ?, next_attempt_at = ? "
+            + "WHERE destination = ? AND event_id = ? AND status = 'pending' AND next_attempt_at <= ?";
+    private static final String PG_CLAIM = "UPDATE hub_delivery d SET lease_owner = ?, lease_until = ?, next_attempt_at = ? "
+            + "FROM (SELECT destination, event_id FROM hub_delivery WHERE destination = ? AND status = 'pending' "
+            + "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) due "
+            + "WHERE d.destination = due.destination AND d.event_id = due.event_id "
+            + "RETURNING d.event_id, d.attempts, d.created_at";
+    private static final String APPLY = "UPDATE hub_delivery SET status = ?, attempts = ?, next_attempt_at = ?, "
+            + "last_error = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL "
+            + "WHERE destination = ? AND event_id = ? AND lease_owner = ?";
+    private static final int MAX_ERROR = 2000;
+
+    private final DataSource dataSource;
+    private final Database.Dialect dialect;
+
+    public DeliveryQueue(Database database) {
+        this.dataSource = database.dataSource();
+        this.dialect = database.dialect();
+    }
+
+    /** Claims up to {@code limit} due items of a destination for {@code owner} until {@code leaseUntil}. */
+    public List<Claimed> claim(String destination, int limit, long now, long leaseUntil, String owner) {
+        if (dialect == Database.Dialect.POSTGRESQL) {
+            return claimPostgres(destination, limit, now, leaseUntil, owner);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Claimed> due = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(SELECT_DUE)) {
+                    ps.setString(1, destination);
+                    ps.setLong(2, now);
+                    ps.setInt(3, limit);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            due.add(new Claimed(rs.getString(1), rs.getInt(2), rs.getLong(3)));
+                        }
+                    }
+                }
+                List<Claimed> claimed = new ArrayList<>(due.size());
+                if (!due.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(LEASE)) {
+                        for (Claimed item : due) {
+                            ps.setString(1, owner);
+                            ps.setLong(2, leaseUntil);
+                            ps.setLong(3, leaseUntil);
+                            ps.setString(4, destination);
+                            ps.setString(5, item.eventId());
+                            ps.setLong(6, now);
+                            ps.addBatch();
+                        }
+                        int[] counts = ps.executeBatch();
+                        for (int i = 0; i < counts.length; i++) {
+                            // the guard in LEASE makes a row someone else claimed meanwhile count 0 (H2 has no SKIP LOCKED)
+                            if (counts[i] != 0) {
+                                claimed.add(due.get(i));
+                            }
+                        }
+                    }
+                }
+                c.commit();
+                return claimed;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("delivery claim failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** One round trip: lock due rows skipping those another instance holds, lease them, return them. */
+    private List<Claimed> claimPostgres(String destination, int limit, long now, long leaseUntil, String owner) {
+        List<Claimed> claimed = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(PG_CLAIM)) {
+            ps.setString(1, owner);
+            ps.setLong(2, leaseUntil);
+            ps.setLong(3, leaseUntil);
+            ps.setString(4, destination);
+            ps.setLong(5, now);
+            ps.setInt(6, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(new Claimed(rs.getString(1), rs.getInt(2), rs.getLong(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("delivery claim failed: " + e.getMessage(), e);
+        }
+        return claimed;
+    }
+
+    /** Stored canonical event JSON by id; ids missing from the result are no longer in the journal. */
+    public Map<String, String> events(Collection<String> ids) {
+        Map<String, String> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        StringBuilder sql = new StringBuilder("SELECT id, body FROM hub_event WHERE id IN (");
+        for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "?" : ",?");
+        }
+        sql.append(')');
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (String id : ids) {
+                ps.setString(i++, id);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("loading events failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Records outcomes of items this owner holds, in one transaction.
+     *
+     * @return how many rows were still held by the owner (a lost lease makes the update a no-op)
+     */
+    public int apply(String destination, String owner, long now, List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return 0;
+        }
+        List<Outcome> delivered = new ArrayList<>();
+        List<Outcome> others = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            (o.status().equals(DELIVERED) && o.error() == null ? delivered : others).add(o);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int held = applyDelivered(c, destination, owner, now, delivered);
+                if (!others.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(APPLY)) {
+                        for (Outcome o : others) {
+                            ps.setString(1, o.status());
+                            ps.setInt(2, o.attempts());
+                            ps.setLong(3, o.nextAttemptAt());
+                            ps.setString(4, truncate(o.error()));
+                            ps.setLong(5, now);
+                            ps.setString(6, destination);
+                            ps.setString(7, o.eventId());
+                            ps.setString(8, owner);
+                            ps.addBatch();
+                        }
+                        for (int n : ps.executeBatch()) {
+                            held += n == PreparedStatement.SUCCESS_NO_INFO ? 1 : n;
+                        }
+                    }
+                }
+                c.commit();
+                return held;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("recording delivery outcome failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The common case, a batch delivered, as one statement per 500 ids rather than one per item. */
+    private static int applyDelivered(Connection c, String destination, String owner, long now, List<Outcome> delivered)
+            throws SQLException {
+        int held = 0;
+        for (int from = 0; from < delivered.size(); from += 500) {
+            List<Outcome> chunk = delivered.subList(from, Math.min(delivered.size(), from + 500));
+            StringBuilder sql = new StringBuilder("UPDATE hub_delivery SET status = 'delivered', attempts = attempts + 1, "
+                    + "next_attempt_at = ?, last_error = NULL, updated_at = ?, lease_owner = NULL, lease_until = NULL "
+                    + "WHERE destination = ? AND lease_owner = ? AND event_id IN (");
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "?" : ",?");
+            }
+            sql.append(')');
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                ps.setLong(i++, now);
+                ps.setLong(i++, now);
+                ps.setString(i++, destination);
+                ps.setString(i++, owner);
+                for (Outcome o : chunk) {
+                    ps.setString(i++, o.eventId());
+                }
+                held += ps.executeUpdate();
+            }
+        }
+        return held;
+    }
+
+    public Backlog backlog(String destination) {
+        String sql = "SELECT COUNT(*), MIN(created_at) FROM hub_delivery WHERE destination = ? AND status = 'pending'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, destination);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long oldest = rs.getLong(2);
+                return new Backlog(rs.getLong(1), rs.wasNull() ? null : oldest);
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("backlog query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Items of a destination in one status, oldest queued first, keyset-paged. */
+    public Page list(String destination, String status, int limit, String cursor) {
+        StringBuilder sql = new StringBuilder("SELECT d.event_id, d.status, d.attempts, d.last_error, d.created_at, "
+                + "d.updated_at, e.body FROM hub_delivery d LEFT JOIN hub_event e ON e.id = d.event_id "
+                + "WHERE d.destination = ? AND d.status = ?");
+        Object[] after = cursor == null ? null : EventQuery.decodeCursor(cursor);
+        if (after != null) {
+            sql.append(" AND (d.created_at > ? OR (d.created_at = ? AND d.event_id > ?))");
+        }
+        sql.append(" ORDER BY d.created_at, d.event_id LIMIT ?");
+        List<Item> items = new ArrayList<>();
+        String next = null;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setString(i++, destination);
+            ps.setString(i++, status);
+            if (after != null) {
+                ps.setLong(i++, (Long) after[0]);
+                ps.setLong(i++, (Long) after[0]);
+                ps.setString(i++, (String) after[1]);
+            }
+            ps.setInt(i, limit + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (items.size() == limit) {
+                        Item last = items.get(items.size() - 1);
+                        next = EventQuery.encodeCursor(last.createdAt(), last.eventId());
+                        break;
+                    }
+                    items.add(new Item(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5),
+                            rs.getLong(6), rs.getString(7)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("delivery listing failed: " + e.getMessage(), e);
+        }
+        return new Page(items, next);
+    }
+
+    /**
+     * Puts items of a destination in the given statuses, queued in [since, until), back to pending with
+     * fresh attempts. Destinations are idempotent on event id, so replaying delivered items is harmless.
+     */
+    public int replay(String destination, Collection<String> statuses, long since, long until, long now) {
+        StringBuilder sql = new StringBuilder("UPDATE hub_delivery SET status = 'pending', attempts = 0, "
+                + "next_attempt_at = ?, updated_at = ?, last_error = NULL, lease_owner = NULL, lease_until = NULL "
+                + "WHERE destination = ? AND created_at >= ? AND created_at < ? AND status IN (");
+        for (int i = 0; i < statuses.size(); i++) {
+            sql.append(i == 0 ? "?" : ",?");
+        }
+        sql.append(')');
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setLong(i++, now);
+            ps.setLong(i++, now);
+            ps.setString(i++, destination);
+            ps.setLong(i++, since);
+            ps.setLong(i++, until);
+            for (String s : statuses) {
+                ps.setString(i++, s);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("replay failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String truncate(String error) {
+        return error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR);
+    }
+}

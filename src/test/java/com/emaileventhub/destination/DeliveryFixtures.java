@@ -1,0 +1,163 @@
+package com.emaileventhub.destination;
+
+import com.emaileventhub.Hub;
+import com.emaileventhub.HubConfig;
+import com.emaileventhub.event.BounceType;
+import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.event.EventType;
+import com.emaileventhub.store.Database;
+import com.emaileventhub.store.Journal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.camel.test.AvailablePortFinder;
+
+/**
+ * What the delivery tests share: a copy of routes/ without the vendor webhooks (their classes live on
+ * other branches) plus a fake destination route, databases (H2 file or a fresh PostgreSQL schema),
+ * hub start-up with fast delivery timings, and canonical events.
+ */
+public final class DeliveryFixtures {
+    public static final String TOKEN = "test-admin-token";
+    public static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private DeliveryFixtures() {
+    }
+
+    /** routes/ minus webhooks/, plus routes/destinations/fake.camel.yaml calling bean fakeDestination. */
+    public static Path routes() {
+        Path target = Path.of("target", "test-routes", UUID.randomUUID().toString());
+        try {
+            Path source = Path.of("routes");
+            try (Stream<Path> files = Files.walk(source)) {
+                for (Path f : files.toList()) {
+                    Path rel = source.relativize(f);
+                    if (rel.startsWith("webhooks") || Files.isDirectory(f)) {
+                        continue;
+                    }
+                    Files.createDirectories(target.resolve(rel).getParent());
+                    Files.copy(f, target.resolve(rel));
+                }
+            }
+            Files.createDirectories(target.resolve("destinations"));
+            Files.createDirectories(target.resolve("webhooks"));
+            Files.writeString(target.resolve("destinations/fake.camel.yaml"), """
+                    - route:
+                        id: deliver-fake
+                        routeConfigurationId: delivery-errors
+                        from:
+                          uri: direct:deliver-fake
+                          steps:
+                            - bean:
+                                ref: fakeDestination
+                                method: accept
+                    """);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
+    public static String h2Url(String name) {
+        return "jdbc:h2:file:./target/h2/" + name + "-" + UUID.randomUUID() + ";WRITE_DELAY=0";
+    }
+
+    /** A fresh schema in the local PostgreSQL test database. */
+    public static String postgresUrl(String name) {
+        String schema = (name + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)).toLowerCase();
+        try (Connection c = DriverManager.getConnection(PG_URL, "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL at 127.0.0.1:5432/test is needed: " + e.getMessage(), e);
+        }
+        return PG_URL + "?currentSchema=" + schema;
+    }
+
+    /** Overrides for a hub on dbUrl with fast polling and short back-off; more overrides win. */
+    public static Map<String, String> overrides(String dbUrl, Path routes, String... more) {
+        Map<String, String> o = new HashMap<>();
+        o.put("hub.http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        o.put("hub.db.url", dbUrl);
+        o.put("hub.db.username", dbUrl.startsWith("jdbc:postgresql:") ? "postgres" : "sa");
+        o.put("hub.db.password", "");
+        o.put("hub.routes.dir", routes.toString());
+        o.put("hub.admin.token", TOKEN);
+        o.put("hub.delivery.poll-interval", "PT0.05S");
+        o.put("hub.delivery.backoff", "PT0.2S");
+        o.put("hub.delivery.max-backoff", "PT1S");
+        o.put("hub.delivery.gauge-interval", "PT0.1S");
+        o.put("camel.beans.fakeDestination", "#class:" + FakeDestination.class.getName());
+        for (String kv : more) {
+            int eq = kv.indexOf('=');
+            o.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return o;
+    }
+
+    public static Hub start(Map<String, String> overrides) throws Exception {
+        return new Hub(HubConfig.load(overrides)).start();
+    }
+
+    public static FakeDestination fake(Hub hub) {
+        return hub.context().getRegistry().lookupByNameAndType("fakeDestination", FakeDestination.class);
+    }
+
+    public static int port(Hub hub) {
+        return Integer.parseInt(hub.config().get("hub.http.port"));
+    }
+
+    public static CanonicalEvent event(String recipient, EventType type, BounceType bounce, Instant occurredAt) {
+        return CanonicalEvent.builder("test").type(type).bounceType(bounce).recipient(recipient)
+                .messageId("m-" + UUID.randomUUID()).occurredAt(occurredAt).tag("t1").metadata("k", "v")
+                .build(Instant.now(), occurredAt);
+    }
+
+    public static List<CanonicalEvent> events(int n, EventType type) {
+        List<CanonicalEvent> out = new ArrayList<>();
+        Instant base = Instant.parse("2026-03-01T10:00:00Z");
+        for (int i = 0; i < n; i++) {
+            out.add(event("user" + i + "@example.com", type, null, base.plusMillis(i)));
+        }
+        return out;
+    }
+
+    /** Stores events in the journal, queued for the given destinations (as intake does after the fan-out). */
+    public static void store(Database db, List<CanonicalEvent> events, String... destinations) {
+        Map<String, List<String>> dest = new LinkedHashMap<>();
+        events.forEach(e -> dest.put(e.id(), List.of(destinations)));
+        new Journal(db).store("test", null, events, dest, Instant.now());
+    }
+
+    public static HttpResponse<String> call(Hub hub, String method, String pathAndQuery) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(hub) + pathAndQuery))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

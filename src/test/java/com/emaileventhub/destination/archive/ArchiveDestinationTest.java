@@ -1,0 +1,159 @@
+package com.emaileventhub.destination.archive;
+
+import static com.emaileventhub.destination.DeliveryFixtures.call;
+import static com.emaileventhub.destination.DeliveryFixtures.overrides;
+import static com.emaileventhub.destination.DeliveryFixtures.store;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.emaileventhub.Hub;
+import com.emaileventhub.destination.DeliveryFixtures;
+import com.emaileventhub.event.BounceType;
+import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.event.EventType;
+import com.emaileventhub.event.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The archive holds exactly the journal's events, column by column, and replays change nothing. */
+class ArchiveDestinationTest {
+
+    static Stream<Arguments> databases() {
+        return Stream.of(
+                Arguments.of("h2", (Supplier<String>) () -> DeliveryFixtures.h2Url("archive"), null),
+                Arguments.of("postgresql", (Supplier<String>) () -> DeliveryFixtures.postgresUrl("archive"), null),
+                Arguments.of("h2 hub, separate h2 archive", (Supplier<String>) () -> DeliveryFixtures.h2Url("archive"),
+                        (Supplier<String>) () -> DeliveryFixtures.h2Url("archive-own")),
+                Arguments.of("h2 hub, separate postgresql archive",
+                        (Supplier<String>) () -> DeliveryFixtures.h2Url("archive"),
+                        (Supplier<String>) () -> DeliveryFixtures.postgresUrl("archive_own")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void archive_rows_equal_journal_rows_and_a_replay_adds_nothing(String name, Supplier<String> hubDb,
+                                                                  Supplier<String> archiveDb) throws Exception {
+        List<String> extra = new ArrayList<>(List.of("hub.archive.batch-size=40"));
+        String archiveUrl = archiveDb == null ? null : archiveDb.get();
+        if (archiveUrl != null) {
+            extra.add("hub.archive.db.url=" + archiveUrl);
+            extra.add("hub.archive.db.username=" + (archiveUrl.startsWith("jdbc:postgresql:") ? "postgres" : "sa"));
+        }
+        try (Hub hub = DeliveryFixtures.start(overrides(hubDb.get(), DeliveryFixtures.routes(), extra.toArray(String[]::new)))) {
+            List<CanonicalEvent> events = mix(150);
+            store(hub.database(), events, "archive");
+            DataSource archive = hub.context().getRegistry().lookupByNameAndType("archiveDataSource", DataSource.class);
+            if (archiveUrl != null) {
+                assertThat(archive).isNotSameAs(hub.database().dataSource());
+            }
+            await().atMost(20, TimeUnit.SECONDS).until(() -> rows(archive).size() == 150);
+            Map<String, Map<String, Object>> rows = rows(archive);
+            for (CanonicalEvent e : events) {
+                assertRowEquals(rows.get(e.id()), journalEvent(hub, e.id()));
+            }
+
+            assertThat(Json.MAPPER.readTree(call(hub, "POST", "/api/deliveries/replay?destination=archive&status=delivered")
+                    .body()).get("requeued").asInt()).isEqualTo(150);
+            await().atMost(20, TimeUnit.SECONDS).until(() ->
+                    new com.emaileventhub.store.DeliveryQueue(hub.database()).backlog("archive").pending() == 0);
+            assertThat(rows(archive)).hasSize(150);
+        }
+    }
+
+    /** Every type, hard and soft bounces, nulls, quotes and non-ASCII text in the free-text columns. */
+    static List<CanonicalEvent> mix(int n) {
+        List<CanonicalEvent> out = new ArrayList<>();
+        EventType[] types = EventType.values();
+        Instant base = Instant.parse("2026-02-01T08:00:00.123Z");
+        for (int i = 0; i < n; i++) {
+            EventType type = types[i % types.length];
+            CanonicalEvent.Builder b = CanonicalEvent.builder(i % 2 == 0 ? "sendgrid" : "mailgun").type(type)
+                    .recipient("Person" + i + "@Example.com").occurredAt(base.plusSeconds(i))
+                    .messageId(i % 5 == 0 ? null : "<msg-" + i + "@mail>").espEventId("esp-" + i, true)
+                    .raw(Json.MAPPER.createObjectNode().put("event", type.wireName()).put("n", i));
+            if (type == EventType.BOUNCED) {
+                b.bounceType(i % 2 == 0 ? BounceType.HARD : BounceType.SOFT).reason("550 'no such user' — ünknown")
+                        .mtaResponse("550 5.1.1");
+            }
+            if (type == EventType.CLICKED || type == EventType.OPENED) {
+                b.url(type == EventType.CLICKED ? "https://example.com/p?q='1';--" : null).userAgent("Mozilla/5.0")
+                        .ip("10.0.0." + i % 250);
+            }
+            if (i % 3 == 0) {
+                b.tag("welcome").tag("b2b").metadata("campaign", "c" + i);
+            }
+            out.add(b.build(base.plusSeconds(i + 5), base));
+        }
+        return out;
+    }
+
+    private static JsonNode journalEvent(Hub hub, String id) throws Exception {
+        try (Connection c = hub.database().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT body FROM hub_event WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Json.MAPPER.readTree(rs.getString(1));
+            }
+        }
+    }
+
+    private static void assertRowEquals(Map<String, Object> row, JsonNode event) throws Exception {
+        assertThat(row).as("archive row of " + event.get("id")).isNotNull();
+        for (String column : ArchiveBatch.COLUMNS) {
+            Object value = row.get(column);
+            JsonNode expected = event.get(column);
+            switch (column) {
+                case "occurred_at", "received_at" -> assertThat(toInstant(value)).as(column)
+                        .isEqualTo(Instant.parse(expected.asText()));
+                case "tags", "metadata", "raw" -> assertThat(Json.MAPPER.readTree((String) value)).as(column)
+                        .isEqualTo(expected);
+                default -> assertThat(value).as(column).isEqualTo(expected.isNull() ? null : expected.asText());
+            }
+        }
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        throw new AssertionError("unexpected timestamp type " + value.getClass());
+    }
+
+    private static Map<String, Map<String, Object>> rows(DataSource ds) throws Exception {
+        Map<String, Map<String, Object>> out = new HashMap<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM hub_archive");
+             ResultSet rs = ps.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, Object> row = new HashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    String col = md.getColumnLabel(i).toLowerCase();
+                    row.put(col, col.endsWith("_at") ? rs.getObject(i, OffsetDateTime.class) : rs.getObject(i));
+                }
+                out.put((String) row.get("id"), row);
+            }
+        }
+        return out;
+    }
+}
