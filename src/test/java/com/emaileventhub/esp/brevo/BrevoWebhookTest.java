@@ -1,11 +1,11 @@
 package com.emaileventhub.esp.brevo;
 
-import static com.emaileventhub.esp.EspRequests.basic;
-import static com.emaileventhub.esp.EspRequests.utf8;
+import static com.emaileventhub.esp.Requests.basic;
+import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.emaileventhub.esp.EspRequests;
+import com.emaileventhub.esp.Requests;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
@@ -80,7 +80,7 @@ class BrevoWebhookTest {
             """;
 
     private WebhookRequest request(String body, Map<String, String> headers, Map<String, String> settings) {
-        return EspRequests.request("brevo", utf8(body), headers, settings);
+        return Requests.request("brevo", utf8(body), headers, settings);
     }
 
     private List<CanonicalEvent> accept(String body) {
@@ -164,7 +164,7 @@ class BrevoWebhookTest {
         assertThat(events.get(5).occurredAt()).isEqualTo(Instant.ofEpochSecond(1604933623));
         assertThat(events.get(13).occurredAt()).as("no ts_epoch: ts_event").isEqualTo(Instant.ofEpochSecond(1604933654));
         assertThat(events.get(9).occurredAt()).as("no time at all: received_at")
-                .isEqualTo(EspRequests.NOW.truncatedTo(ChronoUnit.MILLIS));
+                .isEqualTo(Requests.NOW.truncatedTo(ChronoUnit.MILLIS));
     }
 
     @Test

@@ -1,11 +1,11 @@
 package com.emaileventhub.esp.mailjet;
 
-import static com.emaileventhub.esp.EspRequests.basic;
-import static com.emaileventhub.esp.EspRequests.utf8;
+import static com.emaileventhub.esp.Requests.basic;
+import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.emaileventhub.esp.EspRequests;
+import com.emaileventhub.esp.Requests;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
@@ -71,7 +71,7 @@ class MailjetWebhookTest {
             """;
 
     private WebhookRequest request(String body, Map<String, String> headers) {
-        return EspRequests.request("mailjet", utf8(body), headers, settings);
+        return Requests.request("mailjet", utf8(body), headers, settings);
     }
 
     private List<CanonicalEvent> accept(String body) {
@@ -175,7 +175,7 @@ class MailjetWebhookTest {
 
     @Test
     void fails_closed_with_401_when_no_credentials_are_configured() {
-        WebhookRequest r = EspRequests.request("mailjet", utf8(SENT),
+        WebhookRequest r = Requests.request("mailjet", utf8(SENT),
                 Map.of("Authorization", basic(username, password)), Map.of("password", password));
 
         assertStatus(() -> new MailjetVerifier().verify(r), 401);
