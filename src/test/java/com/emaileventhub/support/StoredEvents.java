@@ -43,6 +43,16 @@ public final class StoredEvents {
         return out;
     }
 
+    /** The summaries of one vendor's events received at or after {@code since} (tests of one class run one at a time). */
+    public static List<String> since(DataSource ds, String esp, Instant since) {
+        return summaries(ds, "esp = ? AND received_at >= ?", esp, since.toEpochMilli());
+    }
+
+    /** The stored canonical events of one vendor received at or after {@code since}. */
+    public static List<JsonNode> eventsSince(DataSource ds, String esp, Instant since) {
+        return events(ds, "esp = ? AND received_at >= ?", esp, since.toEpochMilli());
+    }
+
     public static long count(DataSource ds, String where, Object... args) {
         return Rows.count(ds, "SELECT COUNT(*) FROM hub_event WHERE " + where, args);
     }

@@ -27,7 +27,7 @@ class MandrillWebhookTest {
     private final Map<String, String> settings = Map.of("webhook-key", key, "webhook-url", URL);
 
     /** Shaped like Mandrill's "Webhook format" samples, PHP-style escapes (\/ and \\u00e9) included. */
-    private static final String EVENTS = """
+    static final String EVENTS = """
             [{"event":"send","msg":{"ts":1365109999,"subject":"Caf\\u00e9 example","email":"Example.Webhook@MandrillApp.com",\
             "sender":"example.sender@mandrillapp.com","tags":["webhook-example","welcome"],"opens":[],"clicks":[],\
             "state":"sent","metadata":{"user_id":111,"plan":"pro"},"_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaaa",\

@@ -26,7 +26,7 @@ class ResendWebhookTest {
     private final String secret = freshSecret();
 
     /** Shaped like resend.com/docs/webhooks/event-types and anymail's live captures. */
-    private static final String SENT = """
+    static final String SENT = """
             {
               "created_at": "2023-09-28T17:19:43.736Z",
               "data": {
@@ -46,7 +46,7 @@ class ResendWebhookTest {
             }
             """;
 
-    private static String event(String type, String createdAt, String extraData) {
+    static String event(String type, String createdAt, String extraData) {
         return """
                 {"type": "%s", "created_at": "%s", "data": {"broadcast_id": "8b146471-e88e-4322-86af-016cd36fd216",
                  "created_at": "2024-11-22T23:41:11.894719+00:00", "email_id": "56761188-7520-42d8-8898-ff6fc54ce618",

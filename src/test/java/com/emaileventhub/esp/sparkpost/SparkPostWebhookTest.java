@@ -24,7 +24,7 @@ class SparkPostWebhookTest {
     private final Map<String, String> settings = Map.of("username", username, "password", password);
 
     /** Shaped like SparkPost's samples.json: full message_event fields, the cust block real batches carry. */
-    private static final String BATCH = """
+    static final String BATCH = """
             [
               {"msys": {"message_event": {
                 "type": "injection", "campaign_id": "Example Campaign Name", "customer_id": "1",
