@@ -1,18 +1,26 @@
 package com.emaileventhub.esp;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.emaileventhub.intake.VendorSettings;
 import com.emaileventhub.intake.WebhookRejection;
 import com.emaileventhub.intake.WebhookRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-/** Builds webhook requests as the intake route hands them to verifiers and normalizers. */
+/**
+ * Builds webhook requests as the intake route hands them to verifiers and normalizers: fluently
+ * ({@code Requests.to("postmark").setting("username", "u").json().body("{...}")}) or in one call
+ * ({@code Requests.request("brevo", body, headers, settings)}, settings named without the hub.esp.<vendor>. prefix).
+ */
 public final class Requests {
+    /** The receive time of requests built in one call. */
+    public static final Instant NOW = Instant.parse("2026-03-04T12:34:56.789Z");
+
     private final String vendor;
     private final Map<String, String> settings = new HashMap<>();
     private final Map<String, String> headers = new HashMap<>();
@@ -47,12 +55,35 @@ public final class Requests {
     }
 
     public WebhookRequest body(String body) {
-        return body(body.getBytes(StandardCharsets.UTF_8));
+        return body(utf8(body));
     }
 
     public WebhookRequest body(byte[] body) {
         return new WebhookRequest(vendor, body, Map.copyOf(headers),
                 new VendorSettings(vendor, Map.copyOf(settings)::get), receivedAt);
+    }
+
+    /** A request received at {@link #NOW}; settings are named without the {@code hub.esp.<vendor>.} prefix. */
+    public static WebhookRequest request(String vendor, byte[] body, Map<String, String> headers,
+                                         Map<String, String> settings) {
+        return request(vendor, body, headers, settings, NOW);
+    }
+
+    public static WebhookRequest request(String vendor, byte[] body, Map<String, String> headers,
+                                         Map<String, String> settings, Instant receivedAt) {
+        Requests r = to(vendor).receivedAt(receivedAt);
+        settings.forEach(r::setting);
+        headers.forEach(r::header);
+        return r.body(body);
+    }
+
+    public static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The Authorization header value of HTTP basic auth. */
+    public static String basic(String username, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString(utf8(username + ":" + password));
     }
 
     /** Asserts the call is refused with the given status and reason label. */

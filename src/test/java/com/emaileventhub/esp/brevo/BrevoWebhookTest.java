@@ -1,11 +1,11 @@
 package com.emaileventhub.esp.brevo;
 
-import static com.emaileventhub.esp.EspRequests.basic;
-import static com.emaileventhub.esp.EspRequests.utf8;
+import static com.emaileventhub.esp.Requests.basic;
+import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.emaileventhub.esp.EspRequests;
+import com.emaileventhub.esp.Requests;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
@@ -24,7 +24,7 @@ class BrevoWebhookTest {
     private final String token = UUID.randomUUID().toString();
 
     /** Shaped like developers.brevo.com "transactional webhooks" samples and anymail's live captures. */
-    private static final String REQUEST_EVENT = """
+    static final String REQUEST_EVENT = """
             {"event": "request", "email": "Recipient@Example.com", "id": 9999999,
              "message-id": "<201803062010.27287306012@smtp-relay.mailin.fr>", "subject": "Test subject",
              "date": "2018-03-06 11:10:23", "ts": 1520331023, "ts_event": 1520331023, "ts_epoch": 1520363423123,
@@ -32,7 +32,7 @@ class BrevoWebhookTest {
              "tag": "[\\"tag1\\",\\"tag2\\"]", "tags": ["tag1", "tag2"], "template_id": 12, "sending_ip": "185.41.28.109"}
             """;
 
-    private static final String BATCH = """
+    static final String BATCH = """
             [
              {"event": "delivered", "email": "recipient@example.com", "id": 1, "date": "2020-10-09 00:00:00",
               "ts": 1604937111, "message-id": "<201798300811.5787683@relay.domain.com>", "ts_event": 1604937111,
@@ -80,7 +80,7 @@ class BrevoWebhookTest {
             """;
 
     private WebhookRequest request(String body, Map<String, String> headers, Map<String, String> settings) {
-        return EspRequests.request("brevo", utf8(body), headers, settings);
+        return Requests.request("brevo", utf8(body), headers, settings);
     }
 
     private List<CanonicalEvent> accept(String body) {
@@ -164,7 +164,7 @@ class BrevoWebhookTest {
         assertThat(events.get(5).occurredAt()).isEqualTo(Instant.ofEpochSecond(1604933623));
         assertThat(events.get(13).occurredAt()).as("no ts_epoch: ts_event").isEqualTo(Instant.ofEpochSecond(1604933654));
         assertThat(events.get(9).occurredAt()).as("no time at all: received_at")
-                .isEqualTo(EspRequests.NOW.truncatedTo(ChronoUnit.MILLIS));
+                .isEqualTo(Requests.NOW.truncatedTo(ChronoUnit.MILLIS));
     }
 
     @Test

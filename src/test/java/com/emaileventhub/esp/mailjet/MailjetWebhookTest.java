@@ -1,11 +1,11 @@
 package com.emaileventhub.esp.mailjet;
 
-import static com.emaileventhub.esp.EspRequests.basic;
-import static com.emaileventhub.esp.EspRequests.utf8;
+import static com.emaileventhub.esp.Requests.basic;
+import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.emaileventhub.esp.EspRequests;
+import com.emaileventhub.esp.Requests;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
@@ -23,7 +23,7 @@ class MailjetWebhookTest {
     private final Map<String, String> settings = Map.of("username", username, "password", password);
 
     /** Shaped like the dev.mailjet.com event API samples; MessageIDs above 2^53 as Mailjet sends them. */
-    private static final String SENT = """
+    static final String SENT = """
             {"event": "sent", "time": 1433333949, "MessageID": 1152921510904321779,
              "Message_GUID": "1ab23cd4-e567-8901-2345-6789f0gh1i2j", "email": "API@Mailjet.com", "mj_campaign_id": 7257,
              "mj_contact_id": 4, "customcampaign": "spring-sale", "mj_message_id": "1152921510904321779",
@@ -31,7 +31,7 @@ class MailjetWebhookTest {
              "Payload": "{\\"order\\": \\"A-17\\", \\"amount\\": 12.50}"}
             """;
 
-    private static final String GROUPED = """
+    static final String GROUPED = """
             [
              {"event": "open", "time": 1433103519, "MessageID": 19421777396190491,
               "Message_GUID": "1ab23cd4-e567-8901-2345-6789f0gh1i2j", "email": "api@mailjet.com", "mj_campaign_id": 7173,
@@ -71,7 +71,7 @@ class MailjetWebhookTest {
             """;
 
     private WebhookRequest request(String body, Map<String, String> headers) {
-        return EspRequests.request("mailjet", utf8(body), headers, settings);
+        return Requests.request("mailjet", utf8(body), headers, settings);
     }
 
     private List<CanonicalEvent> accept(String body) {
@@ -175,7 +175,7 @@ class MailjetWebhookTest {
 
     @Test
     void fails_closed_with_401_when_no_credentials_are_configured() {
-        WebhookRequest r = EspRequests.request("mailjet", utf8(SENT),
+        WebhookRequest r = Requests.request("mailjet", utf8(SENT),
                 Map.of("Authorization", basic(username, password)), Map.of("password", password));
 
         assertStatus(() -> new MailjetVerifier().verify(r), 401);

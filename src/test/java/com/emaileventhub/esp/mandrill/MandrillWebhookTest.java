@@ -1,10 +1,10 @@
 package com.emaileventhub.esp.mandrill;
 
-import static com.emaileventhub.esp.EspRequests.utf8;
+import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.emaileventhub.esp.EspRequests;
+import com.emaileventhub.esp.Requests;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
@@ -27,7 +27,7 @@ class MandrillWebhookTest {
     private final Map<String, String> settings = Map.of("webhook-key", key, "webhook-url", URL);
 
     /** Shaped like Mandrill's "Webhook format" samples, PHP-style escapes (\/ and \\u00e9) included. */
-    private static final String EVENTS = """
+    static final String EVENTS = """
             [{"event":"send","msg":{"ts":1365109999,"subject":"Caf\\u00e9 example","email":"Example.Webhook@MandrillApp.com",\
             "sender":"example.sender@mandrillapp.com","tags":["webhook-example","welcome"],"opens":[],"clicks":[],\
             "state":"sent","metadata":{"user_id":111,"plan":"pro"},"_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaaa",\
@@ -96,7 +96,7 @@ class MandrillWebhookTest {
     }
 
     private WebhookRequest request(String body, String signature, String contentType) {
-        return EspRequests.request("mandrill", utf8(body),
+        return Requests.request("mandrill", utf8(body),
                 signature == null ? Map.of("Content-Type", contentType)
                         : Map.of("Content-Type", contentType, "X-Mandrill-Signature", signature), settings);
     }
@@ -201,7 +201,7 @@ class MandrillWebhookTest {
     void accepts_a_signature_made_with_a_rotated_key() throws Exception {
         String oldKey = freshKey();
         String events = "[]";
-        WebhookRequest r = EspRequests.request("mandrill", utf8(form("mandrill_events", events)),
+        WebhookRequest r = Requests.request("mandrill", utf8(form("mandrill_events", events)),
                 Map.of("Content-Type", "application/x-www-form-urlencoded",
                         "X-Mandrill-Signature", sign(oldKey, URL, "mandrill_events", events)),
                 Map.of("webhook-key", key + "," + oldKey, "webhook-url", URL));
@@ -241,7 +241,7 @@ class MandrillWebhookTest {
         String signature = sign(key, URL, "mandrill_events", events);
         for (Map<String, String> partial : List.of(Map.<String, String>of(), Map.of("webhook-key", key),
                 Map.of("webhook-url", URL))) {
-            WebhookRequest r = EspRequests.request("mandrill", utf8(form("mandrill_events", events)),
+            WebhookRequest r = Requests.request("mandrill", utf8(form("mandrill_events", events)),
                     Map.of("Content-Type", "application/x-www-form-urlencoded", "X-Mandrill-Signature", signature), partial);
             assertStatus(() -> new MandrillVerifier().verify(r), 401);
         }

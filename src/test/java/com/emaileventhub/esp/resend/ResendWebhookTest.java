@@ -1,10 +1,10 @@
 package com.emaileventhub.esp.resend;
 
-import static com.emaileventhub.esp.EspRequests.utf8;
+import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.emaileventhub.esp.EspRequests;
+import com.emaileventhub.esp.Requests;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
@@ -22,11 +22,11 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class ResendWebhookTest {
-    private static final Instant NOW = EspRequests.NOW;
+    private static final Instant NOW = Requests.NOW;
     private final String secret = freshSecret();
 
     /** Shaped like resend.com/docs/webhooks/event-types and anymail's live captures. */
-    private static final String SENT = """
+    static final String SENT = """
             {
               "created_at": "2023-09-28T17:19:43.736Z",
               "data": {
@@ -46,7 +46,7 @@ class ResendWebhookTest {
             }
             """;
 
-    private static String event(String type, String createdAt, String extraData) {
+    static String event(String type, String createdAt, String extraData) {
         return """
                 {"type": "%s", "created_at": "%s", "data": {"broadcast_id": "8b146471-e88e-4322-86af-016cd36fd216",
                  "created_at": "2024-11-22T23:41:11.894719+00:00", "email_id": "56761188-7520-42d8-8898-ff6fc54ce618",
@@ -72,7 +72,7 @@ class ResendWebhookTest {
     private WebhookRequest request(String body, Map<String, String> headers, Map<String, String> settings, Instant at) {
         Map<String, String> h = new HashMap<>(headers);
         h.putIfAbsent("Content-Type", "application/json");
-        return EspRequests.request("resend", utf8(body), h, settings, at);
+        return Requests.request("resend", utf8(body), h, settings, at);
     }
 
     private WebhookRequest signed(String body, String svixId, Instant signedAt) throws Exception {

@@ -1,11 +1,11 @@
 package com.emaileventhub.esp.sparkpost;
 
-import static com.emaileventhub.esp.EspRequests.basic;
-import static com.emaileventhub.esp.EspRequests.utf8;
+import static com.emaileventhub.esp.Requests.basic;
+import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.emaileventhub.esp.EspRequests;
+import com.emaileventhub.esp.Requests;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
@@ -24,7 +24,7 @@ class SparkPostWebhookTest {
     private final Map<String, String> settings = Map.of("username", username, "password", password);
 
     /** Shaped like SparkPost's samples.json: full message_event fields, the cust block real batches carry. */
-    private static final String BATCH = """
+    static final String BATCH = """
             [
               {"msys": {"message_event": {
                 "type": "injection", "campaign_id": "Example Campaign Name", "customer_id": "1",
@@ -127,7 +127,7 @@ class SparkPostWebhookTest {
             """;
 
     private WebhookRequest request(String body, Map<String, String> headers) {
-        return EspRequests.request("sparkpost", utf8(body), headers, settings);
+        return Requests.request("sparkpost", utf8(body), headers, settings);
     }
 
     private WebhookRequest authentic(String body) {
@@ -161,7 +161,7 @@ class SparkPostWebhookTest {
 
         assertThat(injection.messageId()).isEqualTo("65832150921904138");
         assertThat(injection.occurredAt()).isEqualTo(Instant.parse("2016-02-02T19:50:00Z"));
-        assertThat(injection.receivedAt()).isEqualTo(EspRequests.NOW);
+        assertThat(injection.receivedAt()).isEqualTo(Requests.NOW);
         assertThat(injection.espEventId()).isEqualTo("92356927693813856");
         assertThat(injection.recipient()).isEqualTo("recipient@example.com");
         assertThat(injection.tags()).containsExactly("male", "US");
@@ -262,7 +262,7 @@ class SparkPostWebhookTest {
 
         assertThat(events).extracting(CanonicalEvent::type)
                 .containsExactly(EventType.DELIVERED, EventType.UNKNOWN, EventType.UNKNOWN);
-        assertThat(events.get(0).occurredAt()).isEqualTo(EspRequests.NOW.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(events.get(0).occurredAt()).isEqualTo(Requests.NOW.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         assertThat(events.get(2).recipient()).isEqualTo("b@example.com");
     }
 
@@ -284,7 +284,7 @@ class SparkPostWebhookTest {
 
     @Test
     void fails_closed_with_401_when_no_credentials_are_configured() {
-        WebhookRequest r = EspRequests.request("sparkpost", utf8(BATCH),
+        WebhookRequest r = Requests.request("sparkpost", utf8(BATCH),
                 Map.of("Authorization", basic("", ""), "Content-Type", "application/json"), Map.of());
 
         assertThatThrownBy(() -> new SparkPostVerifier().verify(r))
@@ -297,7 +297,7 @@ class SparkPostWebhookTest {
     @Test
     void accepts_rotated_credentials() {
         Map<String, String> rotated = Map.of("username", "old," + username, "password", "old-pass," + password);
-        WebhookRequest r = EspRequests.request("sparkpost", utf8("[]"),
+        WebhookRequest r = Requests.request("sparkpost", utf8("[]"),
                 Map.of("Authorization", basic(username, password)), rotated);
 
         new SparkPostVerifier().verify(r);
