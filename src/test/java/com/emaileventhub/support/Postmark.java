@@ -24,4 +24,26 @@ public final class Postmark {
                 + "\",\"Recipient\":\"" + recipient + "\",\"Tag\":\"welcome-email\",\"DeliveredAt\":\"2026-03-04T12:34:56.7891234Z\","
                 + "\"Details\":\"Test delivery webhook details\",\"Metadata\":{\"a_key\":\"a_value\"}}").getBytes(StandardCharsets.UTF_8);
     }
+
+    public static byte[] click(String messageId, String recipient, String url) {
+        return ("{\"RecordType\":\"Click\",\"MessageStream\":\"outbound\",\"ClickLocation\":\"HTML\",\"OriginalLink\":\"" + url
+                + "\",\"MessageID\":\"" + messageId + "\",\"ReceivedAt\":\"2026-03-04T12:40:00.0000000Z\",\"Recipient\":\""
+                + recipient + "\",\"UserAgent\":\"Mozilla/5.0\",\"Geo\":{\"IP\":\"203.0.113.5\"}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A record of another RecordType; Bounce records take a bounce Type. */
+    public static byte[] record(String recordType, String bounceType, String messageId, String recipient) {
+        String at = "\"2026-03-04T12:50:00.0000000Z\"";
+        String body = switch (recordType) {
+            case "Bounce" -> "\"RecordType\":\"Bounce\",\"ID\":" + Math.abs(messageId.hashCode()) + ",\"Type\":\"" + bounceType
+                    + "\",\"Email\":\"" + recipient + "\",\"BouncedAt\":" + at + ",\"Description\":\"mailbox unknown\"";
+            case "SpamComplaint" -> "\"RecordType\":\"SpamComplaint\",\"ID\":" + Math.abs(messageId.hashCode()) + ",\"Type\":\"SpamComplaint\","
+                    + "\"Email\":\"" + recipient + "\",\"BouncedAt\":" + at;
+            case "Open" -> "\"RecordType\":\"Open\",\"Recipient\":\"" + recipient + "\",\"ReceivedAt\":" + at;
+            case "SubscriptionChange" -> "\"RecordType\":\"SubscriptionChange\",\"Recipient\":\"" + recipient
+                    + "\",\"ChangedAt\":" + at + ",\"SuppressSending\":true,\"SuppressionReason\":\"ManualSuppression\"";
+            default -> "\"RecordType\":\"Delivery\",\"Recipient\":\"" + recipient + "\",\"DeliveredAt\":" + at;
+        };
+        return ("{" + body + ",\"MessageID\":\"" + messageId + "\",\"MessageStream\":\"outbound\"}").getBytes(StandardCharsets.UTF_8);
+    }
 }

@@ -1,0 +1,139 @@
+package com.emaileventhub.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.emaileventhub.support.HubRunner;
+import com.emaileventhub.support.Postmark;
+import com.emaileventhub.support.RoutesCopy;
+import com.emaileventhub.support.Rows;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Content-based routing in routes/fanout.camel.yaml: the defaults, and an integrator's YAML-only edit. */
+class FanoutRoutingTest {
+    private static final Map<String, String> POSTMARK = Map.of(
+            "hub.esp.postmark.username", Postmark.USER, "hub.esp.postmark.password", Postmark.PASSWORD);
+
+    @Test
+    void queues_each_event_for_the_destinations_the_default_rules_select() {
+        Map<String, String> config = new java.util.HashMap<>(POSTMARK);
+        // both remote destinations on, pointed at nothing: what is queued is what this test reads
+        config.putAll(Map.of("hub.analytics.enabled", "true", "hub.analytics.url", "http://127.0.0.1:9/import",
+                "hub.crm.enabled", "true", "hub.delivery.poll-interval", "PT1H"));
+        try (HubRunner hub = HubRunner.start(config)) {
+            String m = "fan-" + UUID.randomUUID();
+            post(hub, Postmark.record("Delivery", null, m, "a@example.com"));
+            post(hub, Postmark.record("Bounce", "HardBounce", m, "b@example.com"));
+            post(hub, Postmark.record("Bounce", "Transient", m, "c@example.com"));
+            post(hub, Postmark.record("Open", null, m, "d@example.com"));
+            post(hub, Postmark.record("SpamComplaint", null, m, "e@example.com"));
+            post(hub, Postmark.record("SubscriptionChange", null, m, "f@example.com"));
+            post(hub, Postmark.click(m, "g@example.com", "https://example.com/x"));
+
+            assertThat(destinations(hub, "a@example.com")).containsExactly("analytics", "archive");
+            assertThat(destinations(hub, "b@example.com")).containsExactly("analytics", "archive", "crm", "suppression");
+            assertThat(destinations(hub, "c@example.com")).containsExactly("analytics", "archive");
+            assertThat(destinations(hub, "d@example.com")).containsExactly("analytics", "archive", "crm");
+            assertThat(destinations(hub, "e@example.com")).containsExactly("analytics", "archive", "crm", "suppression");
+            assertThat(destinations(hub, "f@example.com")).containsExactly("analytics", "archive", "crm", "suppression");
+            assertThat(destinations(hub, "g@example.com")).containsExactly("analytics", "archive", "crm");
+        }
+    }
+
+    @Test
+    void disabled_destinations_are_not_queued() {
+        try (HubRunner hub = HubRunner.start(POSTMARK)) {   // analytics and crm are off by default
+            post(hub, Postmark.record("Bounce", "HardBounce", "fan-" + UUID.randomUUID(), "off@example.com"));
+            assertThat(destinations(hub, "off@example.com")).containsExactly("archive", "suppression");
+        }
+    }
+
+    @Test
+    void an_integrator_routes_pricing_clicks_to_an_extra_endpoint_by_editing_yaml_only() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        fake.createContext("/pricing-hook", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        fake.start();
+        try {
+            Path routes = RoutesCopy.of();
+            Path fanout = routes.resolve("fanout.camel.yaml");
+            String rules = Files.readString(fanout)
+                    // edit 1: the CRM also hears of deliveries
+                    .replace("'bounced,complained,unsubscribed,opened,clicked'", "'bounced,complained,unsubscribed,opened,clicked,delivered'");
+            rules += """
+                    # clicks on pricing pages also go to the sales team's endpoint
+                            - filter:
+                                simple: "${body.type} == 'clicked' && ${body.url} contains '/pricing'"
+                                steps:
+                                  - setProperty:
+                                      name: dest.pricing
+                                      constant: true
+                    """.replace("\n        ", "\n");
+            Files.writeString(fanout, rules);
+            Files.writeString(routes.resolve("destinations/pricing.camel.yaml"), """
+                    - route:
+                        id: deliver-pricing
+                        routeConfigurationId: delivery-errors
+                        from:
+                          uri: direct:deliver-pricing
+                          steps:
+                            - removeHeaders:
+                                pattern: "*"
+                            - marshal:
+                                json:
+                                  library: Jackson
+                            - setHeader:
+                                name: Content-Type
+                                constant: application/json
+                            - to: "http://127.0.0.1:%d/pricing-hook"
+                    """.formatted(fake.getAddress().getPort()));
+            Map<String, String> config = new java.util.HashMap<>(POSTMARK);
+            config.putAll(Map.of("hub.routes.dir", routes.toString(), "hub.crm.enabled", "true",
+                    "hub.delivery.poll-interval", "PT0.2S"));
+            try (HubRunner hub = HubRunner.start(config)) {
+                String m = "fan-" + UUID.randomUUID();
+                post(hub, Postmark.click(m, "buyer@example.com", "https://example.com/pricing?plan=pro"));
+                post(hub, Postmark.click(m, "reader@example.com", "https://example.com/blog/post"));
+                post(hub, Postmark.record("Delivery", null, m, "buyer@example.com"));
+
+                await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 1);
+                assertThat(destinations(hub, "reader@example.com")).doesNotContain("pricing");
+                assertThat(Rows.strings(hub.dataSource(), "SELECT d.destination FROM hub_delivery d JOIN hub_event e ON e.id = d.event_id "
+                        + "WHERE e.recipient = ? AND e.type = 'delivered'", "buyer@example.com")).contains("crm");
+                await().atMost(Duration.ofSeconds(10)).until(() -> Rows.count(hub.dataSource(),
+                        "SELECT COUNT(*) FROM hub_delivery WHERE destination = 'pricing' AND status = 'delivered'") == 1);
+                assertThat(received).hasSize(1);
+                assertThat(received.get(0)).contains("https://example.com/pricing?plan=pro").contains("buyer@example.com")
+                        .doesNotContain("reader@example.com");
+            }
+        } finally {
+            fake.stop(0);
+        }
+    }
+
+    private static void post(HubRunner hub, byte[] body) {
+        var r = hub.post("/webhooks/postmark", "application/json", body, "Authorization", Postmark.auth());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    private static List<String> destinations(HubRunner hub, String recipient) {
+        return Rows.strings(hub.dataSource(), "SELECT d.destination FROM hub_delivery d JOIN hub_event e ON e.id = d.event_id "
+                + "WHERE e.recipient = ? ORDER BY d.destination", recipient);
+    }
+}
