@@ -86,6 +86,8 @@ public final class DeliveryEngine {
                 t.setDaemon(true);
                 return t;
             });
+            // a poll scheduled far ahead must not hold up shutdown
+            executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             executors.add(executor);
             executor.execute(() -> loop(worker, executor));
             LOG.info("delivering to {} (batch size {}, instance {})", name, worker.batchSize(), owner);

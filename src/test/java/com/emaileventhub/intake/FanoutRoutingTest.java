@@ -76,15 +76,15 @@ class FanoutRoutingTest {
             String rules = Files.readString(fanout)
                     // edit 1: the CRM also hears of deliveries
                     .replace("'bounced,complained,unsubscribed,opened,clicked'", "'bounced,complained,unsubscribed,opened,clicked,delivered'");
-            rules += """
-                    # clicks on pricing pages also go to the sales team's endpoint
-                            - filter:
-                                simple: "${body.type} == 'clicked' && ${body.url} contains '/pricing'"
-                                steps:
-                                  - setProperty:
-                                      name: dest.pricing
-                                      constant: true
-                    """.replace("\n        ", "\n");
+            rules += String.join("\n",
+                    "        # clicks on pricing pages also go to the sales team's endpoint",
+                    "        - filter:",
+                    "            simple: \"${body.type} == 'clicked' && ${body.url} contains '/pricing'\"",
+                    "            steps:",
+                    "              - setProperty:",
+                    "                  name: dest.pricing",
+                    "                  constant: true",
+                    "");
             Files.writeString(fanout, rules);
             Files.writeString(routes.resolve("destinations/pricing.camel.yaml"), """
                     - route:

@@ -236,6 +236,13 @@ public final class CrmDelivery {
         LOG.warn("{}; {} recipients of the batch will be retried", error, n);
     }
 
+    /** The Salesforce component is not configured well enough to log in: an operator must act; events stay queued. */
+    public void misconfigured(Exchange exchange) {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        throw new DestinationConfigurationException("Salesforce is not configured: "
+                + (caught == null ? "incomplete credentials" : caught.getMessage()) + " (set camel.component.salesforce.*)");
+    }
+
     /** Puts refused and retried event ids on the exchange for the delivery engine. */
     public void finish(Exchange exchange) {
         CrmBatch batch = batch(exchange);
