@@ -1,7 +1,4 @@
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +9,6 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -55,8 +51,7 @@ public final class LoadGen {
         PrivateKey key = mode.equals("sendgrid") ? KeyFactory.getInstance("EC").generatePrivate(
                 new PKCS8EncodedKeySpec(Base64.getDecoder().decode(Files.readString(Path.of(o.get("key"))).trim()))) : null;
 
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        URI base = URI.create(url);
         String runId = Long.toString(System.nanoTime(), 36);
         long startNs = System.nanoTime();
         long measureFrom = startNs + warmup * 1_000_000_000L;
@@ -71,6 +66,7 @@ public final class LoadGen {
             perWorker.add(lat);
             int worker = w;
             Thread t = new Thread(() -> {
+                RawHttp http = new RawHttp(base.getHost(), base.getPort());
                 int n = 0;
                 int seq = 0;
                 double interval = rate > 0 ? 1e9 * concurrency / rate : 0;
@@ -90,12 +86,12 @@ public final class LoadGen {
                     if (scheduled >= endNs) {
                         break;
                     }
-                    HttpRequest req = request(url, mode, key, runId + "-" + worker + "-" + seq++, batch);
+                    Req req = request(mode, key, runId + "-" + worker + "-" + seq++, batch);
                     try {
-                        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+                        int status = http.send(req.path, req.headers, req.body);
                         long done = System.nanoTime();
                         if (scheduled >= measureFrom) {
-                            if (r.statusCode() == 200) {
+                            if (status == 200) {
                                 ok.incrementAndGet();
                                 events.addAndGet(mode.equals("sendgrid") ? batch : mode.equals("postmark") ? 1 : 0);
                                 if (n < lat.length - 1) {
@@ -106,11 +102,13 @@ public final class LoadGen {
                             }
                         }
                     } catch (Exception e) {
+                        http.close();
                         if (scheduled >= measureFrom) {
                             failed.incrementAndGet();
                         }
                     }
                 }
+                http.close();
                 lat[lat.length - 1] = n;   // count of samples, read back below
             });
             workers.add(t);
@@ -145,19 +143,23 @@ public final class LoadGen {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
     }
 
-    private static HttpRequest request(String url, String mode, PrivateKey key, String unique, int batch) {
+    /** One request: path, extra header lines, body. */
+    record Req(String path, String headers, byte[] body) {
+    }
+
+    private static Req request(String mode, PrivateKey key, String unique, int batch) {
         try {
             switch (mode) {
                 case "ping":
-                    return HttpRequest.newBuilder(URI.create(url + "/bench/ping")).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"ping\":true}")).build();
+                    return new Req("/bench/ping", "Content-Type: application/json\r\n",
+                            "{\"ping\":true}".getBytes(StandardCharsets.UTF_8));
                 case "postmark": {
                     String body = "{\"RecordType\":\"Delivery\",\"ServerID\":23,\"MessageStream\":\"outbound\",\"MessageID\":\""
                             + unique + "\",\"Recipient\":\"bench@example.com\",\"Tag\":\"bench\",\"DeliveredAt\":\"2026-03-04T12:34:56.7891234Z\","
                             + "\"Details\":\"Test delivery webhook details\",\"Metadata\":{\"a_key\":\"a_value\"}}";
-                    return HttpRequest.newBuilder(URI.create(url + "/webhooks/postmark")).header("Content-Type", "application/json")
-                            .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("bench:bench".getBytes(StandardCharsets.UTF_8)))
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    return new Req("/webhooks/postmark", "Content-Type: application/json\r\nAuthorization: Basic "
+                            + Base64.getEncoder().encodeToString("bench:bench".getBytes(StandardCharsets.UTF_8)) + "\r\n",
+                            body.getBytes(StandardCharsets.UTF_8));
                 }
                 case "sendgrid": {
                     StringBuilder sb = new StringBuilder("[");
@@ -183,17 +185,113 @@ public final class LoadGen {
                     s.initSign(key);
                     s.update(ts.getBytes(StandardCharsets.UTF_8));
                     s.update(body);
-                    return HttpRequest.newBuilder(URI.create(url + "/webhooks/sendgrid"))
-                            .header("Content-Type", "application/json;charset=utf-8")
-                            .header("X-Twilio-Email-Event-Webhook-Signature", Base64.getEncoder().encodeToString(s.sign()))
-                            .header("X-Twilio-Email-Event-Webhook-Timestamp", ts)
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                    return new Req("/webhooks/sendgrid", "Content-Type: application/json;charset=utf-8\r\n"
+                            + "X-Twilio-Email-Event-Webhook-Signature: " + Base64.getEncoder().encodeToString(s.sign()) + "\r\n"
+                            + "X-Twilio-Email-Event-Webhook-Timestamp: " + ts + "\r\n", body);
                 }
                 default:
                     throw new IllegalArgumentException("unknown mode " + mode);
             }
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A minimal HTTP/1.1 keep-alive client on a plain socket: the JDK HttpClient costs more CPU than the
+     * hub's trivial route on a shared 2-core machine, which would make the generator the bottleneck.
+     */
+    static final class RawHttp {
+        private final String host;
+        private final int port;
+        private java.net.Socket socket;
+        private java.io.BufferedInputStream in;
+        private java.io.OutputStream out;
+
+        RawHttp(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
+
+        int send(String path, String headers, byte[] body) throws java.io.IOException {
+            if (socket == null) {
+                socket = new java.net.Socket(host, port);
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(30_000);
+                in = new java.io.BufferedInputStream(socket.getInputStream(), 65536);
+                out = new java.io.BufferedOutputStream(socket.getOutputStream(), 65536);
+            }
+            String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n" + headers
+                    + "Content-Length: " + body.length + "\r\n\r\n";
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            String status = line();
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            boolean close = false;
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                String lower = h.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Long.parseLong(lower.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    close = true;
+                }
+            }
+            if (chunked) {
+                for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
+                        size = Long.parseLong(line().split(";")[0].trim(), 16)) {
+                    skip(size);
+                    line();
+                }
+                line();
+            } else if (length > 0) {
+                skip(length);
+            }
+            if (close) {
+                close();
+            }
+            return code;
+        }
+
+        private void skip(long n) throws java.io.IOException {
+            while (n > 0) {
+                long k = in.skip(n);
+                if (k <= 0) {
+                    if (in.read() < 0) {
+                        throw new java.io.EOFException();
+                    }
+                    k = 1;
+                }
+                n -= k;
+            }
+        }
+
+        private String line() throws java.io.IOException {
+            StringBuilder sb = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new java.io.EOFException();
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
+        }
+
+        void close() {
+            try {
+                if (socket != null) {
+                    socket.close();
+                }
+            } catch (java.io.IOException ignored) {
+                // closing anyway
+            }
+            socket = null;
         }
     }
 

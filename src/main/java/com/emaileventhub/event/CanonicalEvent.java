@@ -51,17 +51,10 @@ public record CanonicalEvent(
         raw = raw == null ? JsonNodeFactory.instance.objectNode() : raw;
     }
 
-    // bean-style accessors so that Camel's simple language (${body.type}) reads them in YAML routing rules
-    public String getId() { return id; }
-    public String getEsp() { return esp; }
-    public String getType() { return type.wireName(); }
-    public String getBounceType() { return bounceType == null ? null : bounceType.wireName(); }
-    public String getRecipient() { return recipient; }
-    public String getMessageId() { return messageId; }
-    public String getUrl() { return url; }
-    public String getReason() { return reason; }
-    public List<String> getTags() { return tags; }
-    public Map<String, String> getMetadata() { return metadata; }
+    /** The bounce type's wire name, or null. */
+    public String bounceTypeName() {
+        return bounceType == null ? null : bounceType.wireName();
+    }
 
     public static Builder builder(String esp) {
         return new Builder(esp);

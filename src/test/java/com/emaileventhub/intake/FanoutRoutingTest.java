@@ -79,7 +79,7 @@ class FanoutRoutingTest {
             rules += String.join("\n",
                     "        # clicks on pricing pages also go to the sales team's endpoint",
                     "        - filter:",
-                    "            simple: \"${body.type} == 'clicked' && ${body.url} contains '/pricing'\"",
+                    "            simple: \"${header.type} == 'clicked' && ${header.url} contains '/pricing'\"",
                     "            steps:",
                     "              - setProperty:",
                     "                  name: dest.pricing",

@@ -56,7 +56,7 @@ public final class ArchiveBatch {
     }
 
     static Object[] values(CanonicalEvent e) {
-        return new Object[] {e.id(), e.esp(), e.type().wireName(), e.getBounceType(), utc(e.occurredAt()),
+        return new Object[] {e.id(), e.esp(), e.type().wireName(), e.bounceTypeName(), utc(e.occurredAt()),
                 utc(e.receivedAt()), e.recipient(), e.messageId(), e.espEventId(), e.reason(), e.mtaResponse(), e.url(),
                 e.userAgent(), e.ip(), json(e.tags()), json(e.metadata()), json(e.raw())};
     }

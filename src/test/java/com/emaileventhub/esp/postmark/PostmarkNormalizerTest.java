@@ -102,7 +102,7 @@ class PostmarkNormalizerTest {
     void maps_every_bounce_type_by_name_and_by_type_code_alone(String type, int code, String expected, String bounce) {
         for (CanonicalEvent e : List.of(one(PostmarkPayloads.bounce(type, code)), one(PostmarkPayloads.bounce(null, code)))) {
             assertThat(e.type().wireName()).isEqualTo(expected);
-            assertThat(e.getBounceType()).isEqualTo(bounce);
+            assertThat(e.bounceTypeName()).isEqualTo(bounce);
             assertThat(e.espEventId()).isEqualTo("4323372036854775807");
         }
     }
