@@ -1,8 +1,13 @@
 #!/usr/bin/env sh
-# Destinations benchmark: Salesforce API calls per 1,000 events and analytics drain rate, against local fakes.
+# Destinations benchmark, in one run: Salesforce API calls per 1,000 events and the analytics drain rate
+# against local fakes (DestinationsBench), then the archive drain rate on H2 and on PostgreSQL
+# (ArchiveDrainBench; needs PostgreSQL on 127.0.0.1:5432, database test).
 # Run from the project root. Options: -Dcrm.events=10000 -Dcrm.recipients=200 -Danalytics.events=100000
 set -e
 mvn -q -B test-compile
 mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$@" \
-  -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" bench/DestinationsBench.java
+CP="target/classes:target/test-classes:$(cat target/bench-classpath.txt)"
+java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$@" -cp "$CP" bench/DestinationsBench.java
+for db in h2 postgresql; do
+  java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" com.emaileventhub.bench.ArchiveDrainBench "$db" 50000 500
+done

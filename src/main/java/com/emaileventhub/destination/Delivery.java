@@ -28,6 +28,18 @@ public final class Delivery {
     private Delivery() {
     }
 
+    /** Adds event ids to the FAILED or RETRY map of the exchange (created on first use). */
+    @SuppressWarnings("unchecked")
+    public static void addOutcomes(org.apache.camel.Exchange exchange, String property, java.util.Map<String, String> add) {
+        if (add.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, String> existing = exchange.getProperty(property, java.util.Map.class);
+        java.util.Map<String, String> merged = existing == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(existing);
+        merged.putAll(add);
+        exchange.setProperty(property, merged);
+    }
+
     /** The endpoint a destination's route consumes from. */
     public static String endpoint(String destination) {
         return "direct:deliver-" + destination;

@@ -86,4 +86,19 @@ public final class Json {
         }
         return out;
     }
+
+    /** A JSON boolean, or its text ("true"/"false", "1"/"0"); null when absent or anything else. */
+    public static Boolean bool(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        String s = v.asText().trim();
+        if (s.equalsIgnoreCase("true") || s.equals("1")) {
+            return true;
+        }
+        return s.equalsIgnoreCase("false") || s.equals("0") ? false : null;
+    }
 }

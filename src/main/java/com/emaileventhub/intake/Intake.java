@@ -50,9 +50,9 @@ public final class Intake {
     }
 
     /** First step of every webhook route: the request as verifiers and normalizers see it. */
-    public WebhookRequest open(Exchange exchange, String vendor) {
+    public WebhookRequest open(Exchange exchange) {
         exchange.setProperty(STARTED, System.nanoTime());
-        exchange.setProperty("hub.vendor", vendor);
+        String vendor = exchange.getProperty("hub.vendor", String.class);
         VendorSettings vs = settings(vendor);
         if (!vs.enabled()) {
             throw WebhookRejection.notFound("no webhook route for vendor " + vendor);

@@ -27,7 +27,10 @@ public final class HubMetrics {
         timers.computeIfAbsent(vendor + '|' + outcome, k -> Timer.builder("hub_webhook_latency")
                         .description("time from request to acknowledgement")
                         .tag("vendor", vendor).tag("outcome", outcome)
-                        .publishPercentiles(0.5, 0.99)
+                        // a histogram (buckets, aggregated by Prometheus) costs less per request than client-side quantiles
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(30))
                         .register(registry))
                 .record(Duration.ofNanos(nanos));
     }

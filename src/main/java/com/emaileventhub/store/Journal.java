@@ -163,6 +163,11 @@ public final class Journal {
                 olderThan.toEpochMilli());
     }
 
+    /** Drops delivered and dead outbox rows past the retention period (pending ones stay until settled). */
+    public int purgeSettledDeliveries(Instant olderThan) {
+        return update("DELETE FROM hub_delivery WHERE status <> 'pending' AND updated_at < ?", olderThan.toEpochMilli());
+    }
+
     private int update(String sql, long arg) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, arg);

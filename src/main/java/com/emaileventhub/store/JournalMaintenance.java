@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the journal bounded: events past the retention period (also the de-duplication window)
- * and replay tokens past the longest signature tolerance (older requests fail the timestamp check anyway).
+ * Keeps the journal bounded: events past the retention period (also the de-duplication window),
+ * delivered or dead outbox rows as old, and replay tokens past the longest signature tolerance (older requests fail the timestamp check anyway).
  */
 public final class JournalMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(JournalMaintenance.class);
@@ -27,9 +27,10 @@ public final class JournalMaintenance {
     public void run() {
         int tokens = journal.purgeReplayTokens(clock.instant().minus(tokenWindow));
         int events = journal.purgeEvents(clock.instant().minus(retention));
-        if (tokens > 0 || events > 0) {
-            LOG.info("journal maintenance: removed {} events past {} and {} replay tokens past {}",
-                    events, retention, tokens, tokenWindow);
+        int deliveries = journal.purgeSettledDeliveries(clock.instant().minus(retention));
+        if (tokens > 0 || events > 0 || deliveries > 0) {
+            LOG.info("journal maintenance: removed {} events and {} settled deliveries past {}, {} replay tokens past {}",
+                    events, deliveries, retention, tokens, tokenWindow);
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import com.emaileventhub.support.RoutesCopy;
 import org.apache.camel.test.AvailablePortFinder;
 
 /**
@@ -42,23 +43,10 @@ public final class DeliveryFixtures {
     private DeliveryFixtures() {
     }
 
-    /** routes/ minus webhooks/, plus routes/destinations/fake.camel.yaml calling bean fakeDestination. */
+    /** A copy of routes/ plus routes/destinations/fake.camel.yaml calling bean fakeDestination. */
     public static Path routes() {
-        Path target = Path.of("target", "test-routes", UUID.randomUUID().toString());
+        Path target = RoutesCopy.of();
         try {
-            Path source = Path.of("routes");
-            try (Stream<Path> files = Files.walk(source)) {
-                for (Path f : files.toList()) {
-                    Path rel = source.relativize(f);
-                    if (rel.startsWith("webhooks") || Files.isDirectory(f)) {
-                        continue;
-                    }
-                    Files.createDirectories(target.resolve(rel).getParent());
-                    Files.copy(f, target.resolve(rel));
-                }
-            }
-            Files.createDirectories(target.resolve("destinations"));
-            Files.createDirectories(target.resolve("webhooks"));
             Files.writeString(target.resolve("destinations/fake.camel.yaml"), """
                     - route:
                         id: deliver-fake

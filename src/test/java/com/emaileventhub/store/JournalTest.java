@@ -162,4 +162,35 @@ class JournalTest {
             assertThat(Rows.strings(db.dataSource(), "SELECT token FROM hub_replay_token")).containsExactly("fresh");
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void maintenance_drops_old_events_and_settled_deliveries_but_keeps_pending_work(String kind) {
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db);
+            Instant old = NOW.minus(Duration.ofDays(40));
+            List<CanonicalEvent> oldBatch = events(3, "old");
+            journal.store("sendgrid", null, oldBatch, everywhere(oldBatch), old);
+            List<CanonicalEvent> fresh = events(2, "fresh");
+            journal.store("sendgrid", null, fresh, everywhere(fresh), NOW);
+            // two of the old events were delivered everywhere; the third still waits for analytics
+            Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_event");
+            try (var c = db.dataSource().getConnection(); var ps = c.prepareStatement(
+                    "UPDATE hub_delivery SET status = 'delivered' WHERE event_id <> ? AND event_id IN (?, ?, ?)")) {
+                ps.setString(1, oldBatch.get(2).id());
+                ps.setString(2, oldBatch.get(0).id());
+                ps.setString(3, oldBatch.get(1).id());
+                ps.setString(4, oldBatch.get(2).id());
+                ps.executeUpdate();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            new JournalMaintenance(journal, Duration.ofDays(30), Duration.ofDays(1),
+                    java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC)).run();
+            assertThat(Rows.strings(db.dataSource(), "SELECT message_id FROM hub_event ORDER BY message_id"))
+                    .containsExactly("fresh0", "fresh1", "old2");
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_delivery WHERE status = 'delivered'")).isZero();
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_delivery")).isEqualTo(6);
+        }
+    }
 }

@@ -101,8 +101,8 @@ public final class AnalyticsDelivery {
     /** Puts the refused and retried ids on the exchange for the delivery engine; body back to the batch. */
     public void finish(Exchange exchange) {
         AnalyticsBatch batch = batch(exchange);
-        merge(exchange, Delivery.FAILED, batch.failed());
-        merge(exchange, Delivery.RETRY, batch.retry());
+        Delivery.addOutcomes(exchange, Delivery.FAILED, batch.failed());
+        Delivery.addOutcomes(exchange, Delivery.RETRY, batch.retry());
         metrics.counter("hub_analytics_events", "outcome", "delivered").increment(batch.delivered());
         metrics.counter("hub_analytics_events", "outcome", "failed").increment(batch.failed().size());
         metrics.counter("hub_analytics_events", "outcome", "retry").increment(batch.retry().size());
@@ -150,16 +150,6 @@ public final class AnalyticsDelivery {
         batch.currentDelivered(chunk.size() - refused.size());
     }
 
-    @SuppressWarnings("unchecked")
-    private static void merge(Exchange exchange, String property, Map<String, String> add) {
-        if (add.isEmpty()) {
-            return;
-        }
-        Map<String, String> existing = exchange.getProperty(property, Map.class);
-        Map<String, String> merged = existing == null ? new LinkedHashMap<>() : new LinkedHashMap<>(existing);
-        merged.putAll(add);
-        exchange.setProperty(property, merged);
-    }
 
     private static String errorText(String body) {
         if (body == null || body.isBlank()) {

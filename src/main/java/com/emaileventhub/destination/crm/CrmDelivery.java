@@ -246,8 +246,8 @@ public final class CrmDelivery {
     /** Puts refused and retried event ids on the exchange for the delivery engine. */
     public void finish(Exchange exchange) {
         CrmBatch batch = batch(exchange);
-        merge(exchange, Delivery.FAILED, batch.failed);
-        merge(exchange, Delivery.RETRY, batch.retry);
+        Delivery.addOutcomes(exchange, Delivery.FAILED, batch.failed);
+        Delivery.addOutcomes(exchange, Delivery.RETRY, batch.retry);
         metrics.counter("hub_crm_recipients", "outcome", "updated").increment(batch.updated);
         if (!batch.failed.isEmpty()) {
             LOG.warn("Salesforce refused {} events for good (first: {})", batch.failed.size(), batch.failed.values().iterator().next());
@@ -306,16 +306,6 @@ public final class CrmDelivery {
         return null;
     }
 
-    @SuppressWarnings("unchecked")
-    private static void merge(Exchange exchange, String property, Map<String, String> add) {
-        if (add.isEmpty()) {
-            return;
-        }
-        Map<String, String> existing = exchange.getProperty(property, Map.class);
-        Map<String, String> merged = existing == null ? new LinkedHashMap<>() : new LinkedHashMap<>(existing);
-        merged.putAll(add);
-        exchange.setProperty(property, merged);
-    }
 
     private static List<String> list(String csv) {
         return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toList());

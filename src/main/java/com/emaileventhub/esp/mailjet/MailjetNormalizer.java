@@ -43,7 +43,7 @@ public final class MailjetNormalizer implements Normalizer {
         String event = Json.text(e, "event");
         EventType type = event == null ? EventType.UNKNOWN : TYPES.getOrDefault(event, EventType.UNKNOWN);
         String error = Json.text(e, "error");
-        Boolean hard = bool(e.get("hard_bounce"));
+        Boolean hard = Json.bool(e.get("hard_bounce"));
         if (type == EventType.BOUNCED) {
             if ("greylisted".equals(error) && !Boolean.TRUE.equals(hard)) {
                 type = EventType.DEFERRED; // "a temporary error ... delivery will be re-attempted"
@@ -97,19 +97,6 @@ public final class MailjetNormalizer implements Normalizer {
         }
     }
 
-    private static Boolean bool(JsonNode v) {
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (v.isBoolean()) {
-            return v.booleanValue();
-        }
-        String s = v.asText().trim();
-        if (s.equalsIgnoreCase("true") || s.equals("1")) {
-            return true;
-        }
-        return s.equalsIgnoreCase("false") || s.equals("0") ? false : null;
-    }
 
     private static Instant epochSeconds(String value) {
         try {

@@ -142,7 +142,7 @@ public final class PostmarkNormalizer implements Normalizer {
      * by a hard bounce or a spam complaint are reported as that event rather than an unsubscribe.
      */
     private static Classification subscriptionChange(JsonNode e) {
-        Boolean suppress = bool(e.get("SuppressSending"));
+        Boolean suppress = Json.bool(e.get("SuppressSending"));
         if (suppress == null) {
             return Classification.of(EventType.UNKNOWN);
         }
@@ -179,16 +179,6 @@ public final class PostmarkNormalizer implements Normalizer {
                 Json.text(e, "ChangedAt"));
     }
 
-    private static Boolean bool(JsonNode v) {
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (v.isBoolean()) {
-            return v.booleanValue();
-        }
-        String s = v.asText().trim();
-        return "true".equalsIgnoreCase(s) ? Boolean.TRUE : "false".equalsIgnoreCase(s) ? Boolean.FALSE : null;
-    }
 
     private static String first(String... values) {
         for (String v : values) {

@@ -27,36 +27,11 @@ public final class DestinationTestHub {
         Map<String, String> props = new HashMap<>();
         props.put("hub.db.url", "jdbc:h2:mem:dest-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         props.put("hub.http.port", Integer.toString(AvailablePortFinder.getNextAvailable()));
-        props.put("hub.routes.dir", routesWithoutWebhooks().toString());
         props.put("hub.admin.token", "test-admin-token");
         props.putAll(overrides);
         return new Hub(HubConfig.load(props)).start();
     }
 
-    static Path routesWithoutWebhooks() {
-        try {
-            Path target = Files.createTempDirectory("hub-routes-");
-            Path source = Path.of("routes");
-            try (Stream<Path> files = Files.walk(source)) {
-                for (Path p : (Iterable<Path>) files::iterator) {
-                    Path rel = source.relativize(p);
-                    if (rel.startsWith("webhooks") && Files.isRegularFile(p)) {
-                        continue;
-                    }
-                    Path to = target.resolve(rel.toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(p, to);
-                    }
-                }
-            }
-            Files.createDirectories(target.resolve("webhooks"));
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** A canonical event as a normalizer would build it. */
     public static CanonicalEvent event(EventType type, String recipient, Instant occurredAt) {

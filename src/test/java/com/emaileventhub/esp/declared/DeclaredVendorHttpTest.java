@@ -216,24 +216,7 @@ class DeclaredVendorHttpTest {
     }
 
     /** The project's routes/ folder copied to a temporary one (hub.routes.dir), as an integrator's deployment holds it. */
-    private static Path copyOfRoutes() throws IOException {
-        Path source = Path.of("routes");
-        Path target = Files.createTempDirectory("hub-routes");
-        try (Stream<Path> files = Files.walk(source)) {
-            files.forEach(p -> {
-                try {
-                    Path to = target.resolve(source.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-        Files.createDirectories(target.resolve("destinations"));
-        return target;
+    private static Path copyOfRoutes() {
+        return com.emaileventhub.support.RoutesCopy.of();
     }
 }
