@@ -38,11 +38,15 @@ class JournalTest {
     }
 
     private static List<CanonicalEvent> events(int n, String messagePrefix) {
+        return events(n, messagePrefix, NOW);
+    }
+
+    private static List<CanonicalEvent> events(int n, String messagePrefix, Instant receivedAt) {
         List<CanonicalEvent> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add(CanonicalEvent.builder("sendgrid").type(i % 2 == 0 ? EventType.OPENED : EventType.DELIVERED)
                     .recipient("User" + i + "@Example.com").messageId(messagePrefix + i)
-                    .occurredAt(NOW.minusSeconds(i)).build(NOW, NOW));
+                    .occurredAt(NOW.minusSeconds(i)).build(receivedAt, receivedAt));
         }
         return out;
     }
@@ -169,12 +173,11 @@ class JournalTest {
         try (Database db = open(kind)) {
             Journal journal = new Journal(db);
             Instant old = NOW.minus(Duration.ofDays(40));
-            List<CanonicalEvent> oldBatch = events(3, "old");
+            List<CanonicalEvent> oldBatch = events(3, "old", old);
             journal.store("sendgrid", null, oldBatch, everywhere(oldBatch), old);
             List<CanonicalEvent> fresh = events(2, "fresh");
             journal.store("sendgrid", null, fresh, everywhere(fresh), NOW);
-            // two of the old events were delivered everywhere; the third still waits for analytics
-            Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_event");
+            // two of the old events were delivered everywhere; the third still waits
             try (var c = db.dataSource().getConnection(); var ps = c.prepareStatement(
                     "UPDATE hub_delivery SET status = 'delivered' WHERE event_id <> ? AND event_id IN (?, ?, ?)")) {
                 ps.setString(1, oldBatch.get(2).id());
