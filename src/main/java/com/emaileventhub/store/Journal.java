@@ -23,9 +23,14 @@ public final class Journal {
             "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body) "
                     + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM (VALUES (0)) AS one(x) "
                     + "WHERE NOT EXISTS (SELECT 1 FROM hub_event WHERE id = ?)";
-    private static final String PG_INSERT_EVENT =
+    /** One statement for the whole batch (arrays), returning the ids it inserted: duplicates are skipped. */
+    private static final String PG_INSERT_EVENTS =
             "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+                    + "SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], "
+                    + "?::varchar[], ?::bigint[], ?::bigint[], ?::text[]) ON CONFLICT (id) DO NOTHING RETURNING id";
+    private static final String PG_INSERT_DELIVERIES =
+            "INSERT INTO hub_delivery (destination, event_id, status, attempts, next_attempt_at, created_at, updated_at) "
+                    + "SELECT d, e, 'pending', 0, ?, ?, ? FROM unnest(?::varchar[], ?::varchar[]) AS t(d, e)";
     private static final String INSERT_DELIVERY =
             "INSERT INTO hub_delivery (destination, event_id, status, attempts, next_attempt_at, created_at, updated_at) "
                     + "VALUES (?, ?, 'pending', 0, ?, ?, ?)";
@@ -87,7 +92,13 @@ public final class Journal {
                         throw e;
                     }
                 }
-                int[] counts = insertEvents(c, batch, bodies);
+                int[] counts = dialect == Database.Dialect.POSTGRESQL ? insertEventsPostgres(c, batch, bodies)
+                        : insertEvents(c, batch, bodies);
+                if (dialect == Database.Dialect.POSTGRESQL) {
+                    int accepted = insertDeliveriesPostgres(c, batch, counts, destinations, nowMs);
+                    c.commit();
+                    return accepted;
+                }
                 int accepted = 0;
                 try (PreparedStatement ps = c.prepareStatement(INSERT_DELIVERY)) {
                     boolean any = false;
@@ -119,13 +130,92 @@ public final class Journal {
         }
     }
 
-    private int[] insertEvents(Connection c, List<CanonicalEvent> batch, List<String> bodies) throws SQLException {
-        boolean h2 = dialect == Database.Dialect.H2;
+    /** PostgreSQL: the whole batch as one statement; counts[i] is 1 when batch[i] was new. */
+    private static int[] insertEventsPostgres(Connection c, List<CanonicalEvent> batch, List<String> bodies)
+            throws SQLException {
+        int n = batch.size();
+        int[] counts = new int[n];
+        if (n == 0) {
+            return counts;
+        }
+        String[] ids = new String[n];
+        String[] esps = new String[n];
+        String[] types = new String[n];
+        String[] bounceTypes = new String[n];
+        String[] recipients = new String[n];
+        String[] messageIds = new String[n];
+        Long[] occurred = new Long[n];
+        Long[] received = new Long[n];
+        for (int i = 0; i < n; i++) {
+            CanonicalEvent e = batch.get(i);
+            ids[i] = e.id();
+            esps[i] = e.esp();
+            types[i] = e.type().wireName();
+            bounceTypes[i] = e.bounceTypeName();
+            recipients[i] = e.recipient();
+            messageIds[i] = e.messageId();
+            occurred[i] = e.occurredAt().toEpochMilli();
+            received[i] = e.receivedAt().toEpochMilli();
+        }
+        java.util.Set<String> inserted = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(PG_INSERT_EVENTS)) {
+            ps.setArray(1, c.createArrayOf("varchar", ids));
+            ps.setArray(2, c.createArrayOf("varchar", esps));
+            ps.setArray(3, c.createArrayOf("varchar", types));
+            ps.setArray(4, c.createArrayOf("varchar", bounceTypes));
+            ps.setArray(5, c.createArrayOf("varchar", recipients));
+            ps.setArray(6, c.createArrayOf("varchar", messageIds));
+            ps.setArray(7, c.createArrayOf("bigint", occurred));
+            ps.setArray(8, c.createArrayOf("bigint", received));
+            ps.setArray(9, c.createArrayOf("text", bodies.toArray(String[]::new)));
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            counts[i] = inserted.contains(ids[i]) ? 1 : 0;
+        }
+        return counts;
+    }
+
+    /** PostgreSQL: the outbox rows of the new events as one statement; returns how many events were new. */
+    private static int insertDeliveriesPostgres(Connection c, List<CanonicalEvent> batch, int[] counts,
+                                                Map<String, List<String>> destinations, long nowMs) throws SQLException {
+        List<String> names = new ArrayList<>();
+        List<String> eventIds = new ArrayList<>();
+        int accepted = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            if (counts[i] == 0) {
+                continue;   // already known: its deliveries were queued when it was first stored
+            }
+            accepted++;
+            for (String destination : destinations.getOrDefault(batch.get(i).id(), List.of())) {
+                names.add(destination);
+                eventIds.add(batch.get(i).id());
+            }
+        }
+        if (!names.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(PG_INSERT_DELIVERIES)) {
+                ps.setLong(1, nowMs);
+                ps.setLong(2, nowMs);
+                ps.setLong(3, nowMs);
+                ps.setArray(4, c.createArrayOf("varchar", names.toArray(String[]::new)));
+                ps.setArray(5, c.createArrayOf("varchar", eventIds.toArray(String[]::new)));
+                ps.executeUpdate();
+            }
+        }
+        return accepted;
+    }
+
+    /** H2: one guarded INSERT per event in a JDBC batch; its update counts tell new from known. */
+    private static int[] insertEvents(Connection c, List<CanonicalEvent> batch, List<String> bodies) throws SQLException {
         int[] counts = new int[batch.size()];
         if (batch.isEmpty()) {
             return counts;
         }
-        try (PreparedStatement ps = c.prepareStatement(h2 ? H2_INSERT_EVENT : PG_INSERT_EVENT)) {
+        try (PreparedStatement ps = c.prepareStatement(H2_INSERT_EVENT)) {
             for (int i = 0; i < batch.size(); i++) {
                 CanonicalEvent e = batch.get(i);
                 ps.setString(1, e.id());
@@ -137,9 +227,7 @@ public final class Journal {
                 ps.setLong(7, e.occurredAt().toEpochMilli());
                 ps.setLong(8, e.receivedAt().toEpochMilli());
                 ps.setString(9, bodies.get(i));
-                if (h2) {
-                    ps.setString(10, e.id());
-                }
+                ps.setString(10, e.id());
                 ps.addBatch();
             }
             int[] result = ps.executeBatch();
