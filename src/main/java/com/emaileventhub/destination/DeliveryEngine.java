@@ -81,7 +81,9 @@ public final class DeliveryEngine {
         }
         for (DestinationWorker worker : workers.values()) {
             String name = worker.destination();
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            // several loops claim disjoint items only where claims skip locked rows (PostgreSQL)
+            int loops = queue.concurrentClaims() ? settings.workers(name) : 1;
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(loops, r -> {
                 Thread t = new Thread(r, "hub-deliver-" + name);
                 t.setDaemon(true);
                 return t;
@@ -89,8 +91,10 @@ public final class DeliveryEngine {
             // a poll scheduled far ahead must not hold up shutdown
             executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             executors.add(executor);
-            executor.execute(() -> loop(worker, executor));
-            LOG.info("delivering to {} (batch size {}, instance {})", name, worker.batchSize(), owner);
+            for (int i = 0; i < loops; i++) {
+                executor.execute(() -> loop(worker, executor));
+            }
+            LOG.info("delivering to {} (batch size {}, {} loop(s), instance {})", name, worker.batchSize(), loops, owner);
         }
     }
 

@@ -31,6 +31,11 @@ public record DeliverySettings(int defaultBatchSize, int maxAttempts, Backoff ba
     }
 
     /** A destination is polled when its route exists, unless hub.NAME.enabled says false. */
+    /** Concurrent delivery loops of one destination in this instance (hub.NAME.workers, default 1). */
+    public int workers(String destination) {
+        return Math.max(1, config.integer("hub." + destination + ".workers", 1));
+    }
+
     public boolean enabled(String destination) {
         return config.bool("hub." + destination + ".enabled", true);
     }

@@ -67,6 +67,11 @@ public final class DeliveryQueue {
         this.dialect = database.dialect();
     }
 
+    /** True where concurrent claimers get disjoint items without waiting (FOR UPDATE SKIP LOCKED). */
+    public boolean concurrentClaims() {
+        return dialect == Database.Dialect.POSTGRESQL;
+    }
+
     /** Claims up to {@code limit} due items of a destination for {@code owner} until {@code leaseUntil}. */
     public List<Claimed> claim(String destination, int limit, long now, long leaseUntil, String owner) {
         if (dialect == Database.Dialect.POSTGRESQL) {
