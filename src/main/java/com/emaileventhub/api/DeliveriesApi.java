@@ -31,16 +31,16 @@ public final class DeliveriesApi {
     public void list(Exchange exchange) {
         Message m = exchange.getMessage();
         String destination = destination(m);
-        String status = EventsApi.param(m, "status");
+        String status = Params.text(m, "status");
         if (status == null) {
             status = DeliveryQueue.DEAD;
         } else if (!STATUSES.contains(status)) {
             throw new ApiError(400, "parameter status: must be dead, pending or delivered");
         }
-        int limit = limit(m);
+        int limit = Params.limit(m);
         DeliveryQueue.Page page;
         try {
-            page = queue.list(destination, status, limit, EventsApi.param(m, "cursor"));
+            page = queue.list(destination, status, limit, Params.text(m, "cursor"));
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, "parameter cursor: not a cursor returned by this API");
         }
@@ -65,7 +65,7 @@ public final class DeliveriesApi {
     public void replay(Exchange exchange) {
         Message m = exchange.getMessage();
         String destination = destination(m);
-        String status = EventsApi.param(m, "status");
+        String status = Params.text(m, "status");
         List<String> statuses;
         if (status == null || status.equals(DeliveryQueue.DEAD)) {
             statuses = List.of(DeliveryQueue.DEAD);
@@ -89,7 +89,7 @@ public final class DeliveriesApi {
     }
 
     private static String destination(Message m) {
-        String d = EventsApi.param(m, "destination");
+        String d = Params.text(m, "destination");
         if (d == null) {
             throw new ApiError(400, "parameter destination: required");
         }
@@ -100,32 +100,10 @@ public final class DeliveriesApi {
     }
 
     private static long time(Message m, String name, long absent) {
-        String v = EventsApi.param(m, name);
-        if (v == null) {
-            return absent;
-        }
-        try {
-            return Timestamps.fromIso(v).toEpochMilli();
-        } catch (RuntimeException e) {
-            throw new ApiError(400, "parameter " + name + ": not an RFC 3339 timestamp");
-        }
+        Long t = Params.time(m, name);
+        return t == null ? absent : t;
     }
 
-    static int limit(Message m) {
-        String v = EventsApi.param(m, "limit");
-        if (v == null) {
-            return 100;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1 && n <= 1000) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ApiError(400, "parameter limit: must be an integer from 1 to 1000");
-    }
 
     private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
         try {

@@ -2,7 +2,6 @@ package com.emaileventhub.api;
 
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Recipients;
-import com.emaileventhub.event.Timestamps;
 import com.emaileventhub.intake.Intake;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.StorageUnavailableException;
@@ -25,16 +24,16 @@ public final class EventsApi {
 
     public void search(Exchange exchange) {
         Message m = exchange.getMessage();
-        String recipient = param(m, "recipient");
-        String type = param(m, "type");
+        String recipient = Params.text(m, "recipient");
+        String type = Params.text(m, "type");
         if (type != null && EventType.fromWire(type) == null) {
             throw new ApiError(400, "parameter type: unknown event type '" + type + "'");
         }
-        EventQuery.Filter filter = new EventQuery.Filter(param(m, "message_id"),
-                recipient == null ? null : Recipients.normalize(recipient), type, param(m, "esp"),
-                time(m, "since"), time(m, "until"));
-        int limit = limit(m);
-        String cursor = param(m, "cursor");
+        EventQuery.Filter filter = new EventQuery.Filter(Params.text(m, "message_id"),
+                recipient == null ? null : Recipients.normalize(recipient), type, Params.text(m, "esp"),
+                Params.time(m, "since"), Params.time(m, "until"));
+        int limit = Params.limit(m);
+        String cursor = Params.text(m, "cursor");
         EventQuery.Page page;
         try {
             page = query.search(filter, limit, cursor);
@@ -46,7 +45,7 @@ public final class EventsApi {
     }
 
     public void timeline(Exchange exchange) {
-        String id = param(exchange.getMessage(), "message_id");
+        String id = Params.text(exchange.getMessage(), "message_id");
         if (id == null) {
             throw new ApiError(400, "path parameter message_id is missing");
         }
@@ -76,36 +75,6 @@ public final class EventsApi {
         Intake.respond(exchange, status, body.toString());
     }
 
-    static String param(Message m, String name) {
-        String v = m.getHeader(name, String.class);
-        return v == null || v.isBlank() ? null : v.trim();
-    }
 
-    private static Long time(Message m, String name) {
-        String v = param(m, name);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return Timestamps.fromIso(v).toEpochMilli();
-        } catch (RuntimeException e) {
-            throw new ApiError(400, "parameter " + name + ": not an RFC 3339 timestamp");
-        }
-    }
 
-    private static int limit(Message m) {
-        String v = param(m, "limit");
-        if (v == null) {
-            return 100;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1 && n <= 1000) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ApiError(400, "parameter limit: must be an integer from 1 to 1000");
-    }
 }

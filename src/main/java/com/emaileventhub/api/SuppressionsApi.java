@@ -36,10 +36,10 @@ public final class SuppressionsApi {
 
     public void list(Exchange exchange) {
         Message m = exchange.getMessage();
-        int limit = DeliveriesApi.limit(m);
+        int limit = Params.limit(m);
         SuppressionStore.Page page;
         try {
-            page = store.list(limit, EventsApi.param(m, "cursor"));
+            page = store.list(limit, Params.text(m, "cursor"));
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, "parameter cursor: not a cursor returned by this API");
         }
@@ -53,8 +53,8 @@ public final class SuppressionsApi {
     public void lift(Exchange exchange) {
         Message m = exchange.getMessage();
         String email = email(m);
-        String actor = EventsApi.param(m, "actor");
-        String note = EventsApi.param(m, "note");
+        String actor = Params.text(m, "actor");
+        String note = Params.text(m, "note");
         if (!rules.lift(email, actor == null ? "api" : "api:" + actor, note)) {
             throw new ApiError(404, email + " is not suppressed");
         }
@@ -65,7 +65,7 @@ public final class SuppressionsApi {
     }
 
     private static String email(Message m) {
-        String raw = EventsApi.param(m, "email");
+        String raw = Params.text(m, "email");
         if (raw != null && raw.indexOf('%') >= 0) {
             // still percent-encoded (user%2Btag%40example.com); '+' is a literal in a path, not a space
             raw = java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
