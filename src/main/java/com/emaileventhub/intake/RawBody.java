@@ -34,18 +34,33 @@ final class RawBody {
                 throw WebhookRejection.badRequest("Content-Length is not a number");
             }
         }
-        var future = request.body().toCompletionStage().toCompletableFuture();
+        // accumulate chunk by chunk so that a body without Content-Length (chunked) is cut off at the limit too
+        java.util.concurrent.CompletableFuture<Buffer> future = new java.util.concurrent.CompletableFuture<>();
+        Buffer received = Buffer.buffer();
+        request.handler(chunk -> {
+            if (future.isDone()) {
+                return;
+            }
+            if (received.length() + chunk.length() > maxBytes) {
+                future.completeExceptionally(WebhookRejection.tooLarge("body is larger than " + maxBytes + " bytes"));
+                return;
+            }
+            received.appendBuffer(chunk);
+        });
+        request.exceptionHandler(future::completeExceptionally);
+        request.endHandler(v -> future.complete(received));
         request.resume();
         try {
-            Buffer buffer = future.get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (buffer.length() > maxBytes) {
-                throw WebhookRejection.tooLarge("body is larger than " + maxBytes + " bytes");
-            }
-            return buffer.getBytes();
+            return future.get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS).getBytes();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw WebhookRejection.badRequest("request body could not be read");
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebhookRejection r) {
+                throw r;
+            }
+            throw WebhookRejection.badRequest("request body could not be read");
+        } catch (TimeoutException e) {
             throw WebhookRejection.badRequest("request body could not be read");
         }
     }
