@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -84,9 +85,22 @@ public final class Hub implements AutoCloseable {
                     health.register(new DatabaseHealthCheck(database.dataSource()));
                 }
                 delivery.attach(context);
+                context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
+                    @Override
+                    public void notify(org.apache.camel.spi.CamelEvent event) {
+                        warnAboutMissingSecrets(context);
+                    }
+
+                    @Override
+                    public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
+                        return event instanceof org.apache.camel.spi.CamelEvent.CamelContextStartedEvent;
+                    }
+                });
             }
         });
-        warnAboutMissingSecrets();
+        if (config.get("hub.admin.token") == null) {
+            LOG.warn("hub.admin.token is not set: /api/** answers 401 to every call");
+        }
     }
 
     /** Replay tokens must outlive the widest signature tolerance of any vendor. */
@@ -120,21 +134,30 @@ public final class Hub implements AutoCloseable {
         return sb.toString();
     }
 
-    private void warnAboutMissingSecrets() {
-        if (config.get("hub.admin.token") == null) {
-            LOG.warn("hub.admin.token is not set: /api/** answers 401 to every call");
-        }
-        String[][] vendors = {
-                {"sendgrid", "public-key"}, {"mailgun", "signing-key"}, {"postmark", "password"}, {"ses", "topic-arns"},
-                {"sparkpost", "password"}, {"mandrill", "webhook-key"}, {"resend", "secret"}, {"mailjet", "password"}};
-        for (String[] v : vendors) {
-            if (config.bool("hub.esp." + v[0] + ".enabled", true) && config.get("hub.esp." + v[0] + "." + v[1]) == null) {
-                LOG.warn("hub.esp.{}.{} is not set: /webhooks/{} refuses every request (401)", v[0], v[1], v[0]);
+    /** Credential keys per built-in vendor (any one set is enough); other vendors: any of GENERIC_CREDENTIALS. */
+    private static final Map<String, List<String>> CREDENTIALS = Map.of(
+            "sendgrid", List.of("public-key"), "mailgun", List.of("signing-key"), "postmark", List.of("password"),
+            "ses", List.of("topic-arns"), "sparkpost", List.of("password", "token"), "mandrill", List.of("webhook-key"),
+            "brevo", List.of("password", "token"), "resend", List.of("secret"), "mailjet", List.of("password", "token"));
+    private static final List<String> GENERIC_CREDENTIALS =
+            List.of("secret", "password", "token", "signing-key", "webhook-key", "public-key");
+
+    /** Once the routes run: every webhook route (built-in or declared in YAML) whose vendor has no credentials. */
+    private void warnAboutMissingSecrets(CamelContext context) {
+        for (org.apache.camel.Route route : context.getRoutes()) {
+            String id = route.getRouteId();
+            if (!id.startsWith("webhook-")) {
+                continue;
             }
-        }
-        if (config.bool("hub.esp.brevo.enabled", true) && config.get("hub.esp.brevo.password") == null
-                && config.get("hub.esp.brevo.token") == null) {
-            LOG.warn("hub.esp.brevo.password / hub.esp.brevo.token are not set: /webhooks/brevo refuses every request (401)");
+            String vendor = id.substring("webhook-".length());
+            if (!config.bool("hub.esp." + vendor + ".enabled", true)) {
+                continue;
+            }
+            List<String> keys = CREDENTIALS.getOrDefault(vendor, GENERIC_CREDENTIALS);
+            if (keys.stream().noneMatch(k -> config.get("hub.esp." + vendor + "." + k) != null)) {
+                LOG.warn("no credentials for {} (set hub.esp.{}.{}): /webhooks/{} refuses every request (401)",
+                        vendor, vendor, String.join(" or ." , keys), vendor);
+            }
         }
     }
 
