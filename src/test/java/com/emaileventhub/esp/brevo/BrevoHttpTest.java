@@ -4,43 +4,29 @@ import static com.emaileventhub.esp.Requests.basic;
 import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.emaileventhub.support.HubRunner;
-import com.emaileventhub.support.StoredEvents;
+import com.emaileventhub.esp.VendorHttpTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** POST /webhooks/brevo over real HTTP: basic auth in the URL or a bearer token; single events and batches. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BrevoHttpTest {
+class BrevoHttpTest extends VendorHttpTestSupport {
     private final String username = "brevo-" + UUID.randomUUID();
     private final String password = UUID.randomUUID().toString();
     private final String token = UUID.randomUUID().toString();
-    private HubRunner hub;
-    private Instant since;
 
-    @BeforeAll
-    void start() {
-        hub = HubRunner.start(Map.of("hub.esp.brevo.username", username, "hub.esp.brevo.password", password,
-                "hub.esp.brevo.token", token));
+    @Override
+    protected String vendor() {
+        return "brevo";
     }
 
-    @AfterAll
-    void stop() {
-        hub.close();
-    }
-
-    @BeforeEach
-    void mark() {
-        since = Instant.now();
+    @Override
+    protected Map<String, String> hubConfig() {
+        return Map.of("hub.esp.brevo.username", username, "hub.esp.brevo.password", password,
+                "hub.esp.brevo.token", token);
     }
 
     @Test
@@ -48,7 +34,7 @@ class BrevoHttpTest {
         HttpResponse<String> r = post(BrevoWebhookTest.BATCH, basic(username, password));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("{\"accepted\":17,\"duplicates\":0}");
-        List<JsonNode> events = StoredEvents.eventsSince(hub.dataSource(), "brevo", since);
+        List<JsonNode> events = storedEvents();
         // the proxy_open sample carries no usable time (s_epoch is a typo of Brevo's docs): received_at stands in
         assertThat(events).filteredOn(e -> e.get("raw").get("event").asText().equals("proxy_open")).singleElement()
                 .satisfies(e -> assertThat(e.get("occurred_at")).isEqualTo(e.get("received_at")));
@@ -85,7 +71,7 @@ class BrevoHttpTest {
                 .isEqualTo("{\"accepted\":0,\"duplicates\":1}");
         assertThat(stored()).containsExactly(
                 "queued|-|recipient@example.com|<201803062010.27287306012@smtp-relay.mailin.fr>|2018-03-06T19:10:23.123Z");
-        JsonNode e = StoredEvents.eventsSince(hub.dataSource(), "brevo", since).get(0);
+        JsonNode e = storedEvents().get(0);
         assertThat(e.get("tags").toString()).isEqualTo("[\"tag1\",\"tag2\"]");
         assertThat(e.get("metadata").get("user_id").asText()).isEqualTo("42");
     }
@@ -117,7 +103,4 @@ class BrevoHttpTest {
         return hub.post("/webhooks/brevo", "application/json", utf8(body), "Authorization", authorization);
     }
 
-    private List<String> stored() {
-        return StoredEvents.since(hub.dataSource(), "brevo", since);
-    }
 }

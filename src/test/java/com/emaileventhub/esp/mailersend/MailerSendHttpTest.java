@@ -1,5 +1,6 @@
 package com.emaileventhub.esp.mailersend;
 
+import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.emaileventhub.support.HubRunner;
@@ -153,9 +154,6 @@ class MailerSendHttpTest {
         }
     }
 
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     private static String fresh() {
         byte[] b = new byte[24];

@@ -1,13 +1,14 @@
 package com.emaileventhub.esp.mailgun;
 
+import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.emaileventhub.esp.VendorHttpTestSupport;
 import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.StoredEvents;
 import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,35 +16,23 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * POST /webhooks/mailgun over real HTTP, signed in the test with a fresh signing key. Mailgun's HMAC covers
  * only timestamp + token, so single-use tokens (kept in the database, surviving restarts) stop replays.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MailgunHttpTest {
+class MailgunHttpTest extends VendorHttpTestSupport {
     private final String key = fresh();
-    private HubRunner hub;
-    private Instant since;
 
-    @BeforeAll
-    void start() {
-        hub = HubRunner.start(Map.of("hub.esp.mailgun.signing-key", key));
+    @Override
+    protected String vendor() {
+        return "mailgun";
     }
 
-    @AfterAll
-    void stop() {
-        hub.close();
-    }
-
-    @BeforeEach
-    void mark() {
-        since = Instant.now();
+    @Override
+    protected Map<String, String> hubConfig() {
+        return Map.of("hub.esp.mailgun.signing-key", key);
     }
 
     @Test
@@ -146,9 +135,6 @@ class MailgunHttpTest {
         assertThat(stored()).isEmpty();
     }
 
-    private List<String> stored() {
-        return StoredEvents.since(hub.dataSource(), "mailgun", since);
-    }
 
     private static HttpResponse<String> post(HubRunner target, String eventData, String signingKey, String ts, String token) {
         return target.post("/webhooks/mailgun", "application/json",
@@ -173,9 +159,5 @@ class MailgunHttpTest {
         byte[] b = new byte[25];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -4,41 +4,27 @@ import static com.emaileventhub.esp.Requests.basic;
 import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.emaileventhub.support.HubRunner;
-import com.emaileventhub.support.StoredEvents;
+import com.emaileventhub.esp.VendorHttpTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** POST /webhooks/mailjet over real HTTP: basic auth in the URL; single events and grouped (Version 2) arrays. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MailjetHttpTest {
+class MailjetHttpTest extends VendorHttpTestSupport {
     private final String username = "mj-" + UUID.randomUUID();
     private final String password = UUID.randomUUID().toString();
-    private HubRunner hub;
-    private Instant since;
 
-    @BeforeAll
-    void start() {
-        hub = HubRunner.start(Map.of("hub.esp.mailjet.username", username, "hub.esp.mailjet.password", password));
+    @Override
+    protected String vendor() {
+        return "mailjet";
     }
 
-    @AfterAll
-    void stop() {
-        hub.close();
-    }
-
-    @BeforeEach
-    void mark() {
-        since = Instant.now();
+    @Override
+    protected Map<String, String> hubConfig() {
+        return Map.of("hub.esp.mailjet.username", username, "hub.esp.mailjet.password", password);
     }
 
     @Test
@@ -59,7 +45,7 @@ class MailjetHttpTest {
                 "unknown|-|api@mailjet.com|-|2015-06-03T12:19:11.000Z",
                 "clicked|-|api@mailjet.com|19421777396190491|2015-06-03T12:30:53.000Z",
                 "unsubscribed|-|api@mailjet.com|20547674933128000|2015-06-03T12:35:41.000Z");
-        assertThat(StoredEvents.eventsSince(hub.dataSource(), "mailjet", since))
+        assertThat(storedEvents())
                 .filteredOn(e -> e.get("type").asText().equals("clicked")).singleElement().satisfies(e -> {
                     assertThat(e.get("url").asText()).isEqualTo("https://mailjet.com/?utm_source=x&q=a%20b");
                     assertThat(e.get("ip").asText()).isEqualTo("127.0.0.1");
@@ -71,7 +57,7 @@ class MailjetHttpTest {
         assertThat(post(MailjetWebhookTest.SENT, basic(username, password)).body()).isEqualTo("{\"accepted\":1,\"duplicates\":0}");
         assertThat(post(MailjetWebhookTest.SENT, basic(username, password)).body()).isEqualTo("{\"accepted\":0,\"duplicates\":1}");
         assertThat(stored()).containsExactly("delivered|-|api@mailjet.com|1152921510904321779|2015-06-03T12:19:09.000Z");
-        JsonNode e = StoredEvents.eventsSince(hub.dataSource(), "mailjet", since).get(0);
+        JsonNode e = storedEvents().get(0);
         assertThat(e.get("message_id").asText()).isEqualTo("1152921510904321779");
         assertThat(e.get("raw").get("MessageID").toString()).isEqualTo("1152921510904321779");
         assertThat(e.get("metadata").get("order").asText()).isEqualTo("A-17");
@@ -109,7 +95,4 @@ class MailjetHttpTest {
         return hub.post("/webhooks/mailjet", "application/json", utf8(body), "Authorization", authorization);
     }
 
-    private List<String> stored() {
-        return StoredEvents.since(hub.dataSource(), "mailjet", since);
-    }
 }

@@ -3,8 +3,8 @@ package com.emaileventhub.esp.mandrill;
 import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.emaileventhub.esp.VendorHttpTestSupport;
 import com.emaileventhub.support.HubRunner;
-import com.emaileventhub.support.StoredEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -12,42 +12,29 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * POST /webhooks/mandrill over real HTTP: the raw form bytes, signed as Mandrill signs (base64 HMAC-SHA1 of
  * the registered URL + sorted fields) with a fresh key; the HEAD check Mandrill makes before saving a webhook.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MandrillHttpTest {
+class MandrillHttpTest extends VendorHttpTestSupport {
     private static final String URL = "https://hooks:s3cret@hub.example.com/webhooks/mandrill";
     private final String key = freshKey();
-    private HubRunner hub;
-    private Instant since;
 
-    @BeforeAll
-    void start() {
-        hub = HubRunner.start(Map.of("hub.esp.mandrill.webhook-key", key, "hub.esp.mandrill.webhook-url", URL));
+    @Override
+    protected String vendor() {
+        return "mandrill";
     }
 
-    @AfterAll
-    void stop() {
-        hub.close();
-    }
-
-    @BeforeEach
-    void mark() {
-        since = Instant.now();
+    @Override
+    protected Map<String, String> hubConfig() {
+        return Map.of("hub.esp.mandrill.webhook-key", key, "hub.esp.mandrill.webhook-url", URL);
     }
 
     @Test
@@ -78,7 +65,7 @@ class MandrillHttpTest {
                 // allow/deny-list sync events: no message, kept as unknown
                 "unknown|-|denied@mandrillapp.com|-|2024-02-28T18:55:31.000Z",
                 "unknown|-|allowed@mandrillapp.com|-|2024-02-28T18:55:32.000Z");
-        List<JsonNode> stored = StoredEvents.eventsSince(hub.dataSource(), "mandrill", since);
+        List<JsonNode> stored = storedEvents();
         assertThat(stored).filteredOn(e -> e.get("type").asText().equals("clicked")).singleElement()
                 .satisfies(e -> assertThat(e.get("url").asText()).isEqualTo("http://mandrill.com/?a=1&b=%20"));
         HttpResponse<String> again = post(form("mandrill_events", events), sign(key, URL, "mandrill_events", events));
@@ -131,9 +118,6 @@ class MandrillHttpTest {
                 "X-Mandrill-Signature", signature);
     }
 
-    private List<String> stored() {
-        return StoredEvents.since(hub.dataSource(), "mandrill", since);
-    }
 
     private static String form(String name, String value) {
         return URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);

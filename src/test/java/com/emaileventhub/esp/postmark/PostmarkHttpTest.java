@@ -4,42 +4,29 @@ import static com.emaileventhub.esp.Requests.basic;
 import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.emaileventhub.support.HubRunner;
+import com.emaileventhub.esp.VendorHttpTestSupport;
 import com.emaileventhub.support.StoredEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** POST /webhooks/postmark over real HTTP: basic auth from the webhook URL, one record per request. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PostmarkHttpTest {
+class PostmarkHttpTest extends VendorHttpTestSupport {
     private final String username = "pm-" + UUID.randomUUID();
     private final String password = UUID.randomUUID().toString();
-    private HubRunner hub;
-    private Instant since;
 
-    @BeforeAll
-    void start() {
-        hub = HubRunner.start(Map.of("hub.esp.postmark.username", username, "hub.esp.postmark.password", password));
+    @Override
+    protected String vendor() {
+        return "postmark";
     }
 
-    @AfterAll
-    void stop() {
-        hub.close();
-    }
-
-    @BeforeEach
-    void mark() {
-        since = Instant.now();
+    @Override
+    protected Map<String, String> hubConfig() {
+        return Map.of("hub.esp.postmark.username", username, "hub.esp.postmark.password", password);
     }
 
     @Test
@@ -124,9 +111,6 @@ class PostmarkHttpTest {
         return hub.post("/webhooks/postmark", "application/json", utf8(body), "Authorization", authorization);
     }
 
-    private List<String> stored() {
-        return StoredEvents.since(hub.dataSource(), "postmark", since);
-    }
 
     private static String unique(String record, String u) {
         return record.replace("\"MessageID\":\"", "\"MessageID\":\"" + u + "-");

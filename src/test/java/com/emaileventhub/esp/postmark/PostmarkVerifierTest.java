@@ -1,12 +1,11 @@
 package com.emaileventhub.esp.postmark;
 
+import static com.emaileventhub.esp.Requests.basic;
 import static com.emaileventhub.esp.Requests.assertRejected;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.emaileventhub.esp.Requests;
 import com.emaileventhub.intake.WebhookRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class PostmarkVerifierTest {
@@ -59,9 +58,5 @@ class PostmarkVerifierTest {
             r.header("Authorization", authorization);
         }
         return r.body(PostmarkPayloads.DELIVERY);
-    }
-
-    private static String basic(String user, String pass) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -3,8 +3,7 @@ package com.emaileventhub.esp.resend;
 import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.emaileventhub.support.HubRunner;
-import com.emaileventhub.support.StoredEvents;
+import com.emaileventhub.esp.VendorHttpTestSupport;
 import com.emaileventhub.verify.StandardWebhooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -14,33 +13,21 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** POST /webhooks/resend over real HTTP, signed the Svix way with a fresh whsec_ secret. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ResendHttpTest {
+class ResendHttpTest extends VendorHttpTestSupport {
     private static final String EMAIL_ID = "56761188-7520-42d8-8898-ff6fc54ce618";
     private final String secret = freshSecret();
-    private HubRunner hub;
-    private Instant since;
 
-    @BeforeAll
-    void start() {
-        hub = HubRunner.start(Map.of("hub.esp.resend.secret", secret));
+    @Override
+    protected String vendor() {
+        return "resend";
     }
 
-    @AfterAll
-    void stop() {
-        hub.close();
-    }
-
-    @BeforeEach
-    void mark() {
-        since = Instant.now();
+    @Override
+    protected Map<String, String> hubConfig() {
+        return Map.of("hub.esp.resend.secret", secret);
     }
 
     @Test
@@ -71,7 +58,7 @@ class ResendHttpTest {
             expected[i] = type + "|delivered@resend.dev|" + EMAIL_ID + "|2024-11-22T23:41:1" + i + ".720Z";
         }
         assertThat(stored()).containsExactly(expected);
-        JsonNode click = StoredEvents.eventsSince(hub.dataSource(), "resend", since).get(6);
+        JsonNode click = storedEvents().get(6);
         assertThat(click.get("url").asText()).isEqualTo("https://resend.com/a?b=%2F");
         assertThat(click.get("ip").asText()).isEqualTo("203.0.113.2");
         assertThat(click.get("esp_event_id").asText()).startsWith("msg_");
@@ -132,9 +119,6 @@ class ResendHttpTest {
                 "svix-signature", "v1,bm90IHRoaXMgb25l " + StandardWebhooks.sign(signingSecret, svixId, ts, utf8(body)));
     }
 
-    private List<String> stored() {
-        return StoredEvents.since(hub.dataSource(), "resend", since);
-    }
 
     private static String freshSecret() {
         byte[] key = new byte[24];

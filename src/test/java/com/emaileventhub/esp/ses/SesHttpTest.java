@@ -1,9 +1,9 @@
 package com.emaileventhub.esp.ses;
 
+import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.emaileventhub.support.HubRunner;
-import com.emaileventhub.support.StoredEvents;
+import com.emaileventhub.esp.VendorHttpTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,41 +15,29 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * POST /webhooks/ses over real HTTP: SNS envelopes signed in the test with a freshly generated RSA key whose
  * self-signed certificate sits in hub.esp.ses.certificate-dir under the SigningCertURL's file name (no fetch).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SesHttpTest {
+class SesHttpTest extends VendorHttpTestSupport {
     private static final String M = "EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000";
     private final SnsTestKeys keys = SnsTestKeys.get();
-    private HubRunner hub;
-    private Instant since;
 
-    @BeforeAll
-    void start() throws IOException {
+    @Override
+    protected String vendor() {
+        return "ses";
+    }
+
+    @Override
+    protected Map<String, String> hubConfig() throws IOException {
         Path certificates = Files.createTempDirectory("sns-certificates");
         keys.valid.writeTo(certificates, SnsEnvelope.CERT_NAME);
-        hub = HubRunner.start(Map.of(
+        return Map.of(
                 "hub.esp.ses.topic-arns", "arn:aws:sns:eu-west-1:123456789012:other," + SnsEnvelope.TOPIC,
                 "hub.esp.ses.certificate-dir", certificates.toString(),
-                "hub.esp.ses.auto-confirm", "false"));
-    }
-
-    @AfterAll
-    void stop() {
-        hub.close();
-    }
-
-    @BeforeEach
-    void mark() {
-        since = Instant.now();
+                "hub.esp.ses.auto-confirm", "false");
     }
 
     @Test
@@ -83,7 +71,7 @@ class SesHttpTest {
                 "deferred|-|recipient@example.com|" + M + "|2020-06-16T00:25:40.095Z",
                 "unsubscribed|-|recipient@example.com|EXAMPLEe4bccf770-0b1d8e4f-6b72-4f21-a6b6-1a2b3c4d5e6f-000000"
                         + "|2022-01-12T01:00:17.910Z");
-        List<JsonNode> events = StoredEvents.eventsSince(hub.dataSource(), "ses", since);
+        List<JsonNode> events = storedEvents();
         assertThat(events).filteredOn(e -> e.get("type").asText().equals("clicked")).singleElement().satisfies(e ->
                 assertThat(e.get("url").asText()).isEqualTo(
                         "http://docs.aws.amazon.com/ses/latest/DeveloperGuide/send-email-smtp.html?utm_source=ses&q=a%20b"));
@@ -174,9 +162,6 @@ class SesHttpTest {
                 "x-amz-sns-topic-arn", e.get("TopicArn"));
     }
 
-    private List<String> stored() {
-        return StoredEvents.since(hub.dataSource(), "ses", since);
-    }
 
     private static String resource(String name) {
         try (InputStream in = SesHttpTest.class.getResourceAsStream("/ses/" + name + ".json")) {
@@ -184,9 +169,5 @@ class SesHttpTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

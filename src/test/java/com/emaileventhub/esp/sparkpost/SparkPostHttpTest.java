@@ -4,41 +4,27 @@ import static com.emaileventhub.esp.Requests.basic;
 import static com.emaileventhub.esp.Requests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.emaileventhub.support.HubRunner;
-import com.emaileventhub.support.StoredEvents;
+import com.emaileventhub.esp.VendorHttpTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** POST /webhooks/sparkpost over real HTTP: basic auth set on the webhook, batches of msys wrappers, pings. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SparkPostHttpTest {
+class SparkPostHttpTest extends VendorHttpTestSupport {
     private final String username = "sp-" + UUID.randomUUID();
     private final String password = UUID.randomUUID().toString();
-    private HubRunner hub;
-    private Instant since;
 
-    @BeforeAll
-    void start() {
-        hub = HubRunner.start(Map.of("hub.esp.sparkpost.username", username, "hub.esp.sparkpost.password", password));
+    @Override
+    protected String vendor() {
+        return "sparkpost";
     }
 
-    @AfterAll
-    void stop() {
-        hub.close();
-    }
-
-    @BeforeEach
-    void mark() {
-        since = Instant.now();
+    @Override
+    protected Map<String, String> hubConfig() {
+        return Map.of("hub.esp.sparkpost.username", username, "hub.esp.sparkpost.password", password);
     }
 
     @Test
@@ -69,7 +55,7 @@ class SparkPostHttpTest {
                 "unsubscribed|-|recipient@example.com|84345993965073285|2016-06-02T19:04:50.000Z",
                 "rejected|-|suppressed@example.com|102360394387646691|2016-06-02T20:40:34.000Z",
                 "failed|-|recipient@example.com|139013368081177607|2018-10-11T23:24:45.000Z");
-        List<JsonNode> events = StoredEvents.eventsSince(hub.dataSource(), "sparkpost", since);
+        List<JsonNode> events = storedEvents();
         assertThat(events).filteredOn(e -> e.get("type").asText().equals("clicked")).extracting(e -> e.get("url").asText())
                 .containsExactlyInAnyOrder("http://example.com/a%20b?utm=1&x=%7E", "http://example.com/amp");
         assertThat(events).filteredOn(e -> e.get("type").asText().equals("queued")).singleElement().satisfies(e -> {
@@ -122,7 +108,4 @@ class SparkPostHttpTest {
                 "X-MessageSystems-Batch-ID", UUID.randomUUID().toString());
     }
 
-    private List<String> stored() {
-        return StoredEvents.since(hub.dataSource(), "sparkpost", since);
-    }
 }
