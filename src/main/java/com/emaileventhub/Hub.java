@@ -15,9 +15,9 @@ import com.emaileventhub.store.Journal;
 import com.emaileventhub.store.JournalMaintenance;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Hub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
-    private static final List<String> ROUTE_FOLDERS = List.of("", "webhooks/", "destinations/");
 
     private final HubConfig config;
     private final Main main;
@@ -53,7 +52,10 @@ public final class Hub implements AutoCloseable {
         Properties props = new Properties();
         config.asMap().forEach(props::setProperty);
         main.setOverrideProperties(props);
-        main.configure().withRoutesIncludePattern(routesPattern(config.get("hub.routes.dir", "routes")));
+        Path routesDir = Path.of(config.get("hub.routes.dir", "routes"));
+        RouteFiles routes = RouteFiles.resolve(routesDir);
+        LOG.info(routes.summary(routesDir));
+        main.configure().withRoutesIncludePattern(routes.includePattern());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HubMetrics metrics = new HubMetrics(registry);
         main.bind("metricsRegistry", registry);
@@ -78,7 +80,7 @@ public final class Hub implements AutoCloseable {
             @Override
             public void afterConfigure(BaseMainSupport m) {
                 CamelContext context = m.getCamelContext();
-                Fanout fanout = new Fanout(context, name -> config.bool("hub." + name + ".enabled", true));
+                Fanout fanout = new Fanout(context, name -> config.bool("hub." + name + ".enabled", true), metrics);
                 context.getRegistry().bind("intake", new Intake(config, journal, fanout, metrics, Clock.systemUTC()));
                 HealthCheckRegistry health = HealthCheckRegistry.get(context);
                 if (health != null) {
@@ -88,7 +90,8 @@ public final class Hub implements AutoCloseable {
                 context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
                     @Override
                     public void notify(org.apache.camel.spi.CamelEvent event) {
-                        warnAboutMissingSecrets(context);
+                        summarizeVendors(context);
+                        fanout.checkRules();
                     }
 
                     @Override
@@ -117,23 +120,6 @@ public final class Hub implements AutoCloseable {
         return longest;
     }
 
-    static String routesPattern(String dir) {
-        Path folder = Path.of(dir);
-        boolean onDisk = Files.isDirectory(folder);
-        String base = onDisk ? "file:" + folder.toString().replace('\\', '/') + "/" : "classpath:routes/";
-        StringBuilder sb = new StringBuilder();
-        for (String sub : ROUTE_FOLDERS) {
-            if (onDisk && !Files.isDirectory(folder.resolve(sub))) {
-                continue;   // an integrator's routes/ need not have every sub-folder
-            }
-            if (sb.length() > 0) {
-                sb.append(',');
-            }
-            sb.append(base).append(sub).append("*.camel.yaml");
-        }
-        return sb.toString();
-    }
-
     /** Credential keys per built-in vendor (any one set is enough); other vendors: any of GENERIC_CREDENTIALS. */
     private static final Map<String, List<String>> CREDENTIALS = Map.of(
             "sendgrid", List.of("public-key"), "mailgun", List.of("signing-key"), "postmark", List.of("password"),
@@ -142,8 +128,13 @@ public final class Hub implements AutoCloseable {
     private static final List<String> GENERIC_CREDENTIALS =
             List.of("secret", "password", "token", "signing-key", "webhook-key", "public-key");
 
-    /** Once the routes run: every webhook route (built-in or declared in YAML) whose vendor has no credentials. */
-    private void warnAboutMissingSecrets(CamelContext context) {
+    /**
+     * Once the routes run: one line naming the webhook routes (built-in or declared in YAML) that are ready
+     * and those still without credentials (they answer 401), with the keys that would configure them.
+     */
+    private void summarizeVendors(CamelContext context) {
+        List<String> ready = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
         for (org.apache.camel.Route route : context.getRoutes()) {
             String id = route.getRouteId();
             if (!id.startsWith("webhook-")) {
@@ -153,11 +144,21 @@ public final class Hub implements AutoCloseable {
             if (!config.bool("hub.esp." + vendor + ".enabled", true)) {
                 continue;
             }
-            List<String> keys = CREDENTIALS.getOrDefault(vendor, GENERIC_CREDENTIALS);
-            if (keys.stream().noneMatch(k -> config.get("hub.esp." + vendor + "." + k) != null)) {
-                LOG.warn("no credentials for {} (set hub.esp.{}.{}): /webhooks/{} refuses every request (401)",
-                        vendor, vendor, String.join(" or ." , keys), vendor);
+            List<String> keys = CREDENTIALS.getOrDefault(vendor, GENERIC_CREDENTIALS).stream()
+                    .map(k -> "hub.esp." + vendor + "." + k).toList();
+            if (keys.stream().anyMatch(k -> config.get(k) != null)) {
+                ready.add(vendor);
+            } else {
+                List<String> known = keys.stream().filter(config.asMap()::containsKey).toList();
+                missing.add(vendor + " (" + String.join(" or ", known.isEmpty() ? keys : known) + ")");
             }
+        }
+        ready.sort(null);
+        missing.sort(null);
+        if (missing.isEmpty()) {
+            LOG.info("webhooks ready: {}", ready);
+        } else {
+            LOG.warn("webhooks ready: {}; without credentials, answering 401 until set: {}", ready, String.join(", ", missing));
         }
     }
 

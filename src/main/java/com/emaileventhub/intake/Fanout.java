@@ -1,19 +1,27 @@
 package com.emaileventhub.intake;
 
-import com.emaileventhub.event.CanonicalEvent;
-import java.util.ArrayList;
 import com.emaileventhub.destination.DeliveryEngine;
+import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.observe.HubMetrics;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Producer;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.ProcessorDefinitionHelper;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.SetPropertyDefinition;
 import org.apache.camel.support.DefaultExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks the YAML routing rules (route {@code fanout-rules}, endpoint {@code direct:fanout-rules})
@@ -26,22 +34,29 @@ public final class Fanout {
     public static final String RULES_ENDPOINT = "direct:fanout-rules";
     private static final String PREFIX = "dest.";
 
+    private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
+
     private final CamelContext context;
     private final Predicate<String> enabledByConfig;
+    private final HubMetrics metrics;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private volatile Set<String> known;
     private volatile Set<String> enabled;
     private volatile Producer producer;
 
-    public Fanout(CamelContext context, Predicate<String> enabledByConfig) {
+    public Fanout(CamelContext context, Predicate<String> enabledByConfig, HubMetrics metrics) {
         this.context = context;
         this.enabledByConfig = enabledByConfig;
+        this.metrics = metrics;
     }
 
     /** Resolved on first use, when every route has been added. */
     private Set<String> enabled() {
         Set<String> e = enabled;
         if (e == null) {
+            known = Set.copyOf(DeliveryEngine.destinations(context));
             e = new HashSet<>();
-            for (String name : DeliveryEngine.destinations(context)) {
+            for (String name : known) {
                 if (enabledByConfig.test(name)) {
                     e.add(name);
                 }
@@ -49,6 +64,38 @@ public final class Fanout {
             enabled = e;
         }
         return e;
+    }
+
+    /**
+     * Once the routes run: a rule that names a destination with no delivery route (a typo, or a route file
+     * left out) would drop those events for it silently, so it is named at start-up.
+     */
+    public void checkRules() {
+        enabled();
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        RouteDefinition rules = model == null ? null : model.getRouteDefinition("fanout-rules");
+        if (rules == null) {
+            return;
+        }
+        for (SetPropertyDefinition set : ProcessorDefinitionHelper.filterTypeInOutputs(rules.getOutputs(),
+                SetPropertyDefinition.class)) {
+            String name = set.getName();
+            if (name != null && name.startsWith(PREFIX)) {
+                unknown(name.substring(PREFIX.length()));
+            }
+        }
+    }
+
+    /** Warns once per name and counts every event it would have gone to. */
+    private boolean unknown(String name) {
+        if (known.contains(name)) {
+            return false;
+        }
+        if (warned.add(name)) {
+            LOG.warn("fan-out rules select destination '{}', which has no route (direct:deliver-{} in routes/destinations/): "
+                    + "no events are queued for it", name, name);
+        }
+        return true;
     }
 
     public Map<String, List<String>> select(List<CanonicalEvent> events) {
@@ -83,6 +130,8 @@ public final class Fanout {
                     String name = k.substring(PREFIX.length());
                     if (enabled().contains(name)) {
                         chosen.add(name);
+                    } else if (unknown(name)) {
+                        metrics.counter("hub_fanout_unknown_destination_total", "destination", name).increment();
                     }
                 }
             });

@@ -127,6 +127,23 @@ class FanoutRoutingTest {
         }
     }
 
+    @Test
+    void a_rule_naming_a_destination_without_a_route_is_counted_and_queues_nothing() throws IOException {
+        Path routes = RoutesCopy.of();
+        Path rules = routes.resolve("fanout.camel.yaml");
+        Files.writeString(rules, Files.readString(rules).replace("name: dest.suppression", "name: dest.supression"));
+        Map<String, String> config = new java.util.HashMap<>(POSTMARK);
+        config.put("hub.routes.dir", routes.toString());
+        try (HubRunner hub = HubRunner.start(config)) {
+            post(hub, Postmark.record("Bounce", "HardBounce", "fan-" + UUID.randomUUID(), "typo1@example.com"));
+            post(hub, Postmark.record("SpamComplaint", null, "fan-" + UUID.randomUUID(), "typo2@example.com"));
+
+            assertThat(destinations(hub, "typo1@example.com")).containsExactly("archive");
+            assertThat(hub.get("/observe/metrics").body())
+                    .contains("hub_fanout_unknown_destination_total{destination=\"supression\"} 2.0");
+        }
+    }
+
     private static void post(HubRunner hub, byte[] body) {
         var r = hub.post("/webhooks/postmark", "application/json", body, "Authorization", Postmark.auth());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -1,0 +1,146 @@
+package com.emaileventhub;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * The YAML route files the hub loads: the built-in ones (routes/ inside the jar) overlaid file by
+ * file with a local folder, as application.properties is overlaid key by key. A local file replaces
+ * the built-in file of the same relative path, a local file of a new name is added, and a built-in
+ * file the local folder does not mention stays. A local file that is empty (or holds only comments)
+ * switches its built-in namesake off.
+ */
+public final class RouteFiles {
+    private static final String SUFFIX = ".camel.yaml";
+    private static final String BUILT_IN = "routes/";
+
+    /** Relative path (webhooks/postmark.camel.yaml) to where it is loaded from, in a stable order. */
+    private final Map<String, String> files;
+    private final List<String> overridden;
+    private final List<String> added;
+    private final List<String> switchedOff;
+
+    private RouteFiles(Map<String, String> files, List<String> overridden, List<String> added, List<String> switchedOff) {
+        this.files = files;
+        this.overridden = overridden;
+        this.added = added;
+        this.switchedOff = switchedOff;
+    }
+
+    public static RouteFiles resolve(Path localDir) {
+        Map<String, String> files = new TreeMap<>();
+        for (String name : builtIn()) {
+            files.put(name, "classpath:" + BUILT_IN + name);
+        }
+        List<String> overridden = new ArrayList<>();
+        List<String> added = new ArrayList<>();
+        List<String> switchedOff = new ArrayList<>();
+        if (Files.isDirectory(localDir)) {
+            for (Path file : local(localDir)) {
+                String name = localDir.relativize(file).toString().replace('\\', '/');
+                boolean known = files.containsKey(name);
+                if (isBlank(file)) {
+                    if (files.remove(name) != null) {
+                        switchedOff.add(name);
+                    }
+                    continue;
+                }
+                files.put(name, "file:" + file.toAbsolutePath().toString().replace('\\', '/'));
+                (known ? overridden : added).add(name);
+            }
+        }
+        return new RouteFiles(files, overridden, added, switchedOff);
+    }
+
+    /** The value of camel.main.routes-include-pattern: every file by its exact location. */
+    public String includePattern() {
+        return String.join(",", files.values());
+    }
+
+    /** One line for the start-up log: which files come from where. */
+    public String summary(Path localDir) {
+        int builtIn = files.size() - overridden.size() - added.size();
+        StringBuilder sb = new StringBuilder();
+        sb.append("routes: ").append(builtIn).append(" built-in file(s)");
+        if (!overridden.isEmpty() || !added.isEmpty() || !switchedOff.isEmpty()) {
+            sb.append("; from ").append(localDir.toAbsolutePath().normalize()).append(':');
+            if (!overridden.isEmpty()) {
+                sb.append(" replacing ").append(overridden);
+            }
+            if (!added.isEmpty()) {
+                sb.append(" adding ").append(added);
+            }
+            if (!switchedOff.isEmpty()) {
+                sb.append(" switching off ").append(switchedOff);
+            }
+        }
+        return sb.toString();
+    }
+
+    public Map<String, String> files() {
+        return files;
+    }
+
+    private static List<Path> local(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the routes folder " + dir.toAbsolutePath(), e);
+        }
+    }
+
+    private static boolean isBlank(Path file) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
+        }
+    }
+
+    /** The route files inside the jar (or target/classes when run from the build). */
+    static List<String> builtIn() {
+        List<String> names = new ArrayList<>();
+        try {
+            Enumeration<URL> roots = RouteFiles.class.getClassLoader().getResources(BUILT_IN);
+            while (roots.hasMoreElements()) {
+                URL root = roots.nextElement();
+                if ("jar".equals(root.getProtocol())) {
+                    JarURLConnection connection = (JarURLConnection) root.openConnection();
+                    connection.setUseCaches(false);
+                    try (JarFile jar = connection.getJarFile()) {
+                        Enumeration<JarEntry> entries = jar.entries();
+                        while (entries.hasMoreElements()) {
+                            String entry = entries.nextElement().getName();
+                            if (entry.startsWith(BUILT_IN) && entry.endsWith(SUFFIX)) {
+                                names.add(entry.substring(BUILT_IN.length()));
+                            }
+                        }
+                    }
+                } else if ("file".equals(root.getProtocol())) {
+                    Path dir = Path.of(root.toURI());
+                    for (Path file : local(dir)) {
+                        names.add(dir.relativize(file).toString().replace('\\', '/'));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the built-in routes", e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot list the built-in routes", e);
+        }
+        return names;
+    }
+}
