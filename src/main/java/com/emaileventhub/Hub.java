@@ -41,6 +41,7 @@ public final class Hub implements AutoCloseable {
     private final Main main;
     private final Database database;
     private final DeliveryModule delivery;
+    private final RouteFiles routes;
 
     public Hub(HubConfig config) {
         this.config = config;
@@ -53,7 +54,7 @@ public final class Hub implements AutoCloseable {
         config.asMap().forEach(props::setProperty);
         main.setOverrideProperties(props);
         Path routesDir = Path.of(config.get("hub.routes.dir", "routes"));
-        RouteFiles routes = RouteFiles.resolve(routesDir);
+        this.routes = RouteFiles.resolve(routesDir);
         LOG.info(routes.summary(routesDir));
         main.configure().withRoutesIncludePattern(routes.includePattern());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -175,6 +176,10 @@ public final class Hub implements AutoCloseable {
 
     public CamelContext context() {
         return main.getCamelContext();
+    }
+
+    public RouteFiles routes() {
+        return routes;
     }
 
     public Database database() {

@@ -1,10 +1,12 @@
 package com.emaileventhub;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -88,6 +91,30 @@ public final class RouteFiles {
             }
         }
         return sb.toString();
+    }
+
+    /** The file that declares a route id (templated routes keep no resource of their own in Camel's model). */
+    public String locate(String routeId) {
+        Pattern declared = Pattern.compile("(?m)^\\s*-?\\s*(route)?[iI]d:\\s*[\"']?" + Pattern.quote(routeId) + "[\"']?\\s*$");
+        for (String location : files.values()) {
+            if (declared.matcher(read(location)).find()) {
+                return location;
+            }
+        }
+        return null;
+    }
+
+    private static String read(String location) {
+        try {
+            if (location.startsWith("file:")) {
+                return Files.readString(Path.of(location.substring("file:".length())));
+            }
+            try (InputStream in = RouteFiles.class.getClassLoader().getResourceAsStream(location.substring("classpath:".length()))) {
+                return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     public Map<String, String> files() {
