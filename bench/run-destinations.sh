@@ -7,7 +7,7 @@ set -e
 mvn -q -B test-compile
 mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 CP="target/classes:target/test-classes:$(cat target/bench-classpath.txt)"
-java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$@" -cp "$CP" bench/DestinationsBench.java
+java -Xmx1g -Dhub.log.level.root=WARN "$@" -cp "$CP" bench/DestinationsBench.java
 for db in h2 postgresql; do
-  java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" com.emaileventhub.bench.ArchiveDrainBench "$db" 50000 500
+  java -Xmx1g -Dhub.log.level.root=WARN -cp "$CP" com.emaileventhub.bench.ArchiveDrainBench "$db" 50000 500
 done

@@ -45,6 +45,7 @@ public final class Hub implements AutoCloseable {
 
     public Hub(HubConfig config) {
         this.config = config;
+        Logging.levels(config);
         this.database = new Database(config.get("hub.db.url"), config.get("hub.db.username", "sa"),
                 config.get("hub.db.password", ""), config.integer("hub.db.pool-size", 10),
                 config.duration("hub.db.connection-timeout", java.time.Duration.ofSeconds(3)));

@@ -15,6 +15,7 @@ public final class HubApp {
         HubConfig config;
         try {
             config = HubConfig.load(Map.of());
+            Logging.format(config);
         } catch (IllegalArgumentException e) {
             System.err.println("Email Event Hub cannot start: " + e.getMessage());
             System.exit(2);
