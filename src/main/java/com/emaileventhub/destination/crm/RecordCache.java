@@ -1,14 +1,15 @@
 package com.emaileventhub.destination.crm;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
- * Email → record cache, so that a recipient seen again costs no SOQL query. Bounded (least recently
- * used goes first) with a time to live; "found in no object" is cached too, for a shorter time,
- * so that a contact created meanwhile in Salesforce is picked up soon.
+ * Email → record cache (Caffeine), so that a recipient seen again costs no SOQL query. Bounded, with a
+ * time to live; "found in no object" is cached too, for a shorter time, so that a contact created
+ * meanwhile in Salesforce is picked up soon.
  */
 final class RecordCache {
     /** The answer of {@link #get}: {@code known} false = ask Salesforce; else {@code ref} (null = in no object). */
@@ -16,51 +17,40 @@ final class RecordCache {
         static final Lookup MISS = new Lookup(false, null);
     }
 
-    private record Entry(RecordRef ref, long expiresAt) {
+    /** A cached answer; {@code ref} null = in no object. */
+    private record Entry(RecordRef ref) {
     }
 
-    private final Map<String, Entry> entries;
-    private final Duration ttl;
-    private final Duration negativeTtl;
-    private final Clock clock;
+    private final Cache<String, Entry> entries;
 
     RecordCache(int maxEntries, Duration ttl, Duration negativeTtl, Clock clock) {
-        this.ttl = ttl;
-        this.negativeTtl = negativeTtl;
-        this.clock = clock;
-        this.entries = new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                return size() > maxEntries;
-            }
-        };
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .ticker(() -> clock.millis() * 1_000_000L)
+                .executor(Runnable::run)   // evict on the caller's thread: no background pool for a cache this cheap
+                .expireAfter(Expiry.<String, Entry>creating((email, e) -> e.ref() == null ? negativeTtl : ttl))
+                .build();
     }
 
-    synchronized Lookup get(String email) {
-        Entry e = entries.get(email);
-        if (e == null) {
-            return Lookup.MISS;
-        }
-        if (e.expiresAt() <= clock.millis()) {
-            entries.remove(email);
-            return Lookup.MISS;
-        }
-        return new Lookup(true, e.ref());
+    Lookup get(String email) {
+        Entry e = entries.getIfPresent(email);
+        return e == null ? Lookup.MISS : new Lookup(true, e.ref());
     }
 
-    synchronized void found(String email, RecordRef ref) {
-        entries.put(email, new Entry(ref, clock.millis() + ttl.toMillis()));
+    void found(String email, RecordRef ref) {
+        entries.put(email, new Entry(ref));
     }
 
-    synchronized void missing(String email) {
-        entries.put(email, new Entry(null, clock.millis() + negativeTtl.toMillis()));
+    void missing(String email) {
+        entries.put(email, new Entry(null));
     }
 
-    synchronized void evict(String email) {
-        entries.remove(email);
+    void evict(String email) {
+        entries.invalidate(email);
     }
 
-    synchronized int size() {
-        return entries.size();
+    long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
     }
 }
