@@ -1,13 +1,17 @@
 package com.emaileventhub;
 
 import com.emaileventhub.api.AdminAuth;
+import com.emaileventhub.api.DeliveriesApi;
+import com.emaileventhub.api.SuppressionsApi;
 import com.emaileventhub.api.EventsApi;
 import com.emaileventhub.destination.DeliveryModule;
+import com.emaileventhub.esp.VendorKeys;
 import com.emaileventhub.destination.analytics.AnalyticsDelivery;
 import com.emaileventhub.destination.crm.CrmDelivery;
 import com.emaileventhub.intake.Fanout;
 import com.emaileventhub.intake.Intake;
 import com.emaileventhub.observe.DatabaseHealthCheck;
+import com.emaileventhub.observe.DestinationHealthCheck;
 import com.emaileventhub.observe.HubMetrics;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.EventQuery;
@@ -45,6 +49,7 @@ public final class Hub implements AutoCloseable {
 
     public Hub(HubConfig config) {
         this.config = config;
+        VendorKeys.validate(config);
         Logging.levels(config);
         this.database = new Database(config.get("hub.db.url"), config.get("hub.db.username", "sa"),
                 config.get("hub.db.password", ""), config.integer("hub.db.pool-size", 10),
@@ -74,6 +79,8 @@ public final class Hub implements AutoCloseable {
         // --- durable delivery: queues, engine, archive + suppression destinations, their API (issue 3) ---
         this.delivery = new DeliveryModule(config, database, registry, Clock.systemUTC());
         delivery.bind(main::bind);
+        main.bind("deliveriesApi", new DeliveriesApi(delivery.queue(), Clock.systemUTC()));
+        main.bind("suppressionsApi", new SuppressionsApi(delivery.suppressions(), delivery.rules()));
         // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
         main.bind("analyticsDelivery", new AnalyticsDelivery(config, metrics, Clock.systemUTC()));
         main.bind("crmDelivery", new CrmDelivery(config, database.dataSource(), metrics, Clock.systemUTC()));
@@ -88,6 +95,11 @@ public final class Hub implements AutoCloseable {
                 if (health != null) {
                     health.register(new DatabaseHealthCheck(database.dataSource()));
                 }
+                delivery.engine().onWorker(worker -> {
+                    if (health != null) {
+                        health.register(new DestinationHealthCheck(worker, delivery.engine().settings().stalledAfter()));
+                    }
+                });
                 delivery.attach(context);
                 context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
                     @Override

@@ -12,16 +12,17 @@ public final class HubApp {
     }
 
     public static void main(String[] args) throws Exception {
-        HubConfig config;
+        Hub hub;
         try {
-            config = HubConfig.load(Map.of());
+            HubConfig config = HubConfig.load(Map.of());
             Logging.format(config);
+            hub = new Hub(config);
         } catch (IllegalArgumentException e) {
+            // a bad configuration value: the message names the key, never the value
             System.err.println("Email Event Hub cannot start: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Hub hub = new Hub(config);
         try {
             hub.run();
         } catch (FailedToCreateRouteException e) {

@@ -1,7 +1,5 @@
 package com.emaileventhub;
 
-import com.emaileventhub.verify.Ecdsa;
-import com.emaileventhub.verify.StandardWebhooks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -15,7 +13,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * The hub's configuration, resolved once at start-up. Precedence, lowest first: the
@@ -23,8 +20,6 @@ import java.util.regex.Pattern;
  * (HUB_HTTP_PORT for hub.http.port), JVM system properties, then explicit overrides (tests).
  */
 public final class HubConfig {
-    private static final Pattern SNS_TOPIC_ARN =
-            Pattern.compile("arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?");
     private final Map<String, String> values;
 
     private HubConfig(Map<String, String> values) {
@@ -213,56 +208,6 @@ public final class HubConfig {
         String certDir = get("hub.esp.ses.certificate-dir");
         if (certDir != null && !Files.isDirectory(Path.of(certDir))) {
             throw invalid("hub.esp.ses.certificate-dir", "not a directory");
-        }
-        validateVendorKeys();
-    }
-
-    /**
-     * Vendor keys whose format the hub knows, parsed as their verifiers parse them, so that a bad value
-     * stops start-up instead of answering every webhook with an error. Messages name the key, never the value.
-     */
-    private void validateVendorKeys() {
-        for (String key : values.keySet()) {
-            if (key.startsWith("hub.esp.") && key.endsWith(".tolerance") && get(key) != null) {
-                // verifiers read tolerances with Duration.parse: a period such as P1W would only fail at request time
-                Duration d;
-                try {
-                    d = Duration.parse(get(key));
-                } catch (java.time.format.DateTimeParseException e) {
-                    throw invalid(key, "not an ISO-8601 duration such as PT5M, PT1H or P1D");
-                }
-                if (d.isNegative() || d.isZero()) {
-                    throw invalid(key, "must be a positive duration");
-                }
-            }
-        }
-        String sendgrid = get("hub.esp.sendgrid.public-key");
-        if (sendgrid != null) {
-            try {
-                Ecdsa.publicKeys(sendgrid, "hub.esp.sendgrid.public-key");
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("invalid configuration " + e.getMessage());
-            }
-        }
-        String resend = get("hub.esp.resend.secret");
-        if (resend != null) {
-            for (String secret : resend.split(",")) {
-                try {
-                    if (!secret.isBlank()) {
-                        StandardWebhooks.decodeSecret(secret.trim(), "hub.esp.resend.secret");
-                    }
-                } catch (IllegalStateException e) {
-                    throw invalid("hub.esp.resend.secret", "not a whsec_<base64> signing secret");
-                }
-            }
-        }
-        String topics = get("hub.esp.ses.topic-arns");
-        if (topics != null) {
-            for (String arn : topics.split(",")) {
-                if (!arn.isBlank() && !SNS_TOPIC_ARN.matcher(arn.trim()).matches()) {
-                    throw invalid("hub.esp.ses.topic-arns", "not a list of SNS topic ARNs (arn:aws:sns:<region>:<account>:<topic>)");
-                }
-            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.emaileventhub.esp.VendorKeys;
 import com.emaileventhub.support.TestDatabases;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
@@ -23,7 +24,7 @@ class HubConfigVendorKeysTest {
     }
 
     private static void assertRefused(String key, String value) {
-        assertThatThrownBy(() -> HubConfig.load(with(key, value)))
+        assertThatThrownBy(() -> VendorKeys.validate(HubConfig.load(with(key, value))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(key)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(value));
@@ -49,14 +50,14 @@ class HubConfigVendorKeysTest {
         ec.initialize(new ECGenParameterSpec("secp256r1"));
         String a = Base64.getEncoder().encodeToString(ec.generateKeyPair().getPublic().getEncoded());
         String b = Base64.getEncoder().encodeToString(ec.generateKeyPair().getPublic().getEncoded());
-        assertThatCode(() -> HubConfig.load(with("hub.esp.sendgrid.public-key", a + "," + b))).doesNotThrowAnyException();
+        assertThatCode(() -> VendorKeys.validate(HubConfig.load(with("hub.esp.sendgrid.public-key", a + "," + b)))).doesNotThrowAnyException();
     }
 
     @Test
     void refuses_a_resend_secret_that_is_not_whsec_base64_even_as_the_second_of_a_rotation() {
         assertRefused("hub.esp.resend.secret", "whsec_!!!not*base64!!!");
         assertRefused("hub.esp.resend.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw,whsec_%%%%");
-        assertThatCode(() -> HubConfig.load(with("hub.esp.resend.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")))
+        assertThatCode(() -> VendorKeys.validate(HubConfig.load(with("hub.esp.resend.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))))
                 .doesNotThrowAnyException();
     }
 
@@ -66,14 +67,14 @@ class HubConfigVendorKeysTest {
         assertRefused("hub.esp.ses.tolerance", "PT0S");
         assertRefused("hub.esp.ses.tolerance", "-PT1H");
         assertRefused("hub.esp.ses.tolerance", "P1W");
-        assertThatCode(() -> HubConfig.load(with("hub.esp.ses.tolerance", "PT2H"))).doesNotThrowAnyException();
+        assertThatCode(() -> VendorKeys.validate(HubConfig.load(with("hub.esp.ses.tolerance", "PT2H")))).doesNotThrowAnyException();
     }
 
     @Test
     void refuses_ses_topics_that_are_not_sns_topic_arns() {
         assertRefused("hub.esp.ses.topic-arns", "arn:aws:sns:us-east-1:123456789012:ok, ses-events");
-        assertThatCode(() -> HubConfig.load(with("hub.esp.ses.topic-arns",
-                "arn:aws:sns:us-east-1:123456789012:ses-events, arn:aws-cn:sns:cn-north-1:123456789012:x.fifo")))
+        assertThatCode(() -> VendorKeys.validate(HubConfig.load(with("hub.esp.ses.topic-arns",
+                "arn:aws:sns:us-east-1:123456789012:ses-events, arn:aws-cn:sns:cn-north-1:123456789012:x.fifo"))))
                 .doesNotThrowAnyException();
     }
 }

@@ -2,7 +2,7 @@ package com.emaileventhub.api;
 
 import com.emaileventhub.event.Json;
 import com.emaileventhub.event.Timestamps;
-import com.emaileventhub.intake.Intake;
+import com.emaileventhub.intake.HttpAnswer;
 import com.emaileventhub.store.DeliveryQueue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -59,7 +59,7 @@ public final class DeliveriesApi {
             n.set("event", item.body() == null ? null : readTree(item.body()));
         }
         body.put("next_cursor", page.nextCursor());
-        Intake.respond(exchange, 200, body.toString());
+        HttpAnswer.respond(exchange, 200, body.toString());
     }
 
     public void replay(Exchange exchange) {
@@ -85,7 +85,7 @@ public final class DeliveriesApi {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("destination", destination);
         body.put("requeued", n);
-        Intake.respond(exchange, 200, body.toString());
+        HttpAnswer.respond(exchange, 200, body.toString());
     }
 
     private static String destination(Message m) {

@@ -2,7 +2,7 @@ package com.emaileventhub.api;
 
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Recipients;
-import com.emaileventhub.intake.Intake;
+import com.emaileventhub.intake.HttpAnswer;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.StorageUnavailableException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,7 +41,7 @@ public final class EventsApi {
             throw new ApiError(400, "parameter cursor: not a cursor returned by this API");
         }
         String next = page.nextCursor() == null ? "null" : Json.MAPPER.createObjectNode().textNode(page.nextCursor()).toString();
-        Intake.respond(exchange, 200, "{\"events\":[" + String.join(",", page.events()) + "],\"next_cursor\":" + next + "}");
+        HttpAnswer.respond(exchange, 200, "{\"events\":[" + String.join(",", page.events()) + "],\"next_cursor\":" + next + "}");
     }
 
     public void timeline(Exchange exchange) {
@@ -50,7 +50,7 @@ public final class EventsApi {
             throw new ApiError(400, "path parameter message_id is missing");
         }
         List<String> events = query.timeline(id);
-        Intake.respond(exchange, 200, "{\"message_id\":" + Json.MAPPER.getNodeFactory().textNode(id)
+        HttpAnswer.respond(exchange, 200, "{\"message_id\":" + Json.MAPPER.getNodeFactory().textNode(id)
                 + ",\"events\":[" + String.join(",", events) + "]}");
     }
 
@@ -72,7 +72,7 @@ public final class EventsApi {
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("error", message);
-        Intake.respond(exchange, status, body.toString());
+        HttpAnswer.respond(exchange, status, body.toString());
     }
 
 

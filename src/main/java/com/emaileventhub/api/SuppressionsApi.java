@@ -4,7 +4,7 @@ import com.emaileventhub.destination.suppression.SuppressionRules;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.event.Recipients;
 import com.emaileventhub.event.Timestamps;
-import com.emaileventhub.intake.Intake;
+import com.emaileventhub.intake.HttpAnswer;
 import com.emaileventhub.store.SuppressionStore;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,7 +31,7 @@ public final class SuppressionsApi {
         if (s == null) {
             throw new ApiError(404, email + " is not suppressed");
         }
-        Intake.respond(exchange, 200, json(s).toString());
+        HttpAnswer.respond(exchange, 200, json(s).toString());
     }
 
     public void list(Exchange exchange) {
@@ -47,7 +47,7 @@ public final class SuppressionsApi {
         ArrayNode items = body.putArray("suppressions");
         page.items().forEach(s -> items.add(json(s)));
         body.put("next_cursor", page.nextCursor());
-        Intake.respond(exchange, 200, body.toString());
+        HttpAnswer.respond(exchange, 200, body.toString());
     }
 
     public void lift(Exchange exchange) {
@@ -61,7 +61,7 @@ public final class SuppressionsApi {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("email", email);
         body.put("lifted", true);
-        Intake.respond(exchange, 200, body.toString());
+        HttpAnswer.respond(exchange, 200, body.toString());
     }
 
     private static String email(Message m) {

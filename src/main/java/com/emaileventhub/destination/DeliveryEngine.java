@@ -1,7 +1,7 @@
 package com.emaileventhub.destination;
 
+import com.emaileventhub.intake.DestinationRoutes;
 import com.emaileventhub.observe.DeliveryMetrics;
-import com.emaileventhub.observe.DestinationHealthCheck;
 import com.emaileventhub.store.DeliveryQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -9,12 +9,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryEngine {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
-    private static final String PREFIX = "deliver-";
 
     private final DeliveryQueue queue;
     private final DeliverySettings settings;
@@ -35,6 +33,7 @@ public final class DeliveryEngine {
     private final Map<String, DestinationWorker> workers = new LinkedHashMap<>();
     private final List<ScheduledExecutorService> executors = new ArrayList<>();
     private volatile boolean running;
+    private Consumer<DestinationWorker> onWorker = w -> { };
 
     public DeliveryEngine(DeliveryQueue queue, DeliverySettings settings, MeterRegistry registry, Clock clock,
                           String owner) {
@@ -45,18 +44,13 @@ public final class DeliveryEngine {
         this.owner = owner;
     }
 
-    /** The destinations whose delivery route is in the context: direct:deliver-NAME gives NAME. */
-    public static List<String> destinations(CamelContext context) {
-        List<String> names = new ArrayList<>();
-        for (Route route : context.getRoutes()) {
-            String uri = route.getEndpoint().getEndpointUri();
-            String path = uri.startsWith("direct://") ? uri.substring(9) : uri.startsWith("direct:") ? uri.substring(7) : null;
-            if (path != null && path.startsWith(PREFIX)) {
-                int q = path.indexOf('?');
-                names.add(q < 0 ? path.substring(PREFIX.length()) : path.substring(PREFIX.length(), q));
-            }
-        }
-        return names;
+    /** Told of each worker as it is created (health checks are registered from above this package). */
+    public synchronized void onWorker(Consumer<DestinationWorker> listener) {
+        this.onWorker = listener;
+    }
+
+    public DeliverySettings settings() {
+        return settings;
     }
 
     public synchronized void start(CamelContext context) {
@@ -65,8 +59,7 @@ public final class DeliveryEngine {
         }
         running = true;
         if (workers.isEmpty()) {
-            HealthCheckRegistry health = HealthCheckRegistry.get(context);
-            for (String name : destinations(context)) {
+            for (String name : DestinationRoutes.names(context)) {
                 if (!settings.enabled(name)) {
                     LOG.info("destination {} has a route but hub.{}.enabled=false: not polled", name, name);
                     continue;
@@ -74,9 +67,7 @@ public final class DeliveryEngine {
                 DestinationWorker worker = new DestinationWorker(name, context, queue, settings,
                         new DeliveryMetrics(registry, name), clock, owner);
                 workers.put(name, worker);
-                if (health != null) {
-                    health.register(new DestinationHealthCheck(worker, settings.stalledAfter()));
-                }
+                onWorker.accept(worker);
             }
         }
         for (DestinationWorker worker : workers.values()) {

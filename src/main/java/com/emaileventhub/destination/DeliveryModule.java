@@ -1,8 +1,6 @@
 package com.emaileventhub.destination;
 
 import com.emaileventhub.HubConfig;
-import com.emaileventhub.api.DeliveriesApi;
-import com.emaileventhub.api.SuppressionsApi;
 import com.emaileventhub.destination.archive.ArchiveBatch;
 import com.emaileventhub.destination.suppression.SuppressionForward;
 import com.emaileventhub.destination.suppression.SuppressionRules;
@@ -22,7 +20,7 @@ import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Everything durable delivery needs, in one place for Hub to wire: the queue, the engine, and the beans
- * the archive and suppression routes and the delivery / suppression API routes refer to.
+ * the archive and suppression routes refer to.
  */
 public final class DeliveryModule implements AutoCloseable {
     private final ArchiveDatabase archive;
@@ -49,8 +47,6 @@ public final class DeliveryModule implements AutoCloseable {
         registry.accept("archiveBatch", new ArchiveBatch(archive.dialect()));
         registry.accept("suppressionRules", rules);
         registry.accept("suppressionForward", new SuppressionForward());
-        registry.accept("deliveriesApi", new DeliveriesApi(queue, clock));
-        registry.accept("suppressionsApi", new SuppressionsApi(suppressions, rules));
         registry.accept("deliveryEngine", engine);
     }
 
@@ -88,6 +84,10 @@ public final class DeliveryModule implements AutoCloseable {
 
     public DeliveryQueue queue() {
         return queue;
+    }
+
+    public SuppressionRules rules() {
+        return rules;
     }
 
     public SuppressionStore suppressions() {

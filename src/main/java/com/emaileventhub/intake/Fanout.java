@@ -1,6 +1,5 @@
 package com.emaileventhub.intake;
 
-import com.emaileventhub.destination.DeliveryEngine;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.observe.HubMetrics;
 import java.util.ArrayList;
@@ -54,7 +53,7 @@ public final class Fanout {
     private Set<String> enabled() {
         Set<String> e = enabled;
         if (e == null) {
-            known = Set.copyOf(DeliveryEngine.destinations(context));
+            known = Set.copyOf(DestinationRoutes.names(context));
             e = new HashSet<>();
             for (String name : known) {
                 if (enabledByConfig.test(name)) {

@@ -82,7 +82,7 @@ public final class Intake {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("accepted", result.accepted());
         body.put("duplicates", result.duplicates());
-        respond(exchange, 200, body.toString());
+        HttpAnswer.respond(exchange, 200, body.toString());
         metrics.webhook(request.vendor(), "accepted", "none", elapsed(exchange));
     }
 
@@ -110,22 +110,13 @@ public final class Intake {
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("error", message);
-        respond(exchange, status, body.toString());
+        HttpAnswer.respond(exchange, status, body.toString());
         metrics.webhook(vendor, status == 503 || status == 500 ? "failed" : "rejected", reason, elapsed(exchange));
     }
 
     private static long elapsed(Exchange exchange) {
         Long started = exchange.getProperty(STARTED, Long.class);
         return started == null ? 0 : System.nanoTime() - started;
-    }
-
-    /** Request headers are never echoed: the response carries only what is set here. */
-    public static void respond(Exchange exchange, int status, String json) {
-        var msg = exchange.getMessage();
-        msg.getHeaders().clear();
-        msg.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        msg.setBody(json);
     }
 
     public Instant now() {
