@@ -100,22 +100,23 @@ class PackagedJarIT {
     }
 
     @Test
-    void routes_in_the_working_directory_take_precedence_over_the_bundled_ones() throws Exception {
+    void routes_in_the_working_directory_overlay_the_bundled_ones_file_by_file() throws Exception {
         Path work = JarProcess.workDir("routes");
         Path routes = work.resolve("routes/webhooks");
         Files.createDirectories(routes);
-        for (String f : List.of("intake-template.camel.yaml", "errors.camel.yaml", "api.camel.yaml")) {
-            Files.copy(Path.of("routes", f), work.resolve("routes").resolve(f));
-        }
-        // an integrator keeps only Postmark, under another path name
+        // an integrator replaces the Postmark route (another route id), switches SendGrid off, and keeps the rest
         Files.writeString(routes.resolve("postmark.camel.yaml"), Files.readString(Path.of("routes/webhooks/postmark.camel.yaml"))
-                .replace("value: postmark", "value: postmark")
-                .replace("routeId: webhook-postmark", "routeId: webhook-postmark-only"));
+                .replace("routeId: webhook-postmark", "routeId: webhook-postmark-local"));
+        Files.writeString(routes.resolve("sendgrid.camel.yaml"), "# SendGrid is not used here\n");
         Map<String, String> env = Map.of("HUB_ESP_POSTMARK_USERNAME", Postmark.USER, "HUB_ESP_POSTMARK_PASSWORD", Postmark.PASSWORD);
         try (JarProcess hub = JarProcess.start(work, env, List.of()).awaitHealthy()) {
             assertThat(post(hub, "/webhooks/postmark", Postmark.delivery("r-" + UUID.randomUUID(), "r@example.com"),
                     "Authorization", Postmark.auth()).statusCode()).isEqualTo(200);
             assertThat(post(hub, "/webhooks/sendgrid", "[]".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(404);
+            assertThat(post(hub, "/webhooks/mailgun", "{}".getBytes(StandardCharsets.UTF_8)).statusCode())
+                    .as("a built-in route the folder does not mention stays").isEqualTo(401);
+            assertThat(hub.log()).contains("replacing [webhooks/postmark.camel.yaml]")
+                    .contains("switching off [webhooks/sendgrid.camel.yaml]");
         }
     }
 
