@@ -9,6 +9,7 @@ import com.emaileventhub.intake.Fanout;
 import com.emaileventhub.intake.Intake;
 import com.emaileventhub.observe.DatabaseHealthCheck;
 import com.emaileventhub.observe.HubMetrics;
+import com.emaileventhub.observe.LoadHealthCheck;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
@@ -65,7 +66,7 @@ public final class Hub implements AutoCloseable {
         main.bind("journalMaintenance", new JournalMaintenance(journal,
                 config.duration("hub.journal.retention", java.time.Duration.ofDays(30)), longestTolerance(config),
                 Clock.systemUTC()));
-        main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token")));
+        main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));
         // --- durable delivery: queues, engine, archive + suppression destinations, their API (issue 3) ---
         this.delivery = new DeliveryModule(config, database, registry, Clock.systemUTC());
@@ -83,6 +84,7 @@ public final class Hub implements AutoCloseable {
                 HealthCheckRegistry health = HealthCheckRegistry.get(context);
                 if (health != null) {
                     health.register(new DatabaseHealthCheck(database.dataSource()));
+                    health.register(new LoadHealthCheck());
                 }
                 delivery.attach(context);
                 context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
