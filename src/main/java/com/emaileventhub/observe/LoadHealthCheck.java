@@ -26,8 +26,13 @@ public final class LoadHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        BooleanSupplier shedding = getCamelContext().getRegistry().lookupByNameAndType(BEAN, BooleanSupplier.class);
-        if (shedding != null && shedding.getAsBoolean()) {
+        Object bound = getCamelContext().getRegistry().lookupByName(BEAN);
+        if (bound == null) {
+            builder.up();
+        } else if (!(bound instanceof BooleanSupplier shedding)) {
+            // Camel's bind(name, type, Supplier) stores the supplier's first answer, not the supplier
+            builder.message("bean " + BEAN + " is a " + bound.getClass().getSimpleName() + ", not a BooleanSupplier").down();
+        } else if (shedding.getAsBoolean()) {
             builder.message("shedding load: webhooks are answered 503 with Retry-After").down();
         } else {
             builder.up();
