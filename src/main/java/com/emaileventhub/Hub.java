@@ -101,7 +101,9 @@ public final class Hub implements AutoCloseable {
             }
         });
         if (config.get("hub.admin.token") == null) {
-            LOG.warn("hub.admin.token is not set: /api/** answers 401 to every call");
+            LOG.warn(config.get("hub.api.read-token") == null
+                    ? "hub.admin.token is not set: /api/** answers 401 to every call"
+                    : "hub.admin.token is not set: /api/** only reads (hub.api.read-token); lifts and replays answer 403");
         }
     }
 
