@@ -13,6 +13,7 @@ import com.emaileventhub.intake.Intake;
 import com.emaileventhub.observe.DatabaseHealthCheck;
 import com.emaileventhub.observe.DestinationHealthCheck;
 import com.emaileventhub.observe.HubMetrics;
+import com.emaileventhub.observe.LoadHealthCheck;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
@@ -74,7 +75,7 @@ public final class Hub implements AutoCloseable {
         main.bind("journalMaintenance", new JournalMaintenance(journal,
                 config.duration("hub.journal.retention", java.time.Duration.ofDays(30)), longestTolerance(config),
                 Clock.systemUTC()));
-        main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token")));
+        main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));
         // --- durable delivery: queues, engine, archive + suppression destinations, their API (issue 3) ---
         this.delivery = new DeliveryModule(config, database, registry, Clock.systemUTC());
@@ -94,6 +95,7 @@ public final class Hub implements AutoCloseable {
                 HealthCheckRegistry health = HealthCheckRegistry.get(context);
                 if (health != null) {
                     health.register(new DatabaseHealthCheck(database.dataSource()));
+                    health.register(new LoadHealthCheck());
                 }
                 delivery.engine().onWorker(worker -> {
                     if (health != null) {
@@ -116,7 +118,9 @@ public final class Hub implements AutoCloseable {
             }
         });
         if (config.get("hub.admin.token") == null) {
-            LOG.warn("hub.admin.token is not set: /api/** answers 401 to every call");
+            LOG.warn(config.get("hub.api.read-token") == null
+                    ? "hub.admin.token is not set: /api/** answers 401 to every call"
+                    : "hub.admin.token is not set: /api/** only reads (hub.api.read-token); lifts and replays answer 403");
         }
     }
 

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.emaileventhub.event.Json;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,12 +57,7 @@ public final class Intake {
             throw WebhookRejection.notFound("no webhook route for vendor " + vendor);
         }
         byte[] body = RawBody.read(exchange, maxBodyBytes);
-        Map<String, String> headers = new HashMap<>();
-        exchange.getMessage().getHeaders().forEach((k, v) -> {
-            if (v instanceof String s && !k.startsWith("Camel")) {
-                headers.put(k, s);
-            }
-        });
+        Map<String, String> headers = HttpRequestHeaders.of(exchange);
         WebhookRequest request = new WebhookRequest(vendor, body, headers, vs, clock.instant());
         exchange.setProperty(REQUEST, request);
         return request;

@@ -6,13 +6,19 @@ import javax.sql.DataSource;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-/** Readiness of the hub's database: a webhook cannot be acknowledged without it. */
+/** Readiness only: without its database the hub cannot acknowledge a webhook, but restarting it would not help. */
 public final class DatabaseHealthCheck extends AbstractHealthCheck {
     private final DataSource dataSource;
 
     public DatabaseHealthCheck(DataSource dataSource) {
         super("hub", "database");
         this.dataSource = dataSource;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        // an unreachable database is an outage to wait out (503 to webhooks), not a reason to restart the process
+        return false;
     }
 
     @Override

@@ -9,7 +9,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * A destination is DOWN when it refuses our configuration (credentials) or when it is stalled: its oldest
  * waiting event is older than hub.delivery.stalled-after, i.e. the backlog is not being worked off.
- * Intake keeps accepting webhooks either way; the events wait in the destination's queue.
+ * Intake keeps accepting webhooks either way, so this check is in the full report (/observe/health) only,
+ * neither in /observe/health/ready nor in /observe/health/live.
  */
 public final class DestinationHealthCheck extends AbstractHealthCheck {
     private final DestinationWorker worker;
@@ -24,6 +25,12 @@ public final class DestinationHealthCheck extends AbstractHealthCheck {
     @Override
     public boolean isLiveness() {
         // a broken destination is no reason to restart the hub
+        return false;
+    }
+
+    @Override
+    public boolean isReadiness() {
+        // nor to take intake out of a load balancer: the events wait in the destination's queue
         return false;
     }
 
