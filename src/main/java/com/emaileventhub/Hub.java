@@ -77,7 +77,7 @@ public final class Hub implements AutoCloseable {
                 Clock.systemUTC()));
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));
-        // --- durable delivery: queues, engine, archive + suppression destinations, their API (issue 3) ---
+        // --- durable delivery: queues, engine, archive + suppression destinations ---
         this.delivery = new DeliveryModule(config, database, registry, Clock.systemUTC());
         delivery.bind(main::bind);
         main.bind("deliveriesApi", new DeliveriesApi(delivery.queue(), Clock.systemUTC()));

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The canonical email event (spec/canonical-event.md). Immutable; built by vendor normalizers
+ * The canonical email event (docs/canonical-event.md). Immutable; built by vendor normalizers
  * through {@link #builder(String)}, which also computes the deterministic id.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)

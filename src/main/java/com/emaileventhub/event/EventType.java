@@ -3,7 +3,7 @@ package com.emaileventhub.event;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** The canonical event types of spec/canonical-event.md; anything a vendor sends that is not mapped is UNKNOWN. */
+/** The canonical event types of docs/canonical-event.md; anything a vendor sends that is not mapped is UNKNOWN. */
 public enum EventType {
     QUEUED, SENT, REJECTED, FAILED, BOUNCED, DEFERRED, DELIVERED, AUTORESPONDED,
     OPENED, CLICKED, COMPLAINED, UNSUBSCRIBED, SUBSCRIBED, UNKNOWN;

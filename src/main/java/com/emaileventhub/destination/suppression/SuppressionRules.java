@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The suppression rules of spec/canonical-event.md, applied so that the outcome depends on the events'
+ * The suppression rules of docs/canonical-event.md, applied so that the outcome depends on the events'
  * occurred_at order and not on their arrival order: the latest unsubscribe and resubscribe are kept per
  * address and compared; soft bounces are counted from the journal in any window of the configured width
  * that contains the new one; events that occurred before an operator's lift no longer count. Replaying
