@@ -5,6 +5,7 @@ import com.emaileventhub.api.EventsApi;
 import com.emaileventhub.destination.DeliveryModule;
 import com.emaileventhub.destination.analytics.AnalyticsDelivery;
 import com.emaileventhub.destination.crm.CrmDelivery;
+import com.emaileventhub.http.HttpEdge;
 import com.emaileventhub.intake.Fanout;
 import com.emaileventhub.intake.Intake;
 import com.emaileventhub.observe.DatabaseHealthCheck;
@@ -42,6 +43,7 @@ public final class Hub implements AutoCloseable {
     private final Main main;
     private final Database database;
     private final DeliveryModule delivery;
+    private final HttpEdge edge;
 
     public Hub(HubConfig config) {
         this.config = config;
@@ -60,6 +62,10 @@ public final class Hub implements AutoCloseable {
         main.bind("prometheusMeterRegistry", registry);
         main.bind("hubDataSource", database.dataSource());
         main.bind("hubMetrics", metrics);
+        // --- HTTP edge: TLS, worker pool, webhook gate (allow-lists, shedding, deadlines) ---
+        this.edge = new HttpEdge(config, metrics::webhook);
+        edge.bind(main::bind);
+        metrics.httpInFlight(edge::inFlight, edge.maxConcurrentRequests());
         Journal journal = new Journal(database);
         main.bind("journal", journal);
         main.bind("journalMaintenance", new JournalMaintenance(journal,
@@ -78,6 +84,7 @@ public final class Hub implements AutoCloseable {
             @Override
             public void afterConfigure(BaseMainSupport m) {
                 CamelContext context = m.getCamelContext();
+                edge.attach(context);
                 Fanout fanout = new Fanout(context, name -> config.bool("hub." + name + ".enabled", true));
                 context.getRegistry().bind("intake", new Intake(config, journal, fanout, metrics, Clock.systemUTC()));
                 HealthCheckRegistry health = HealthCheckRegistry.get(context);
@@ -182,6 +189,10 @@ public final class Hub implements AutoCloseable {
 
     public HubConfig config() {
         return config;
+    }
+
+    public HttpEdge edge() {
+        return edge;
     }
 
     public DeliveryModule delivery() {
