@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.Postmark;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +94,7 @@ class WebhookAllowListTest {
     }
 
     private RawHttp.Response postmark(String from, String host, Map<String, String> extra) throws Exception {
-        Map<String, String> headers = new java.util.HashMap<>(extra);
+        Map<String, String> headers = new HashMap<>(extra);
         headers.put("Content-Type", "application/json");
         headers.put("Authorization", Postmark.auth());
         return RawHttp.post(from, host, hub.port(), "/webhooks/postmark", headers,
