@@ -27,6 +27,7 @@ final class TlsServer {
 
     private final EdgeSettings settings;
     private volatile PemKeyMaterial current;
+    private volatile PemKeyMaterial.Stamp refused;
     private ScheduledExecutorService checker;
 
     TlsServer(EdgeSettings settings) {
@@ -69,9 +70,10 @@ final class TlsServer {
     }
 
     void reloadIfChanged(Supplier<HttpServer> server) {
+        PemKeyMaterial.Stamp stamp = null;
         try {
-            PemKeyMaterial.Stamp stamp = PemKeyMaterial.Stamp.of(settings.certFile, settings.keyFile);
-            if (stamp.equals(current.stamp())) {
+            stamp = PemKeyMaterial.Stamp.of(settings.certFile, settings.keyFile);
+            if (stamp.equals(current.stamp()) || stamp.equals(refused)) {
                 return;
             }
             PemKeyMaterial renewed = PemKeyMaterial.load(settings.certFile, settings.keyFile);
@@ -83,7 +85,8 @@ final class TlsServer {
             current = renewed;
             LOG.info("TLS certificate renewed without restart: {}", renewed.describe());
         } catch (Exception e) {
-            // the old certificate stays in use; the next check tries again (an ACME client may be mid-write)
+            // the old certificate stays in use; files changed again are tried again (an ACME client may be mid-write)
+            refused = stamp;
             LOG.warn("TLS certificate not reloaded, the current one stays in use: {}", e.getMessage());
         }
     }
