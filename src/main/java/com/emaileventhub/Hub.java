@@ -47,6 +47,7 @@ public final class Hub implements AutoCloseable {
 
     public Hub(HubConfig config) {
         this.config = config;
+        this.edge = new HttpEdge(config);
         this.database = new Database(config.get("hub.db.url"), config.get("hub.db.username", "sa"),
                 config.get("hub.db.password", ""), config.integer("hub.db.pool-size", 10),
                 config.duration("hub.db.connection-timeout", java.time.Duration.ofSeconds(3)));
@@ -63,8 +64,7 @@ public final class Hub implements AutoCloseable {
         main.bind("hubDataSource", database.dataSource());
         main.bind("hubMetrics", metrics);
         // --- HTTP edge: TLS, worker pool, webhook gate (allow-lists, shedding, deadlines) ---
-        this.edge = new HttpEdge(config, metrics::webhook);
-        edge.bind(main::bind);
+        edge.bind(main::bind, metrics::webhook);
         metrics.httpInFlight(edge::inFlight, edge.maxConcurrentRequests());
         Journal journal = new Journal(database);
         main.bind("journal", journal);

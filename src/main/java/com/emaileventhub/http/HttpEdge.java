@@ -17,18 +17,21 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
  */
 public final class HttpEdge {
     private final EdgeSettings settings;
-    private final WebhookGate gate;
     private final TlsServer tls;
+    private WebhookGate gate;
 
-    /** @throws IllegalArgumentException naming the key of an invalid value (start-up stops) */
-    public HttpEdge(HubConfig config, EdgeOutcomes outcomes) {
+    /**
+     * Reads and checks the keys (and the TLS files) before anything else starts.
+     * @throws IllegalArgumentException naming the key of an invalid value (start-up stops)
+     */
+    public HttpEdge(HubConfig config) {
         this.settings = new EdgeSettings(config);
-        this.gate = new WebhookGate(settings, outcomes);
         this.tls = settings.tls() ? new TlsServer(settings) : null;
     }
 
-    /** Registry beans Camel picks up when it creates the server: the engine and the Vert.x worker pool size. */
-    public void bind(BiConsumer<String, Object> registry) {
+    /** Registry beans Camel picks up when it creates the server: the engine with the gate, the worker pool size. */
+    public void bind(BiConsumer<String, Object> registry, EdgeOutcomes outcomes) {
+        this.gate = new WebhookGate(settings, outcomes);
         registry.accept("platform-http-engine", new HubHttpEngine(gate));
         registry.accept("vertxOptions", new VertxOptions().setWorkerPoolSize(settings.workerThreads));
     }
@@ -62,7 +65,7 @@ public final class HttpEdge {
 
     /** Webhook requests admitted and not finished: at hub.http.max-concurrent-requests the hub sheds load. */
     public int inFlight() {
-        return gate.inFlight();
+        return gate == null ? 0 : gate.inFlight();
     }
 
     public int maxConcurrentRequests() {
