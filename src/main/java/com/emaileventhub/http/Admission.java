@@ -31,8 +31,8 @@ final class Admission {
         return vendor;
     }
 
-    long elapsedNanos() {
-        return System.nanoTime() - startedNanos;
+    long startedNanos() {
+        return startedNanos;
     }
 
     /** Event loop: the body is read and the request is handed to a worker. */

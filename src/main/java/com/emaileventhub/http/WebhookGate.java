@@ -105,7 +105,7 @@ final class WebhookGate {
         String vendor = vendorOf(ctx.normalizedPath());
         String label = vendor != null && knownVendor.test(vendor) ? vendor : "unknown";
         Admission admission = ctx.get(ADMISSION);
-        long started = admission == null ? System.nanoTime() : System.nanoTime() - admission.elapsedNanos();
+        long started = admission == null ? System.nanoTime() : admission.startedNanos();
         if (ctx.statusCode() == 413) {
             refuse(ctx, label, 413, "too_large", "body is larger than " + settings.maxBodyBytes + " bytes", started);
         } else if (Answers.error(ctx, 500, "internal error; nothing was stored", null)) {
