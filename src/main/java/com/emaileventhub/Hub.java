@@ -8,6 +8,7 @@ import com.emaileventhub.destination.DeliveryModule;
 import com.emaileventhub.esp.VendorKeys;
 import com.emaileventhub.destination.analytics.AnalyticsDelivery;
 import com.emaileventhub.destination.crm.CrmDelivery;
+import com.emaileventhub.http.HttpEdge;
 import com.emaileventhub.intake.Fanout;
 import com.emaileventhub.intake.Intake;
 import com.emaileventhub.observe.DatabaseHealthCheck;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.Main;
@@ -47,11 +49,13 @@ public final class Hub implements AutoCloseable {
     private final Database database;
     private final DeliveryModule delivery;
     private final RouteFiles routes;
+    private final HttpEdge edge;
 
     public Hub(HubConfig config) {
         this.config = config;
         VendorKeys.validate(config);
         Logging.levels(config);
+        this.edge = new HttpEdge(config);
         this.database = new Database(config.get("hub.db.url"), config.get("hub.db.username", "sa"),
                 config.get("hub.db.password", ""), config.integer("hub.db.pool-size", 10),
                 config.duration("hub.db.connection-timeout", java.time.Duration.ofSeconds(3)));
@@ -70,6 +74,11 @@ public final class Hub implements AutoCloseable {
         main.bind("prometheusMeterRegistry", registry);
         main.bind("hubDataSource", database.dataSource());
         main.bind("hubMetrics", metrics);
+        // --- HTTP edge: TLS, worker pool, webhook gate (allow-lists, shedding, deadlines) ---
+        edge.bind(main::bind, metrics::webhook);
+        metrics.httpInFlight(edge::inFlight, edge.maxConcurrentRequests());
+        BooleanSupplier shedding = edge::isShedding;
+        main.bind(LoadHealthCheck.BEAN, shedding);
         Journal journal = new Journal(database);
         main.bind("journal", journal);
         main.bind("journalMaintenance", new JournalMaintenance(journal,
@@ -90,6 +99,7 @@ public final class Hub implements AutoCloseable {
             @Override
             public void afterConfigure(BaseMainSupport m) {
                 CamelContext context = m.getCamelContext();
+                edge.attach(context);
                 Fanout fanout = new Fanout(context, name -> config.bool("hub." + name + ".enabled", true), metrics);
                 context.getRegistry().bind("intake", new Intake(config, journal, fanout, metrics, Clock.systemUTC()));
                 HealthCheckRegistry health = HealthCheckRegistry.get(context);
@@ -205,6 +215,10 @@ public final class Hub implements AutoCloseable {
 
     public HubConfig config() {
         return config;
+    }
+
+    public HttpEdge edge() {
+        return edge;
     }
 
     public DeliveryModule delivery() {

@@ -1,11 +1,13 @@
 package com.emaileventhub.observe;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.IntSupplier;
 
 /** The hub's own meters (webhooks per vendor and outcome, events per type, acknowledgement latency). */
 public final class HubMetrics {
@@ -38,6 +40,14 @@ public final class HubMetrics {
     /** Events of accepted requests, per vendor and canonical type (duplicates included). */
     public void event(String esp, String type) {
         counter("hub_events", "esp", esp, "type", type).increment();
+    }
+
+    /** Webhook requests admitted at the HTTP edge and not finished, and the limit at which it sheds load. */
+    public void httpInFlight(IntSupplier inFlight, int limit) {
+        Gauge.builder("hub_http_inflight_requests", inFlight::getAsInt)
+                .description("webhook requests being read, waiting for a worker or processed").register(registry);
+        Gauge.builder("hub_http_max_concurrent_requests", () -> limit)
+                .description("hub.http.max-concurrent-requests: beyond it webhooks are answered 503").register(registry);
     }
 
     public Counter counter(String name, String... tags) {

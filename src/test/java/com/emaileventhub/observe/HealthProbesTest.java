@@ -17,8 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The three probes over real HTTP: /observe/health/live (the process works), /observe/health/ready (it can
  * take webhooks: database reachable, not shedding load) and /observe/health (the full report, destinations
- * included), each with a real fault: a CRM that cannot be reached, a database cut by a proxy, load shedding.
+ * included), each with a real fault: a CRM that cannot be reached, a database cut by a proxy (load shedding:
+ * LoadSheddingTest).
  */
 class HealthProbesTest {
     private static final String LIVE = "/observe/health/live";
@@ -115,23 +114,6 @@ class HealthProbesTest {
             }
         } finally {
             dropSchema(schemaUrl);
-        }
-    }
-
-    @Test
-    void shedding_load_turns_readiness_down_but_not_liveness() {
-        AtomicBoolean shedding = new AtomicBoolean(true);
-        BooleanSupplier state = shedding::get;
-        try (HubRunner hub = HubRunner.start(Map.of())) {
-            hub.hub().context().getRegistry().bind(LoadHealthCheck.BEAN, state);
-            HttpResponse<String> ready = hub.get(READY);
-            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
-            JsonNode load = check(json(ready), "load");
-            assertThat(load.get("message").asText()).isEqualTo("shedding load: webhooks are answered 503 with Retry-After");
-            assertThat(hub.get(LIVE).statusCode()).isEqualTo(200);
-
-            shedding.set(false);
-            assertThat(hub.get(READY).statusCode()).isEqualTo(200);
         }
     }
 

@@ -1,0 +1,84 @@
+package com.emaileventhub.http;
+
+import com.emaileventhub.HubConfig;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import java.util.function.BiConsumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+
+/**
+ * The HTTP edge of the hub: the Vert.x server's worker pool and TLS, and the webhook gate in front
+ * of every /webhooks/* route (allow-lists, HTTPS-only, load shedding, deadlines, JSON refusals).
+ * Knows nothing about vendors beyond the path segment and the hub.esp.NAME.allowed-ips key.
+ */
+public final class HttpEdge {
+    private final EdgeSettings settings;
+    private final TlsServer tls;
+    private WebhookGate gate;
+
+    /**
+     * Reads and checks the keys (and the TLS files) before anything else starts.
+     * @throws IllegalArgumentException naming the key of an invalid value (start-up stops)
+     */
+    public HttpEdge(HubConfig config) {
+        this.settings = new EdgeSettings(config);
+        this.tls = settings.tls() ? new TlsServer(settings) : null;
+    }
+
+    /** Registry beans Camel picks up when it creates the server: the engine with the gate, the worker pool size. */
+    public void bind(BiConsumer<String, Object> registry, EdgeOutcomes outcomes) {
+        this.gate = new WebhookGate(settings, outcomes);
+        registry.accept("platform-http-engine", new HubHttpEngine(gate));
+        registry.accept("vertxOptions", new VertxOptions().setWorkerPoolSize(settings.workerThreads));
+    }
+
+    /** After camel-main configured the context, before it starts. */
+    public void attach(CamelContext context) {
+        if (tls == null) {
+            return;
+        }
+        MainHttpServer server = context.hasService(MainHttpServer.class);
+        if (server == null) {
+            throw new IllegalStateException("hub.http.tls.* is set but there is no HTTP server (camel.server.enabled)");
+        }
+        server.setSslContextParameters(tls.initialParameters());
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    tls.started(context, () -> httpServer(context));
+                } else {
+                    tls.stop(context);
+                }
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStartedEvent || event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+        });
+    }
+
+    /** Webhook requests admitted and not finished: at hub.http.max-concurrent-requests the hub sheds load. */
+    public int inFlight() {
+        return gate == null ? 0 : gate.inFlight();
+    }
+
+    /** At the limit: the next webhook request is answered 503 (readiness reports it). */
+    public boolean isShedding() {
+        return inFlight() >= settings.maxConcurrentRequests;
+    }
+
+    public int maxConcurrentRequests() {
+        return settings.maxConcurrentRequests;
+    }
+
+    private static HttpServer httpServer(CamelContext context) {
+        VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
+        return server == null ? null : server.getServer();
+    }
+}
