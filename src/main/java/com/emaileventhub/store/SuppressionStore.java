@@ -46,8 +46,9 @@ public final class SuppressionStore {
     private static final String PG_CREATE_STATE =
             "INSERT INTO hub_suppression_state (email) VALUES (?) ON CONFLICT (email) DO NOTHING";
     /*
-     * Insert-when-absent on H2 is a MERGE on the key. INSERT ... WHERE NOT EXISTS (SELECT ...) does not see a row
-     * its own transaction inserted a statement earlier, so a batch holding one address twice failed on the key.
+     * Insert-when-absent on H2 is a MERGE on the key. With INSERT ... WHERE NOT EXISTS (SELECT ...), H2's query
+     * cache re-used the subquery's answer of the statement's previous run in the same transaction, so the second
+     * event of one address in a batch inserted the row again and failed on the key.
      */
     private static final String H2_CREATE_STATE = "MERGE INTO hub_suppression_state s "
             + "USING (VALUES (CAST(? AS VARCHAR(512)))) AS v(email) ON s.email = v.email "
