@@ -13,6 +13,7 @@ import com.emaileventhub.support.TestDatabases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
@@ -104,7 +105,7 @@ class CrmDeliveryTest {
     @Test
     void one_address_in_several_cases_and_types_in_one_batch_is_looked_up_once_and_written_once() {
         salesforce.with("Contact", email("sam"), "003S");
-        String upper = email("sam").toUpperCase(java.util.Locale.ROOT);
+        String upper = email("sam").toUpperCase(Locale.ROOT);
         String capital = "Sam" + email("sam").substring(3);
         Exchange result = deliver(stored(
                 event(EventType.DELIVERED, capital, T0), event(EventType.OPENED, upper, T0.plusSeconds(10)),

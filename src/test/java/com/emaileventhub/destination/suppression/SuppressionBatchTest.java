@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -191,7 +192,7 @@ class SuppressionBatchTest {
     private static List<CanonicalEvent> mixedCase(String email, EventType[] types, BounceType[] bounce) {
         List<CanonicalEvent> out = new ArrayList<>();
         for (int i = 0; i < types.length; i++) {
-            String cased = i % 2 == 0 ? email.toUpperCase() : email;
+            String cased = i % 2 == 0 ? email.toUpperCase(Locale.ROOT) : email;
             out.add(event(cased, types[i], bounce[i], T.plusSeconds(i)));
         }
         return out;
