@@ -30,7 +30,7 @@ public final class ArchiveDatabase implements AutoCloseable {
             if (!(url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:"))) {
                 throw HubConfig.invalid("hub.archive.db.url", "must be a jdbc:h2: or jdbc:postgresql: URL");
             }
-            Database own = new Database(url, config.get("hub.archive.db.username", "sa"),
+            Database own = new Database("hub.archive.db.url", url, config.get("hub.archive.db.username", "sa"),
                     config.get("hub.archive.db.password", ""), config.integer("hub.archive.db.pool-size", 4),
                     config.duration("hub.db.connection-timeout", Duration.ofSeconds(3)));
             archive = new ArchiveDatabase(own, own.dataSource(), own.dialect());

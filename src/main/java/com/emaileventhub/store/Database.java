@@ -5,19 +5,38 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The hub's own database: one HikariCP pool, migrated by Flyway at start-up, H2 or PostgreSQL. */
+/**
+ * The hub's own database: one HikariCP pool, migrated by Flyway at start-up, H2 or PostgreSQL. An H2 URL
+ * is made durable first ({@link H2Durability}): an acknowledged event must survive a kill.
+ */
 public final class Database implements AutoCloseable {
     public enum Dialect { H2, POSTGRESQL }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
 
     public Database(String url, String username, String password, int poolSize, Duration connectionTimeout) {
+        this("hub.db.url", url, username, password, poolSize, connectionTimeout);
+    }
+
+    /** @param key the property the URL came from, named in the start-up warning about a write delay */
+    public Database(String key, String url, String username, String password, int poolSize,
+                    Duration connectionTimeout) {
         this.dialect = url.startsWith("jdbc:postgresql:") ? Dialect.POSTGRESQL : Dialect.H2;
+        if (H2Durability.delaysWrites(url)) {
+            LOG.warn("{} sets {}={}: H2 writes commits to disk only that many milliseconds later, so events already "
+                    + "acknowledged to an ESP are lost if the process or machine stops; remove {} from the URL (the hub "
+                    + "then uses 0) or use PostgreSQL", key, H2Durability.SETTING, H2Durability.writeDelay(url),
+                    H2Durability.SETTING);
+        }
         HikariConfig config = new HikariConfig();
         config.setPoolName("hub-db");
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(H2Durability.durable(url));
         config.setUsername(username);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);

@@ -281,8 +281,10 @@ public final class DeliveryQueue {
             ps.setString(1, destination);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
+                long pending = rs.getLong(1);
                 long oldest = rs.getLong(2);
-                return new Backlog(rs.getLong(1), rs.wasNull() ? null : oldest);
+                // wasNull speaks of the column read last: MIN is NULL when nothing is pending
+                return new Backlog(pending, rs.wasNull() ? null : oldest);
             }
         } catch (SQLException e) {
             throw new StorageUnavailableException("backlog query failed: " + e.getMessage(), e);

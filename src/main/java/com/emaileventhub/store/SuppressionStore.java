@@ -42,6 +42,25 @@ public final class SuppressionStore {
     }
 
     private static final String COLUMNS = "email, reason, esp, first_at, last_at, event_id";
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String PG_CREATE_STATE =
+            "INSERT INTO hub_suppression_state (email) VALUES (?) ON CONFLICT (email) DO NOTHING";
+    /*
+     * Insert-when-absent on H2 is a MERGE on the key. With INSERT ... WHERE NOT EXISTS (SELECT ...), H2's query
+     * cache re-used the subquery's answer of the statement's previous run in the same transaction, so the second
+     * event of one address in a batch inserted the row again and failed on the key.
+     */
+    private static final String H2_CREATE_STATE = "MERGE INTO hub_suppression_state s "
+            + "USING (VALUES (CAST(? AS VARCHAR(512)))) AS v(email) ON s.email = v.email "
+            + "WHEN NOT MATCHED THEN INSERT (email) VALUES (v.email)";
+    private static final String PG_ENQUEUE = "INSERT INTO hub_delivery (destination, event_id, status, attempts, "
+            + "next_attempt_at, created_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String H2_ENQUEUE = "MERGE INTO hub_delivery d USING (VALUES (CAST(? AS VARCHAR(64)), "
+            + "CAST(? AS VARCHAR(32)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))) "
+            + "AS v(destination, event_id, next_attempt_at, created_at, updated_at) "
+            + "ON d.destination = v.destination AND d.event_id = v.event_id WHEN NOT MATCHED THEN INSERT "
+            + "(destination, event_id, status, attempts, next_attempt_at, created_at, updated_at) "
+            + "VALUES (v.destination, v.event_id, 'pending', 0, v.next_attempt_at, v.created_at, v.updated_at)";
 
     private final DataSource dataSource;
     private final Database.Dialect dialect;
@@ -145,22 +164,24 @@ public final class SuppressionStore {
 
         /** The address's state row, created when absent and locked until the transaction ends. */
         public State lockState(String email) throws SQLException {
-            String insert = dialect == Database.Dialect.POSTGRESQL
-                    ? "INSERT INTO hub_suppression_state (email) VALUES (?) ON CONFLICT (email) DO NOTHING"
-                    : "INSERT INTO hub_suppression_state (email) SELECT ? FROM (VALUES (0)) AS one(x) "
-                            + "WHERE NOT EXISTS (SELECT 1 FROM hub_suppression_state WHERE email = ?)";
-            try (PreparedStatement ps = c.prepareStatement(insert)) {
+            try (PreparedStatement ps = c.prepareStatement(dialect == Database.Dialect.POSTGRESQL
+                    ? PG_CREATE_STATE : H2_CREATE_STATE)) {
                 ps.setString(1, email);
-                if (dialect == Database.Dialect.H2) {
-                    ps.setString(2, email);
-                }
                 ps.executeUpdate();
+            } catch (SQLException e) {
+                // H2 lets a concurrent transaction that created the same row commit first, then fails this
+                // statement alone (the transaction goes on): the row now exists, and the SELECT below locks it
+                if (dialect != Database.Dialect.H2 || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT unsubscribed_at, unsubscribe_event, unsubscribe_esp, "
                     + "subscribed_at, lifted_at FROM hub_suppression_state WHERE email = ? FOR UPDATE")) {
                 ps.setString(1, email);
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
+                    if (!rs.next()) {
+                        throw new SQLException("suppression state of an address vanished while it was being locked");
+                    }
                     return new State(email, longOrNull(rs, 1), rs.getString(2), rs.getString(3), longOrNull(rs, 4),
                             longOrNull(rs, 5));
                 }
@@ -261,22 +282,13 @@ public final class SuppressionStore {
 
         /** Queues an event for another destination in this transaction (the outbox, as intake does). */
         public void enqueue(String destination, String eventId, long now) throws SQLException {
-            String sql = dialect == Database.Dialect.POSTGRESQL
-                    ? "INSERT INTO hub_delivery (destination, event_id, status, attempts, next_attempt_at, created_at, "
-                            + "updated_at) VALUES (?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT DO NOTHING"
-                    : "INSERT INTO hub_delivery (destination, event_id, status, attempts, next_attempt_at, created_at, "
-                            + "updated_at) SELECT ?, ?, 'pending', 0, ?, ?, ? FROM (VALUES (0)) AS one(x) WHERE NOT EXISTS "
-                            + "(SELECT 1 FROM hub_delivery WHERE destination = ? AND event_id = ?)";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = c.prepareStatement(dialect == Database.Dialect.POSTGRESQL
+                    ? PG_ENQUEUE : H2_ENQUEUE)) {
                 ps.setString(1, destination);
                 ps.setString(2, eventId);
                 ps.setLong(3, now);
                 ps.setLong(4, now);
                 ps.setLong(5, now);
-                if (dialect == Database.Dialect.H2) {
-                    ps.setString(6, destination);
-                    ps.setString(7, eventId);
-                }
                 ps.executeUpdate();
             }
         }

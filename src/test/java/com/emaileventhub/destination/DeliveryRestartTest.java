@@ -12,19 +12,24 @@ import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.support.TestDatabases;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** A hub stopped or crashed in the middle of deliveries, restarted on the same database of each kind. */
 class DeliveryRestartTest {
 
-    @Test
-    void restart_in_the_middle_of_a_backlog_loses_nothing_and_delivers_the_rest_once() throws Exception {
-        String db = DeliveryFixtures.h2Url("restart");
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void restart_in_the_middle_of_a_backlog_loses_nothing_and_delivers_the_rest_once(TestDatabases.Kind kind)
+            throws Exception {
+        String db = kind.freshUrl();
         Path routes = DeliveryFixtures.routes();
         List<CanonicalEvent> events = events(200, EventType.DELIVERED);
         FakeDestination first;
@@ -46,12 +51,14 @@ class DeliveryRestartTest {
         }
     }
 
-    @Test
-    void items_leased_by_a_crashed_instance_are_delivered_once_the_lease_runs_out() throws Exception {
-        String url = DeliveryFixtures.h2Url("lease");
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void items_leased_by_a_crashed_instance_are_delivered_once_the_lease_runs_out(TestDatabases.Kind kind)
+            throws Exception {
+        String url = kind.freshUrl();
         List<CanonicalEvent> events = events(10, EventType.OPENED);
         long leaseEnd = System.currentTimeMillis() + 1500;
-        try (Database db = new Database(url, "sa", "", 2, Duration.ofSeconds(3))) {
+        try (Database db = new Database(url, TestDatabases.user(url), "", 2, Duration.ofSeconds(3))) {
             db.migrate();
             store(db, events, "fake");
             // a hub that claimed the batch and died before recording any outcome

@@ -11,6 +11,7 @@ import com.emaileventhub.Hub;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
+import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -22,13 +23,22 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Retries, back-off, dead letters and replay of the delivery engine, on each database. */
+@ParameterizedClass
+@EnumSource(TestDatabases.Kind.class)
 class DeliveryRetryTest {
+    @Parameter
+    TestDatabases.Kind kind;
+    private String dbUrl;
     private Hub hub;
 
     private Hub start(String... overrides) throws Exception {
-        hub = DeliveryFixtures.start(DeliveryFixtures.overrides(DeliveryFixtures.h2Url("retry"), DeliveryFixtures.routes(),
-                overrides));
+        dbUrl = kind.freshUrl();
+        hub = DeliveryFixtures.start(DeliveryFixtures.overrides(dbUrl, DeliveryFixtures.routes(), overrides));
         return hub;
     }
 
@@ -36,6 +46,7 @@ class DeliveryRetryTest {
     void stop() {
         if (hub != null) {
             hub.close();
+            TestDatabases.drop(dbUrl);
         }
     }
 

@@ -8,16 +8,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.emaileventhub.Hub;
+import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
+import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.store.SuppressionStore;
+import com.emaileventhub.support.Rows;
+import com.emaileventhub.support.TestDatabases;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Two hub instances on one PostgreSQL drain one queue: every item is delivered exactly once. */
+/** Two hub instances on one PostgreSQL drain one queue: every item is delivered exactly once, every address suppressed once. */
 class TwoInstancesTest {
 
     @Test
@@ -38,8 +47,43 @@ class TwoInstancesTest {
             assertThat(counts.values()).containsOnly(1);
             assertThat(fa.total()).isPositive();
             assertThat(fb.total()).isPositive();
-            await().atMost(10, TimeUnit.SECONDS).until(() ->
-                    new com.emaileventhub.store.DeliveryQueue(a.database()).backlog("fake").pending() == 0);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> new DeliveryQueue(a.database()).backlog("fake").pending() == 0);
+        }
+    }
+
+    @Test
+    void two_instances_on_one_postgresql_suppress_each_address_once_from_interleaved_batches() throws Exception {
+        String db = DeliveryFixtures.postgresUrl("two_suppr");
+        Path routes = DeliveryFixtures.routes();
+        Instant t = Instant.parse("2026-03-06T10:00:00Z");
+        List<CanonicalEvent> events = new ArrayList<>();
+        for (int n = 0; n < 8; n++) {
+            for (int a = 0; a < 30; a++) {
+                String cased = n % 2 == 0 ? "Person" + a + "@Example.com" : "person" + a + "@example.com";
+                events.add(DeliveryFixtures.event(cased, EventType.BOUNCED, BounceType.HARD, t.plusSeconds(n)));
+            }
+        }
+        Collections.shuffle(events, new Random(3));
+        try (Hub a = DeliveryFixtures.start(overrides(db, routes, "hub.suppression.batch-size=7", "hub.instance-id=a"));
+             Hub b = DeliveryFixtures.start(overrides(db, routes, "hub.suppression.batch-size=7", "hub.instance-id=b"))) {
+            for (int from = 0; from < events.size(); from += 40) {
+                store(a.database(), events.subList(from, from + 40), "suppression");
+            }
+            await().atMost(60, TimeUnit.SECONDS).until(() ->
+                    new DeliveryQueue(a.database()).backlog("suppression").pending() == 0);
+            SuppressionStore suppressions = a.delivery().suppressions();
+            assertThat(suppressions.list(100, null).items()).hasSize(30);
+            for (int i = 0; i < 30; i++) {
+                String email = "person" + i + "@example.com";
+                assertThat(suppressions.get(email).firstAt()).as(email).isEqualTo(t.toEpochMilli());
+                assertThat(suppressions.get(email).lastAt()).as(email).isEqualTo(t.plusSeconds(7).toEpochMilli());
+                assertThat(suppressions.audit(email)).as(email).extracting(SuppressionStore.AuditEntry::action)
+                        .containsExactly("suppress");
+            }
+            assertThat(Rows.strings(a.database().dataSource(), "SELECT DISTINCT status FROM hub_delivery "
+                    + "WHERE destination = 'suppression'")).containsExactly("delivered");
+        } finally {
+            TestDatabases.drop(db);
         }
     }
 }

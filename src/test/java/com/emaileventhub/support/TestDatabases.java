@@ -7,10 +7,24 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
-/** Fresh databases for tests: an H2 file under target/, or a new schema in this machine's PostgreSQL. */
+/**
+ * Fresh databases for tests: an H2 file under target/, or a new schema in this machine's PostgreSQL.
+ * Storage tests run on both through {@link Kind}: {@code @ParameterizedTest @EnumSource(TestDatabases.Kind.class)}.
+ */
 public final class TestDatabases {
     public static final String PG_ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     public static final String PG_USER = "postgres";
+    private static final String SCHEMA_PARAMETER = "?currentSchema=";
+
+    /** The two databases the hub supports. */
+    public enum Kind {
+        H2, POSTGRESQL;
+
+        /** A URL of a new, empty database of this kind. */
+        public String freshUrl() {
+            return this == H2 ? h2() : postgres();
+        }
+    }
 
     private TestDatabases() {
     }
@@ -20,7 +34,7 @@ public final class TestDatabases {
         return "jdbc:h2:file:" + dir.resolve("hub") + ";WRITE_DELAY=0";
     }
 
-    /** A URL whose connections live in a new, empty schema (dropped with the test database at the next CI run). */
+    /** A URL whose connections live in a new, empty schema (drop it with {@link #drop(String)}). */
     public static String postgres() {
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "");
@@ -29,6 +43,29 @@ public final class TestDatabases {
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at 127.0.0.1:5432 (database test) is needed by this test", e);
         }
-        return PG_ADMIN_URL + "?currentSchema=" + schema;
+        return PG_ADMIN_URL + SCHEMA_PARAMETER + schema;
+    }
+
+    /** The user name that goes with a URL of either kind. */
+    public static String user(String url) {
+        return url.startsWith("jdbc:postgresql:") ? PG_USER : "sa";
+    }
+
+    /** Drops the PostgreSQL schema a URL of {@link #postgres()} names; H2 files stay under target/. */
+    public static void drop(String url) {
+        int at = url.indexOf(SCHEMA_PARAMETER);
+        if (!url.startsWith("jdbc:postgresql:") || at < 0) {
+            return;
+        }
+        String schema = url.substring(at + SCHEMA_PARAMETER.length());
+        if (!schema.matches("[a-z0-9_]+")) {
+            throw new IllegalArgumentException("not a test schema: " + schema);
+        }
+        try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "");
+             Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        } catch (SQLException e) {
+            throw new IllegalStateException("dropping test schema " + schema + " failed", e);
+        }
     }
 }

@@ -6,6 +6,7 @@ import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
+import com.emaileventhub.event.Recipients;
 import com.emaileventhub.event.Timestamps;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -34,7 +35,7 @@ public final class SuppressionForward {
         CanonicalEvent e = events.get(0);
         exchange.setProperty("hub.forward.event", e.id());
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("email", e.recipient());
+        body.put("email", Recipients.normalize(e.recipient()));
         body.put("reason", reason(e));
         body.put("esp", e.esp());
         body.put("first_at", Timestamps.format(e.occurredAt()));

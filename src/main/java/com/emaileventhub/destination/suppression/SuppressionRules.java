@@ -2,6 +2,7 @@ package com.emaileventhub.destination.suppression;
 
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.event.Recipients;
 import com.emaileventhub.store.SuppressionStore;
 import com.emaileventhub.store.SuppressionStore.AuditEntry;
 import com.emaileventhub.store.SuppressionStore.Bounce;
@@ -10,6 +11,7 @@ import com.emaileventhub.store.SuppressionStore.Suppression;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,20 +47,26 @@ public final class SuppressionRules {
         this.clock = clock;
     }
 
-    /** The suppression destination: one transaction per batch, addresses locked in a fixed order. */
+    /**
+     * The suppression destination: one transaction per batch. Events are grouped per address (compared
+     * lower-cased, as the API looks addresses up) and applied in occurred_at order; addresses are locked in
+     * a fixed order, so two batches sharing addresses wait for each other instead of deadlocking.
+     */
     public void apply(List<CanonicalEvent> events) {
         Map<String, List<CanonicalEvent>> byEmail = new TreeMap<>();
         for (CanonicalEvent e : events) {
-            if (e.recipient() != null && !e.recipient().isBlank()) {
-                byEmail.computeIfAbsent(e.recipient(), k -> new ArrayList<>()).add(e);
+            String email = Recipients.normalize(e.recipient());
+            if (email != null) {
+                byEmail.computeIfAbsent(email, k -> new ArrayList<>()).add(e);
             }
         }
         long now = clock.millis();
         store.inTransaction(tx -> {
-            for (List<CanonicalEvent> list : byEmail.values()) {
+            for (Map.Entry<String, List<CanonicalEvent>> address : byEmail.entrySet()) {
+                List<CanonicalEvent> list = address.getValue();
                 list.sort(Comparator.comparing(CanonicalEvent::occurredAt).thenComparing(CanonicalEvent::id));
                 for (CanonicalEvent e : list) {
-                    apply(tx, e, now);
+                    apply(tx, address.getKey(), e, now);
                 }
             }
             return null;
@@ -83,8 +91,7 @@ public final class SuppressionRules {
         });
     }
 
-    private void apply(SuppressionStore.Tx tx, CanonicalEvent e, long now) throws SQLException {
-        String email = e.recipient();
+    private void apply(SuppressionStore.Tx tx, String email, CanonicalEvent e, long now) throws SQLException {
         long at = e.occurredAt().toEpochMilli();
         State s = tx.lockState(email);
         if (s.liftedAt() != null && at <= s.liftedAt()) {
@@ -93,15 +100,15 @@ public final class SuppressionRules {
         switch (e.type()) {
             case BOUNCED -> {
                 if (e.bounceType() == BounceType.HARD) {
-                    suppress(tx, e, HARD_BOUNCE, now);
+                    suppress(tx, email, e, HARD_BOUNCE, now);
                 } else if (e.bounceType() == BounceType.SOFT) {
-                    CanonicalEvent cause = softThresholdReached(tx, e, s.liftedAt());
+                    CanonicalEvent cause = softThresholdReached(tx, email, e, s.liftedAt());
                     if (cause != null) {
-                        suppress(tx, cause, REPEATED_SOFT_BOUNCE, now);
+                        suppress(tx, email, cause, REPEATED_SOFT_BOUNCE, now);
                     }
                 }
             }
-            case COMPLAINED -> suppress(tx, e, COMPLAINT, now);
+            case COMPLAINED -> suppress(tx, email, e, COMPLAINT, now);
             case UNSUBSCRIBED -> {
                 if (s.unsubscribedAt() == null || at > s.unsubscribedAt()) {
                     s = new State(email, at, e.id(), e.esp(), s.subscribedAt(), s.liftedAt());
@@ -109,7 +116,7 @@ public final class SuppressionRules {
                 }
                 // only the latest unsubscribe counts, and only when no resubscribe occurred after it
                 if (at == s.unsubscribedAt() && (s.subscribedAt() == null || at > s.subscribedAt())) {
-                    suppress(tx, e, UNSUBSCRIBE, now);
+                    suppress(tx, email, e, UNSUBSCRIBE, now);
                 }
             }
             case SUBSCRIBED -> {
@@ -131,8 +138,8 @@ public final class SuppressionRules {
         }
     }
 
-    private void suppress(SuppressionStore.Tx tx, CanonicalEvent cause, String reason, long now) throws SQLException {
-        String email = cause.recipient();
+    private void suppress(SuppressionStore.Tx tx, String email, CanonicalEvent cause, String reason, long now)
+            throws SQLException {
         long at = cause.occurredAt().toEpochMilli();
         Suppression current = tx.current(email);
         if (current == null) {
@@ -167,11 +174,11 @@ public final class SuppressionRules {
      * The soft bounce that completes {@code threshold} soft bounces within one window containing {@code e},
      * or null. Every window that contains e is looked at, so late arrivals complete windows as well.
      */
-    private CanonicalEvent softThresholdReached(SuppressionStore.Tx tx, CanonicalEvent e, Long liftedAt)
+    private CanonicalEvent softThresholdReached(SuppressionStore.Tx tx, String email, CanonicalEvent e, Long liftedAt)
             throws SQLException {
         long at = e.occurredAt().toEpochMilli();
         long w = softWindow.toMillis();
-        List<Bounce> bounces = tx.softBounces(e.recipient(), at - w, at + w, liftedAt);
+        List<Bounce> bounces = tx.softBounces(email, at - w, at + w, liftedAt);
         for (int i = 0; i + softThreshold - 1 < bounces.size(); i++) {
             Bounce first = bounces.get(i);
             Bounce last = bounces.get(i + softThreshold - 1);
@@ -179,16 +186,16 @@ public final class SuppressionRules {
                 break;
             }
             if (last.occurredAt() - first.occurredAt() <= w && last.occurredAt() >= at) {
-                return last.eventId().equals(e.id()) ? e : withCause(e, last);
+                return last.eventId().equals(e.id()) ? e : withCause(e, email, last);
             }
         }
         return null;
     }
 
     /** The suppression names the bounce that completed the window (it is in the journal, like e). */
-    private static CanonicalEvent withCause(CanonicalEvent e, Bounce b) {
+    private static CanonicalEvent withCause(CanonicalEvent e, String email, Bounce b) {
         return new CanonicalEvent(b.eventId(), b.esp(), e.type(), e.bounceType(),
-                java.time.Instant.ofEpochMilli(b.occurredAt()), e.receivedAt(), e.recipient(), null, null, null, null,
+                Instant.ofEpochMilli(b.occurredAt()), e.receivedAt(), email, null, null, null, null,
                 null, null, null, null, null, null);
     }
 }

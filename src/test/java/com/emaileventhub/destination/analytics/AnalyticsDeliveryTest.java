@@ -8,6 +8,7 @@ import com.emaileventhub.destination.Delivery;
 import com.emaileventhub.destination.DestinationConfigurationException;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
+import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,24 +22,34 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** The analytics destination against a fake import API, on a hub over each database. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestDatabases.Kind.class)
 class AnalyticsDeliveryTest {
     private static final Instant T0 = Instant.parse("2026-03-04T12:00:00.000Z");
 
     private FakeImportApi api;
     private Hub hub;
     private ProducerTemplate template;
+    @Parameter
+    TestDatabases.Kind kind;
+    private String dbUrl;
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation
     void start() throws Exception {
         api = new FakeImportApi();
-        hub = DestinationTestHub.start(Map.of(
+        dbUrl = kind.freshUrl();
+        hub = DestinationTestHub.start(dbUrl, Map.of(
                 "hub.analytics.enabled", "true",
                 "hub.analytics.url", api.url(),
                 "hub.analytics.project-id", "proj-1",
@@ -49,10 +60,11 @@ class AnalyticsDeliveryTest {
         template = hub.context().createProducerTemplate();
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void stop() {
         hub.close();
         api.close();
+        TestDatabases.drop(dbUrl);
     }
 
     @BeforeEach
@@ -121,6 +133,28 @@ class AnalyticsDeliveryTest {
         assertThat(result.getException()).isNull();
         assertThat(api.received()).extracting(r -> r.events().size()).containsExactly(5, 5, 2);
         assertThat(insertIds()).containsExactlyElementsOf(ids(events));
+    }
+
+    @Test
+    void one_address_in_several_cases_and_types_in_one_batch_is_sent_once_per_event_under_one_id() {
+        EventType[] types = {EventType.DELIVERED, EventType.OPENED, EventType.CLICKED, EventType.OPENED,
+                EventType.BOUNCED, EventType.UNSUBSCRIBED, EventType.COMPLAINED};
+        List<CanonicalEvent> events = new ArrayList<>();
+        for (int i = 0; i < types.length; i++) {
+            String cased = i % 3 == 0 ? "Same.Person@example.com" : i % 3 == 1 ? "same.person@example.com" : "SAME.PERSON@EXAMPLE.COM";
+            events.add(event(types[i], cased, T0.plusSeconds(i)));
+        }
+
+        Exchange result = deliver(events);
+
+        assertThat(result.getException()).isNull();
+        assertThat(result.getProperty(Delivery.FAILED)).isNull();
+        assertThat(insertIds()).containsExactlyElementsOf(ids(events));
+        List<JsonNode> sent = api.received().stream().flatMap(r -> r.events().stream()).toList();
+        assertThat(sent).extracting(e -> e.get("properties").get("distinct_id").asText())
+                .containsOnly("same.person@example.com");
+        assertThat(sent).extracting(e -> e.get("properties").get("type").asText())
+                .containsExactly("delivered", "opened", "clicked", "opened", "bounced", "unsubscribed", "complained");
     }
 
     @Test

@@ -4,28 +4,30 @@ import com.emaileventhub.Hub;
 import com.emaileventhub.HubConfig;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import com.emaileventhub.support.TestDatabases;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.camel.test.AvailablePortFinder;
 
 /**
- * Starts a real hub for destination tests: its own in-memory database, a free port, and a copy of
- * routes/ without webhooks/ (vendor classes live on other branches).
+ * Starts a real hub for destination tests: its own database (a fresh H2 file unless given), a free port,
+ * and the routes.
  */
 public final class DestinationTestHub {
     private DestinationTestHub() {
     }
 
     public static Hub start(Map<String, String> overrides) throws Exception {
+        return start(TestDatabases.h2(), overrides);
+    }
+
+    /** A hub on the given database (a URL of {@link TestDatabases}). */
+    public static Hub start(String dbUrl, Map<String, String> overrides) throws Exception {
         Map<String, String> props = new HashMap<>();
-        props.put("hub.db.url", "jdbc:h2:mem:dest-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        props.put("hub.db.url", dbUrl);
+        props.put("hub.db.username", TestDatabases.user(dbUrl));
         props.put("hub.http.port", Integer.toString(AvailablePortFinder.getNextAvailable()));
         props.put("hub.admin.token", "test-admin-token");
         props.putAll(overrides);

@@ -12,6 +12,7 @@ import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
+import com.emaileventhub.store.DeliveryQueue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -71,12 +72,15 @@ class ArchiveDestinationTest {
             assertThat(Json.MAPPER.readTree(call(hub, "POST", "/api/deliveries/replay?destination=archive&status=delivered")
                     .body()).get("requeued").asInt()).isEqualTo(150);
             await().atMost(20, TimeUnit.SECONDS).until(() ->
-                    new com.emaileventhub.store.DeliveryQueue(hub.database()).backlog("archive").pending() == 0);
+                    new DeliveryQueue(hub.database()).backlog("archive").pending() == 0);
             assertThat(rows(archive)).hasSize(150);
         }
     }
 
-    /** Every type, hard and soft bounces, nulls, quotes and non-ASCII text in the free-text columns. */
+    /**
+     * Every type, hard and soft bounces, nulls, quotes and non-ASCII text in the free-text columns; ten
+     * addresses, each in several cases, so one batch holds every type for the same address.
+     */
     static List<CanonicalEvent> mix(int n) {
         List<CanonicalEvent> out = new ArrayList<>();
         EventType[] types = EventType.values();
@@ -84,7 +88,7 @@ class ArchiveDestinationTest {
         for (int i = 0; i < n; i++) {
             EventType type = types[i % types.length];
             CanonicalEvent.Builder b = CanonicalEvent.builder(i % 2 == 0 ? "sendgrid" : "mailgun").type(type)
-                    .recipient("Person" + i + "@Example.com").occurredAt(base.plusSeconds(i))
+                    .recipient((i % 2 == 0 ? "Person" : "PERSON") + i % 10 + "@Example.com").occurredAt(base.plusSeconds(i))
                     .messageId(i % 5 == 0 ? null : "<msg-" + i + "@mail>").espEventId("esp-" + i, true)
                     .raw(Json.MAPPER.createObjectNode().put("event", type.wireName()).put("n", i));
             if (type == EventType.BOUNCED) {

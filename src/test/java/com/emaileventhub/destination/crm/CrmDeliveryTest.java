@@ -9,21 +9,29 @@ import com.emaileventhub.destination.analytics.DestinationTestHub;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.Journal;
+import com.emaileventhub.support.TestDatabases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** The CRM destination against a fake Salesforce, counting from the journal of each database. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestDatabases.Kind.class)
 class CrmDeliveryTest {
     private static final Instant T0 = Instant.parse("2026-03-04T12:00:00.000Z");
 
@@ -33,11 +41,15 @@ class CrmDeliveryTest {
     private Journal journal;
     private CrmDelivery crm;
     private String run;
+    @Parameter
+    TestDatabases.Kind kind;
+    private String dbUrl;
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation
     void start() throws Exception {
         salesforce = new FakeSalesforce();
-        hub = DestinationTestHub.start(Map.of(
+        dbUrl = kind.freshUrl();
+        hub = DestinationTestHub.start(dbUrl, Map.of(
                 "hub.crm.enabled", "true",
                 "hub.crm.limit-backoff", "PT45M",
                 "camel.component.salesforce.loginUrl", salesforce.url(),
@@ -49,10 +61,11 @@ class CrmDeliveryTest {
         crm = hub.context().getRegistry().lookupByNameAndType("crmDelivery", CrmDelivery.class);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     void stop() {
         hub.close();
         salesforce.close();
+        TestDatabases.drop(dbUrl);
     }
 
     @BeforeEach
@@ -87,6 +100,30 @@ class CrmDeliveryTest {
         assertThat(salesforce.field("003A", "Email_Last_Opened__c").asText()).isEqualTo("2026-03-04T12:01:00.000Z");
         assertThat(salesforce.field("003A", "Email_Last_Event__c").asText()).isEqualTo("clicked");
         assertThat(salesforce.field("003A", "Email_Last_Event_At__c").asText()).isEqualTo("2026-03-04T12:01:10.000Z");
+    }
+
+    @Test
+    void one_address_in_several_cases_and_types_in_one_batch_is_looked_up_once_and_written_once() {
+        salesforce.with("Contact", email("sam"), "003S");
+        String upper = email("sam").toUpperCase(Locale.ROOT);
+        String capital = "Sam" + email("sam").substring(3);
+        Exchange result = deliver(stored(
+                event(EventType.DELIVERED, capital, T0), event(EventType.OPENED, upper, T0.plusSeconds(10)),
+                event(EventType.CLICKED, email("sam"), T0.plusSeconds(20)), event(EventType.OPENED, capital, T0.plusSeconds(30)),
+                event(EventType.UNSUBSCRIBED, upper, T0.plusSeconds(40)), event(EventType.BOUNCED, capital, T0.plusSeconds(50)),
+                event(EventType.OPENED, email("sam"), T0.plusSeconds(60))));
+
+        assertThat(result.getException()).isNull();
+        assertThat(result.getProperty(Delivery.RETRY)).isNull();
+        assertThat(salesforce.queries()).hasSize(1);
+        assertThat(salesforce.queries().get(0)).contains("'" + email("sam") + "'").doesNotContain(upper).doesNotContain(capital);
+        assertThat(salesforce.updates()).hasSize(1);
+        assertThat(salesforce.updates().get(0).records()).extracting(r -> r.get("Id").asText()).containsExactly("003S");
+        assertThat(salesforce.field("003S", "Email_Opens__c").asLong()).isEqualTo(3);
+        assertThat(salesforce.field("003S", "Email_Clicks__c").asLong()).isEqualTo(1);
+        assertThat(salesforce.field("003S", "Email_Last_Opened__c").asText()).isEqualTo("2026-03-04T12:01:00.000Z");
+        assertThat(salesforce.field("003S", "HasOptedOutOfEmail").asBoolean()).isTrue();
+        assertThat(salesforce.field("003S", "EmailBouncedDate").asText()).isEqualTo("2026-03-04T12:00:50.000Z");
     }
 
     @Test

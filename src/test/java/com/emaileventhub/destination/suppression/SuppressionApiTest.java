@@ -13,6 +13,8 @@ import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
+import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
@@ -27,9 +29,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** GET/DELETE /api/suppressions over real HTTP, and new suppressions forwarded to a fake with a 500 first. */
+/**
+ * GET/DELETE /api/suppressions over real HTTP, and new suppressions forwarded to a fake with a 500 first,
+ * on each database.
+ */
+@ParameterizedClass
+@EnumSource(TestDatabases.Kind.class)
 class SuppressionApiTest {
+    @Parameter
+    TestDatabases.Kind kind;
+    private String dbUrl;
     private HttpServer forward;
     private final List<String> posted = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
@@ -49,7 +62,8 @@ class SuppressionApiTest {
             exchange.close();
         });
         forward.start();
-        hub = DeliveryFixtures.start(overrides(DeliveryFixtures.h2Url("suppression-api"), DeliveryFixtures.routes(),
+        dbUrl = kind.freshUrl();
+        hub = DeliveryFixtures.start(overrides(dbUrl, DeliveryFixtures.routes(),
                 "hub.suppression.forward-url=http://127.0.0.1:" + forward.getAddress().getPort() + "/suppressions"));
     }
 
@@ -59,6 +73,7 @@ class SuppressionApiTest {
             hub.close();
         }
         forward.stop(0);
+        TestDatabases.drop(dbUrl);
     }
 
     @Test
@@ -124,10 +139,30 @@ class SuppressionApiTest {
         assertThat(json(call(hub, "POST", "/api/deliveries/replay?destination=suppression&status=delivered"))
                 .get("requeued").asInt()).isEqualTo(1);
         await().atMost(5, TimeUnit.SECONDS).until(() ->
-                new com.emaileventhub.store.DeliveryQueue(hub.database()).backlog("suppression").pending() == 0);
-        assertThat(new com.emaileventhub.store.DeliveryQueue(hub.database()).backlog("suppression-forward").pending())
+                new DeliveryQueue(hub.database()).backlog("suppression").pending() == 0);
+        assertThat(new DeliveryQueue(hub.database()).backlog("suppression-forward").pending())
                 .isZero();
         assertThat(requests.get()).isEqualTo(2);
+    }
+
+    @Test
+    void an_address_bounced_three_times_in_one_batch_in_any_case_is_forwarded_once() throws Exception {
+        Instant t = Instant.parse("2026-03-05T08:00:00Z");
+        List<CanonicalEvent> bounces = List.of(event("Same.Person@example.com", EventType.BOUNCED, BounceType.HARD, t),
+                event("same.person@example.com", EventType.BOUNCED, BounceType.HARD, t.plusSeconds(1)),
+                event("SAME.PERSON@example.com", EventType.COMPLAINED, null, t.plusSeconds(2)));
+        store(hub.database(), bounces, "suppression");
+
+        await().atMost(15, TimeUnit.SECONDS).until(() -> posted.size() == 1);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> new DeliveryQueue(hub.database()).backlog("suppression-forward")
+                .pending() == 0);
+        assertThat(posted).hasSize(1);
+        JsonNode body = Json.MAPPER.readTree(posted.get(0).split(" ", 3)[2]);
+        assertThat(body.get("email").asText()).isEqualTo("same.person@example.com");
+        assertThat(body.get("reason").asText()).isEqualTo("hard_bounce");
+        assertThat(body.get("event_id").asText()).isEqualTo(bounces.get(0).id());
+        JsonNode api = json(call(hub, "GET", "/api/suppressions/Same.Person@example.com"));
+        assertThat(api.get("last_at").asText()).isEqualTo("2026-03-05T08:00:02.000Z");
     }
 
     private static JsonNode json(HttpResponse<String> response) throws Exception {
