@@ -1,9 +1,14 @@
 package com.emaileventhub.event;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +19,89 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            // one document per body: "{...}{...}" or "[...] [...]" is malformed, not its first half
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             // raw keeps the vendor's numbers as written: 12.50 stays 12.50
-            .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
+    /**
+     * The largest decimal exponent (either sign) a received number may have. Jackson bounds a number's
+     * digits (StreamReadConstraints) but not its exponent: 1795E71244000 parses in microseconds, and any
+     * plain-text or integer conversion of it then builds a 71-million-digit value. Nothing a vendor sends
+     * comes near this (epoch milliseconds are 13 digits, Mailjet's MessageID 19).
+     */
+    public static final int MAX_EXPONENT = 1000;
 
     private Json() {
+    }
+
+    /** A JSON document from untrusted bytes: exactly one value, every number within {@link #MAX_EXPONENT}. */
+    public static JsonNode parse(byte[] json) throws JsonProcessingException {
+        try {
+            return checked(MAPPER.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading from a byte array failed", e);
+        }
+    }
+
+    /** As {@link #parse(byte[])}, for JSON carried inside a field (Mandrill's form field, SNS's Message). */
+    public static JsonNode parse(String json) throws JsonProcessingException {
+        return checked(MAPPER.readTree(json));
+    }
+
+    private static JsonNode checked(JsonNode root) {
+        if (root != null) {
+            checkNumbers(root, new StringBuilder("$"));
+        }
+        return root;
+    }
+
+    /** Walks the tree (Jackson caps its depth at 1000) and refuses the first number of absurd magnitude. */
+    private static void checkNumbers(JsonNode node, StringBuilder path) {
+        if (node.isBigDecimal() && Math.abs(node.decimalValue().scale()) > MAX_EXPONENT) {
+            throw new NumberOutOfRange(path.toString());
+        }
+        if (node.isContainerNode()) {
+            int mark = path.length();
+            if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    checkNumbers(node.get(i), path.append('[').append(i).append(']'));
+                    path.setLength(mark);
+                }
+            } else {
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    checkNumbers(field.getValue(), appendField(path, field.getKey()));
+                    path.setLength(mark);
+                }
+            }
+        }
+    }
+
+    /** {@code .name} for plain names, {@code ["..."]} for any other key (kept short: it ends up in an error message). */
+    private static StringBuilder appendField(StringBuilder path, String key) {
+        if (!key.isEmpty() && key.length() <= 64 && key.chars().allMatch(c -> c == '_' || c == '-'
+                || Character.isLetterOrDigit(c))) {
+            return path.append('.').append(key);
+        }
+        String shown = key.length() > 64 ? key.substring(0, 64) + "..." : key;
+        return path.append('[').append(MAPPER.getNodeFactory().textNode(shown).toString()).append(']');
+    }
+
+    /** A received number whose exponent is beyond {@link #MAX_EXPONENT}; {@link #path()} names it ($.a[0].b). */
+    public static final class NumberOutOfRange extends IllegalArgumentException {
+        private final String path;
+
+        NumberOutOfRange(String path) {
+            super(path + ": number out of range (exponent beyond \u00b1" + MAX_EXPONENT + ")");
+            this.path = path;
+        }
+
+        public String path() {
+            return path;
+        }
     }
 
     /** The text of a scalar field (numbers exactly as written), or null when missing, null, or not a scalar. */
@@ -46,7 +130,10 @@ public final class Json {
             return null;
         }
         if (v.isBigDecimal()) {
-            return v.decimalValue().toPlainString();
+            // plain text of a number with a huge exponent would be millions of digits; parse() refuses those
+            // anyway, so the scientific form only ever shows for trees built elsewhere
+            BigDecimal d = v.decimalValue();
+            return Math.abs(d.scale()) <= MAX_EXPONENT ? d.toPlainString() : d.toString();
         }
         return v.asText();
     }

@@ -1,6 +1,8 @@
 package com.emaileventhub.event;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -12,6 +14,10 @@ import java.time.temporal.ChronoUnit;
 public final class Timestamps {
     private static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private static final int MAX_EPOCH_TEXT = 64;
+    private static final int MAX_INTEGER_DIGITS = 16;
+    private static final int MAX_FRACTION_DIGITS = 30;
 
     private Timestamps() {
     }
@@ -54,16 +60,45 @@ public final class Timestamps {
         if (value == null || value.isBlank()) {
             return null;
         }
-        BigDecimal seconds = new BigDecimal(value.trim());
-        long millis = seconds.movePointRight(3).setScale(0, java.math.RoundingMode.DOWN).longValueExact();
-        return Instant.ofEpochMilli(millis);
+        return Instant.ofEpochMilli(wholeMillis(epochNumber(value).movePointRight(3)));
     }
 
     public static Instant fromEpochMillis(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
-        return Instant.ofEpochMilli(new BigDecimal(value.trim()).setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+        return Instant.ofEpochMilli(wholeMillis(epochNumber(value)));
+    }
+
+    /**
+     * The decimal of an epoch value, refused (DateTimeException) before any scaling when it cannot be a time:
+     * rescaling "1E71244000" or "1E-999999999" would build a number of millions of digits and hold the
+     * request's thread for minutes. Epoch times have at most 16 integer digits (milliseconds until year
+     * 300,000) and no vendor sends more than nanoseconds.
+     */
+    public static BigDecimal epochNumber(String value) {
+        String v = value.trim();
+        if (v.length() > MAX_EPOCH_TEXT) {
+            throw new DateTimeException("epoch time is longer than " + MAX_EPOCH_TEXT + " characters");
+        }
+        BigDecimal d;
+        try {
+            d = new BigDecimal(v);
+        } catch (NumberFormatException e) {
+            throw new DateTimeException("epoch time is not a number");
+        }
+        if (d.scale() > MAX_FRACTION_DIGITS || d.precision() - d.scale() > MAX_INTEGER_DIGITS) {
+            throw new DateTimeException("epoch time is out of range");
+        }
+        return d;
+    }
+
+    private static long wholeMillis(BigDecimal millis) {
+        try {
+            return millis.setScale(0, RoundingMode.DOWN).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new DateTimeException("epoch time is out of range");
+        }
     }
 
     /** ISO-8601 with an offset or 'Z', any number of fraction digits (Postmark sends seven). */

@@ -5,6 +5,7 @@ import com.emaileventhub.event.EventType;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +23,25 @@ public final class EventMapping {
     }
 
     public static List<CanonicalEvent> mapEach(WebhookRequest request, Iterable<JsonNode> events, Mapper mapper) {
+        return mapEach(request, "$", events, mapper);
+    }
+
+    /**
+     * @param path where the events sit, for the 400 that names an element that is no event object
+     *             ({@code $} for a body that is the array, {@code mandrill_events} for a form field)
+     */
+    public static List<CanonicalEvent> mapEach(WebhookRequest request, String path, Iterable<JsonNode> events,
+                                               Mapper mapper) {
         List<CanonicalEvent> out = new ArrayList<>();
+        int i = 0;
         for (JsonNode event : events) {
+            // an odd event is kept as unknown, but a number or a string in the list is no event at all
+            if (!event.isObject()) {
+                throw WebhookRejection.badRequest(path + "[" + i + "]: expected an event object, got "
+                        + event.getNodeType().name().toLowerCase(Locale.ROOT));
+            }
             out.add(mapOne(request, event, mapper));
+            i++;
         }
         return out;
     }

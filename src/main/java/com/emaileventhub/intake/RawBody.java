@@ -2,6 +2,8 @@ package com.emaileventhub.intake;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,9 +20,23 @@ final class RawBody {
     private RawBody() {
     }
 
+    private static boolean isForm(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String mt = contentType.trim().toLowerCase(Locale.ROOT);
+        return mt.startsWith("multipart/") || mt.startsWith("application/x-www-form-urlencoded");
+    }
+
     static byte[] read(Exchange exchange, long maxBytes) {
         Object body = exchange.getMessage().getBody();
         if (!(body instanceof HttpServerRequest request)) {
+            if (body instanceof Map<?, ?> || isForm(exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class))) {
+                // Camel has decoded a form into fields (or a map's text): the bytes the vendor signed are gone, and
+                // no route with the default body handler takes forms. Without this, "{}" reached the normalizer.
+                throw WebhookRejection.unsupportedMediaType("form and multipart posts are not accepted on this route; "
+                        + "the vendor posts JSON");
+            }
             byte[] bytes = exchange.getMessage().getBody(byte[].class);
             return bytes == null ? new byte[0] : bytes;
         }

@@ -92,13 +92,13 @@ public final class WebhookRequest {
                 throw WebhookRejection.badRequest("body is empty; expected JSON");
             }
             try {
-                json = Json.MAPPER.readTree(body);
+                json = Json.parse(body);
+            } catch (Json.NumberOutOfRange e) {
+                throw WebhookRejection.badRequest(e.getMessage());
             } catch (JsonProcessingException e) {
                 var loc = e.getLocation();
                 throw WebhookRejection.badRequest("malformed JSON" + (loc == null ? "" :
                         " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": " + e.getOriginalMessage());
-            } catch (java.io.IOException e) {
-                throw WebhookRejection.badRequest("unreadable JSON body");
             }
         }
         return json;
