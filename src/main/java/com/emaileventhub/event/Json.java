@@ -37,6 +37,11 @@ public final class Json {
 
     /** A JSON document from untrusted bytes: exactly one value, every number within {@link #MAX_EXPONENT}. */
     public static JsonNode parse(byte[] json) throws JsonProcessingException {
+        int bad = firstInvalidUtf8(json);
+        if (bad >= 0) {
+            // Jackson lets some invalid sequences through (surrogates, overlong forms) as other characters
+            throw new UnsafeJson("body is not valid UTF-8 (at byte " + bad + ")");
+        }
         try {
             return checked(MAPPER.readTree(json));
         } catch (JsonProcessingException e) {
@@ -51,6 +56,51 @@ public final class Json {
         return checked(MAPPER.readTree(json));
     }
 
+    /**
+     * The offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
+     * nothing above U+10FFFF), or -1.
+     */
+    static int firstInvalidUtf8(byte[] b) {
+        int i = 0;
+        while (i < b.length) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int n;
+            int min;
+            if (c >= 0xc2 && c <= 0xdf) {
+                n = 1;
+                min = 0x80;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                n = 2;
+                min = 0x800;
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                n = 3;
+                min = 0x10000;
+            } else {
+                return i;
+            }
+            if (i + n >= b.length) {
+                return i;
+            }
+            int cp = c & (0x3f >> n);
+            for (int k = 1; k <= n; k++) {
+                int cont = b[i + k] & 0xff;
+                if ((cont & 0xc0) != 0x80) {
+                    return i;
+                }
+                cp = (cp << 6) | (cont & 0x3f);
+            }
+            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+                return i;
+            }
+            i += n + 1;
+        }
+        return -1;
+    }
+
     private static JsonNode checked(JsonNode root) {
         if (root != null) {
             checkNumbers(root, new StringBuilder("$"));
@@ -61,7 +111,7 @@ public final class Json {
     /** Walks the tree (Jackson caps its depth at 1000) and refuses the first number of absurd magnitude. */
     private static void checkNumbers(JsonNode node, StringBuilder path) {
         if (node.isBigDecimal() && Math.abs(node.decimalValue().scale()) > MAX_EXPONENT) {
-            throw new NumberOutOfRange(path.toString());
+            throw new UnsafeJson(path + ": number out of range (exponent beyond \u00b1" + MAX_EXPONENT + ")");
         }
         if (node.isContainerNode()) {
             int mark = path.length();
@@ -90,17 +140,10 @@ public final class Json {
         return path.append('[').append(MAPPER.getNodeFactory().textNode(shown).toString()).append(']');
     }
 
-    /** A received number whose exponent is beyond {@link #MAX_EXPONENT}; {@link #path()} names it ($.a[0].b). */
-    public static final class NumberOutOfRange extends IllegalArgumentException {
-        private final String path;
-
-        NumberOutOfRange(String path) {
-            super(path + ": number out of range (exponent beyond \u00b1" + MAX_EXPONENT + ")");
-            this.path = path;
-        }
-
-        public String path() {
-            return path;
+    /** Well-formed JSON the hub refuses to read: invalid UTF-8, or a number of absurd magnitude (named by its path). */
+    public static final class UnsafeJson extends IllegalArgumentException {
+        UnsafeJson(String message) {
+            super(message);
         }
     }
 

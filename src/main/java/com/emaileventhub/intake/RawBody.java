@@ -10,9 +10,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 
 /**
- * The exact bytes of a webhook request. Routes with the default body handler already hold them;
- * form-posting vendors use useBodyHandler=false (Camel would decode the form), so the paused
- * Vert.x request is read here, with the same size limit the server applies elsewhere.
+ * The exact bytes of a webhook request. The webhook routes use useBodyHandler=false (Camel would decode a
+ * form or multipart post and lose the signed bytes), so the paused Vert.x request is read here, with the
+ * same size limit the server applies elsewhere. A route left with the body handler already holds the bytes.
  */
 final class RawBody {
     private static final long READ_TIMEOUT_SECONDS = 30;

@@ -50,7 +50,7 @@ public final class MandrillNormalizer implements Normalizer {
             events = Json.parse(values.get(values.size() - 1));
         } catch (JsonProcessingException e) {
             throw WebhookRejection.badRequest("form field '" + FIELD + "' is not JSON: " + e.getOriginalMessage());
-        } catch (Json.NumberOutOfRange e) {
+        } catch (Json.UnsafeJson e) {
             throw WebhookRejection.badRequest("form field '" + FIELD + "' " + e.getMessage());
         }
         if (events == null || !events.isArray()) {

@@ -43,7 +43,7 @@ public final class SesNormalizer implements Normalizer {
             ses = Json.parse(message);
         } catch (JsonProcessingException e) {
             throw WebhookRejection.badRequest("SNS field 'Message' does not hold an SES event: not JSON");
-        } catch (Json.NumberOutOfRange e) {
+        } catch (Json.UnsafeJson e) {
             throw WebhookRejection.badRequest("SNS field 'Message' " + e.getMessage());
         }
         if (ses == null || !ses.isObject()) {
