@@ -39,7 +39,6 @@ public final class Journal {
     /** Column sizes of db/migration/V1__journal.sql. */
     static final int RECIPIENT_COLUMN = 512;
     static final int MESSAGE_ID_COLUMN = 1024;
-    static final int ESP_COLUMN = 64;
     static final int TOKEN_COLUMN = 256;
 
     private final DataSource dataSource;
@@ -290,7 +289,6 @@ public final class Journal {
             CanonicalEvent e = events.get(i);
             tooLong(i, "recipient", e.recipient(), RECIPIENT_COLUMN);
             tooLong(i, "message_id", e.messageId(), MESSAGE_ID_COLUMN);
-            tooLong(i, "esp", e.esp(), ESP_COLUMN);
         }
     }
 

@@ -60,6 +60,10 @@ final class FuzzVendors {
         return all;
     }
 
+    FuzzVendor get(String name) {
+        return all.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+    }
+
     /** The hub settings that make every route accept these vendors' requests. */
     Map<String, String> hubConfig() throws IOException {
         Map<String, String> c = new HashMap<>(sns.hubConfig());
