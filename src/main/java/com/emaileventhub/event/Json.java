@@ -1,6 +1,9 @@
 package com.emaileventhub.event;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +19,12 @@ import java.util.Map;
 /** The hub's one ObjectMapper and the small JSON readers that normalizers share. */
 public final class Json {
     /** Decimals stay exact (Mailjet's 19-digit MessageID, Mailgun's microsecond timestamps). */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            // a received document may be as deep as reading allows (1000); the canonical event holds it as raw
+            // one level further down, so writing must allow more, or a legal body fails its store with a 500
+            .streamWriteConstraints(StreamWriteConstraints.builder()
+                    .maxNestingDepth(2 * StreamReadConstraints.DEFAULT_MAX_DEPTH).build())
+            .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             // one document per body: "{...}{...}" or "[...] [...]" is malformed, not its first half

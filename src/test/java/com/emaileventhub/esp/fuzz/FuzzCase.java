@@ -31,7 +31,8 @@ record FuzzCase(WebhookFuzzTest.Db db, FuzzVendor vendor, FuzzCategory category,
                     JsonNodeFactory.instance.textNode(Mutations.hugeString(r))));
             case SANE_BIG_NUMBER -> payload(Mutations.put(Mutations.tree(sample), r, Mutations.saneBigNumber(r)));
             case HUGE_EXPONENT -> vendor.request(marked(sample, r, Mutations.hugeExponent(r)), UnaryOperator.identity());
-            case DEEP_NESTING -> payload(Mutations.put(Mutations.tree(sample), r, Mutations.nested(1 + r.nextInt(900))));
+            // up to and across the read limit of 1000 levels (a body at the limit must still be stored)
+            case DEEP_NESTING -> vendor.request(marked(sample, r, nested(900 + r.nextInt(110))), UnaryOperator.identity());
             case TOO_DEEP -> vendor.request(marked(sample, r, tooDeep(1001 + r.nextInt(50_000))), UnaryOperator.identity());
             case TRAILING_CONTENT -> vendor.request(valid, b -> Mutations.trailing(b, r));
             case TRUNCATED -> vendor.request(valid, b -> Mutations.truncate(b, r));
@@ -53,6 +54,10 @@ record FuzzCase(WebhookFuzzTest.Db db, FuzzVendor vendor, FuzzCategory category,
         JsonNode tree = Mutations.put(Mutations.tree(sample), r, JsonNodeFactory.instance.textNode("fuzz-marker"));
         String json = tree.toString();
         return (json.contains(MARK) ? json.replace(MARK, raw) : "[" + raw + "]").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String nested(int depth) {
+        return "[".repeat(depth) + "\"bottom\"" + "]".repeat(depth);
     }
 
     private static String tooDeep(int depth) {

@@ -168,6 +168,23 @@ class HostileInputHttpTest {
 
     @ParameterizedTest
     @EnumSource(WebhookFuzzTest.Db.class)
+    void stores_a_body_as_deep_as_reading_allows_and_refuses_a_deeper_one_with_400(WebhookFuzzTest.Db db) {
+        // the object is level 1, so 999 arrays reach Jackson's read limit of 1000; raw sits one level deeper
+        // in the canonical event, which once failed to serialize (500)
+        String deepest = "{\"event\":\"delivered\",\"email\":\"deep@example.com\",\"message-id\":\"<deep-"
+                + UUID.randomUUID() + ">\",\"x\":" + "[".repeat(999) + "]".repeat(999) + "}";
+        HttpResponse<String> stored = post(db, "brevo", deepest);
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+        assertThat(stored.body()).isEqualTo("{\"accepted\":1,\"duplicates\":0}");
+        long before = rows(db);
+        HttpResponse<String> refused = post(db, "brevo", deepest.replace("[[", "[[["));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("nesting depth");
+        assertThat(rows(db)).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @EnumSource(WebhookFuzzTest.Db.class)
     void refuses_an_sns_envelope_without_its_signature_with_401(WebhookFuzzTest.Db db) {
         FuzzVendor ses = vendors.get("ses");
         HttpResponse<String> r = send(db, "ses", ses.unsigned(utf8(ses.samples().get(0))));

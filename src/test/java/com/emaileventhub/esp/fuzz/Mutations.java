@@ -80,14 +80,6 @@ final class Mutations {
         return root;
     }
 
-    static JsonNode nested(int depth) {
-        JsonNode v = F.textNode("bottom");
-        for (int i = 0; i < depth; i++) {
-            v = i % 2 == 0 ? F.arrayNode().add(v) : F.objectNode().set("n", v);
-        }
-        return v;
-    }
-
     /** A number of absurd magnitude, written in the body with a large exponent: 1795E71244000, 4e-1001 ... */
     static String hugeExponent(Random r) {
         long exp = Json.MAX_EXPONENT + 1 + (long) (r.nextDouble() * r.nextDouble() * 2_000_000_000L);

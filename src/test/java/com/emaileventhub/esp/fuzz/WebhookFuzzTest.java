@@ -16,7 +16,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -166,8 +168,9 @@ class WebhookFuzzTest {
 
     /** Every category alike, but multi-megabyte bodies less often: they cost as much as twenty other requests. */
     private static Arbitrary<FuzzCategory> categories() {
-        return Arbitraries.frequencyOf(java.util.Arrays.stream(FuzzCategory.values())
-                .map(c -> Tuple.of(c == FuzzCategory.HUGE_STRING ? 1 : 4, c)).toArray(Tuple.Tuple2[]::new));
+        List<Tuple.Tuple2<Integer, FuzzCategory>> weighted = Arrays.stream(FuzzCategory.values())
+                .map(c -> Tuple.of(c == FuzzCategory.HUGE_STRING ? 1 : 4, c)).toList();
+        return Arbitraries.frequency(weighted);
     }
 
     /**
