@@ -50,6 +50,14 @@ public final class Timestamps {
         }
     }
 
+    private static final Instant FIRST_RFC3339 = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LAST_RFC3339 = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    /** Whether the canonical format (RFC 3339: four-digit years) can write this time; false for null. */
+    public static boolean isRepresentable(Instant instant) {
+        return instant != null && !instant.isBefore(FIRST_RFC3339) && !instant.isAfter(LAST_RFC3339);
+    }
+
     /** Canonical events carry millisecond precision; truncating once here keeps ids and storage in step. */
     public static Instant millis(Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);

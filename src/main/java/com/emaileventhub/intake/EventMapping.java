@@ -27,21 +27,24 @@ public final class EventMapping {
     }
 
     /**
-     * @param path where the events sit, for the 400 that names an element that is no event object
+     * @param path where the events sit, for the 400 of a list that holds no event object at all
      *             ({@code $} for a body that is the array, {@code mandrill_events} for a form field)
      */
     public static List<CanonicalEvent> mapEach(WebhookRequest request, String path, Iterable<JsonNode> events,
                                                Mapper mapper) {
         List<CanonicalEvent> out = new ArrayList<>();
-        int i = 0;
+        JsonNode first = null;
+        boolean anyObject = false;
         for (JsonNode event : events) {
-            // an odd event is kept as unknown, but a number or a string in the list is no event at all
-            if (!event.isObject()) {
-                throw WebhookRejection.badRequest(path + "[" + i + "]: expected an event object, got "
-                        + event.getNodeType().name().toLowerCase(Locale.ROOT));
-            }
+            first = first == null ? event : first;
+            anyObject |= event.isObject();
             out.add(mapOne(request, event, mapper));
-            i++;
+        }
+        // an odd element beside real events is kept as unknown (spec: it never fails its batch), but a list
+        // without a single event object ([1, "x"]) is no vendor payload at all
+        if (first != null && !anyObject) {
+            throw WebhookRejection.badRequest(path + "[0]: expected an event object, got "
+                    + first.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         return out;
     }

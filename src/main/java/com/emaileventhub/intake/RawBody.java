@@ -44,6 +44,10 @@ final class RawBody {
         if (length != null) {
             try {
                 if (Long.parseLong(length.trim()) > maxBytes) {
+                    // as Vert.x's body handler does: the rest is read and dropped, so that the client, still
+                    // sending, gets to read the 413 (a paused request would stall it until its time-out)
+                    request.handler(chunk -> { });
+                    request.resume();
                     throw WebhookRejection.tooLarge("body is larger than " + maxBytes + " bytes");
                 }
             } catch (NumberFormatException e) {

@@ -40,6 +40,7 @@ public final class Journal {
     static final int RECIPIENT_COLUMN = 512;
     static final int MESSAGE_ID_COLUMN = 1024;
     static final int TOKEN_COLUMN = 256;
+    static final int ESP_EVENT_ID_LIMIT = 1024;
 
     private final DataSource dataSource;
     private final Database.Dialect dialect;
@@ -289,6 +290,8 @@ public final class Journal {
             CanonicalEvent e = events.get(i);
             tooLong(i, "recipient", e.recipient(), RECIPIENT_COLUMN);
             tooLong(i, "message_id", e.messageId(), MESSAGE_ID_COLUMN);
+            // not a journal column, but the archive's (VARCHAR(1024)), and an id like the others
+            tooLong(i, "esp_event_id", e.espEventId(), ESP_EVENT_ID_LIMIT);
         }
     }
 

@@ -168,10 +168,11 @@ public class BrevoWebhookTest {
     }
 
     @Test
-    void gives_no_events_for_an_empty_batch_an_empty_object_or_an_empty_body() {
+    void gives_no_events_for_an_empty_batch_or_an_empty_object_and_400_for_an_empty_body() {
         assertThat(accept("[]")).isEmpty();
         assertThat(accept("{}")).isEmpty();
-        assertThat(accept("")).isEmpty();
+        assertThatThrownBy(() -> accept("")).isInstanceOfSatisfying(WebhookRejection.class,
+                r -> assertThat(r.getMessage()).isEqualTo("body is empty; expected JSON"));
     }
 
     @Test

@@ -36,6 +36,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import org.awaitility.Awaitility;
 
 /**
  * Property-based fuzzing of every webhook route (the nine built-in vendors and the YAML-declared MailerSend),
@@ -152,11 +153,18 @@ class WebhookFuzzTest {
         }
     }
 
+    /**
+     * After the run both hubs are healthy, and every accepted event reaches the archive: a canonical event
+     * that a store cannot hold (a year-13-million time, a megabyte id) would otherwise fail its batch forever.
+     */
     @AfterProperty
-    void hubs_stay_healthy() {
+    void hubs_stay_healthy_and_archive_every_accepted_event() {
         for (HubRunner hub : HUBS.values()) {
             HttpResponse<String> health = hub.get("/observe/health");
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(Rows.strings(hub.dataSource(), "SELECT status FROM hub_delivery WHERE destination = 'archive' "
+                            + "AND status <> 'delivered'")).as("archive deliveries not delivered").isEmpty());
         }
     }
 
@@ -193,8 +201,22 @@ class WebhookFuzzTest {
             b.header("Content-Type", request.contentType());
         }
         request.headers().forEach(b::header);
+        HttpRequest built = b.build();
         try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(built, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            // Vert.x closes the connection after a 431 (headers too large) without saying so; the client may
+            // reuse it for the next request, which then gets no bytes at all. Counted, then sent once more.
+            if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+                throw new AssertionError(vendor + ": no answer (" + e + ")", e);
+            }
+            OUTCOMES.computeIfAbsent("(resent: pooled connection closed by the server)", k -> new ConcurrentHashMap<>())
+                    .merge(0, 1, Integer::sum);
+            try {
+                return HTTP.send(built, HttpResponse.BodyHandlers.ofString());
+            } catch (Exception again) {
+                throw new AssertionError(vendor + ": no answer (" + again + ")", again);
+            }
         } catch (Exception e) {
             throw new AssertionError(vendor + ": no answer (" + e + ")", e);
         }

@@ -224,10 +224,11 @@ public class SparkPostWebhookTest {
     }
 
     @Test
-    void gives_no_events_for_the_ping_an_empty_batch_or_an_empty_body() {
+    void gives_no_events_for_the_ping_or_an_empty_batch_and_400_for_an_empty_body() {
         assertThat(accept("[{\"msys\":{}}]")).isEmpty();
         assertThat(accept("[]")).isEmpty();
-        assertThat(accept("")).isEmpty();
+        assertThatThrownBy(() -> accept("")).isInstanceOfSatisfying(WebhookRejection.class,
+                r -> assertThat(r.getMessage()).isEqualTo("body is empty; expected JSON"));
     }
 
     @Test
