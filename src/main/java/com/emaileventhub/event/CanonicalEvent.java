@@ -101,12 +101,12 @@ public record CanonicalEvent(
             this.stableEventId = stable;
             return this;
         }
-        public Builder reason(String value) { this.reason = blankToNull(value); return this; }
-        public Builder mtaResponse(String value) { this.mtaResponse = blankToNull(value); return this; }
-        public Builder url(String value) { this.url = value; return this; }
-        public Builder userAgent(String value) { this.userAgent = blankToNull(value); return this; }
+        public Builder reason(String value) { this.reason = Texts.storable(blankToNull(value)); return this; }
+        public Builder mtaResponse(String value) { this.mtaResponse = Texts.storable(blankToNull(value)); return this; }
+        public Builder url(String value) { this.url = Texts.storable(value); return this; }
+        public Builder userAgent(String value) { this.userAgent = Texts.storable(blankToNull(value)); return this; }
         /** Cut to {@link #MAX_IP} characters with a marker: no address is longer, and stores size the column so. */
-        public Builder ip(String value) { this.ip = Texts.cut(blankToNull(value), MAX_IP); return this; }
+        public Builder ip(String value) { this.ip = Texts.cut(Texts.storable(blankToNull(value)), MAX_IP); return this; }
         public Builder tag(String value) { if (value != null && !value.isBlank()) tags.add(value); return this; }
         public Builder tags(Iterable<String> values) { if (values != null) values.forEach(this::tag); return this; }
         public Builder metadata(String key, String value) { if (key != null && value != null) metadata.put(key, value); return this; }

@@ -18,20 +18,6 @@ import java.util.Map;
 
 /** The hub's one ObjectMapper and the small JSON readers that normalizers share. */
 public final class Json {
-    /** Decimals stay exact (Mailjet's 19-digit MessageID, Mailgun's microsecond timestamps). */
-    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            // a received document may be as deep as reading allows (1000); the canonical event holds it as raw
-            // one level further down, so writing must allow more, or a legal body fails its store with a 500
-            .streamWriteConstraints(StreamWriteConstraints.builder()
-                    .maxNestingDepth(2 * StreamReadConstraints.DEFAULT_MAX_DEPTH).build())
-            .build())
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            // one document per body: "{...}{...}" or "[...] [...]" is malformed, not its first half
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // raw keeps the vendor's numbers as written: 12.50 stays 12.50
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
-
     /**
      * The largest decimal exponent (either sign) a received number may have. Jackson bounds a number's
      * digits (StreamReadConstraints) but not its exponent: 1795E71244000 parses in microseconds, and any
@@ -40,10 +26,31 @@ public final class Json {
      */
     public static final int MAX_EXPONENT = 1000;
 
+    /** The deepest nesting a received document may have (Jackson's default read limit). */
+    public static final int MAX_DEPTH = StreamReadConstraints.DEFAULT_MAX_DEPTH;
+
+    /** Decimals stay exact (Mailjet's 19-digit MessageID, Mailgun's microsecond timestamps). */
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            // a received document may be MAX_DEPTH deep (parse() checks it); the canonical event holds it as raw
+            // a level further down, and stores keep that event as JSON: writing and reading it back must allow
+            // more, or a legal body fails its store with a 500, or its deliveries go dead
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 16).build())
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(2 * MAX_DEPTH).build())
+            .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            // one document per body: "{...}{...}" or "[...] [...]" is malformed, not its first half
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // raw keeps the vendor's numbers as written: 12.50 stays 12.50
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
     private Json() {
     }
 
-    /** A JSON document from untrusted bytes: exactly one value, every number within {@link #MAX_EXPONENT}. */
+    /**
+     * A JSON document from untrusted bytes: valid UTF-8, exactly one value, at most {@link #MAX_DEPTH} deep,
+     * every number within {@link #MAX_EXPONENT}.
+     */
     public static JsonNode parse(byte[] json) throws JsonProcessingException {
         int bad = firstInvalidUtf8(json);
         if (bad >= 0) {
@@ -111,31 +118,39 @@ public final class Json {
 
     private static JsonNode checked(JsonNode root) {
         if (root != null) {
-            checkNumbers(root, new StringBuilder("$"));
+            check(root, new StringBuilder("$"), 1);
         }
         return root;
     }
 
-    /** Walks the tree (Jackson caps its depth at 1000) and refuses the first number of absurd magnitude. */
-    private static void checkNumbers(JsonNode node, StringBuilder path) {
+    /** Walks the tree and refuses the first container nested too deep or number of absurd magnitude. */
+    private static void check(JsonNode node, StringBuilder path, int depth) {
         if (node.isBigDecimal() && Math.abs(node.decimalValue().scale()) > MAX_EXPONENT) {
-            throw new UnsafeJson(path + ": number out of range (exponent beyond \u00b1" + MAX_EXPONENT + ")");
+            throw new UnsafeJson(abbreviated(path) + ": number out of range (exponent beyond \u00b1" + MAX_EXPONENT + ")");
         }
         if (node.isContainerNode()) {
+            if (depth > MAX_DEPTH) {
+                throw new UnsafeJson(abbreviated(path) + ": nesting depth exceeds " + MAX_DEPTH + " levels");
+            }
             int mark = path.length();
             if (node.isArray()) {
                 for (int i = 0; i < node.size(); i++) {
-                    checkNumbers(node.get(i), path.append('[').append(i).append(']'));
+                    check(node.get(i), path.append('[').append(i).append(']'), depth + 1);
                     path.setLength(mark);
                 }
             } else {
                 for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = it.next();
-                    checkNumbers(field.getValue(), appendField(path, field.getKey()));
+                    check(field.getValue(), appendField(path, field.getKey()), depth + 1);
                     path.setLength(mark);
                 }
             }
         }
+    }
+
+    /** A path for a message: a thousand levels of [0] help nobody. */
+    private static String abbreviated(StringBuilder path) {
+        return path.length() <= 200 ? path.toString() : path.substring(0, 100) + "..." + path.substring(path.length() - 60);
     }
 
     /** {@code .name} for plain names, {@code ["..."]} for any other key (kept short: it ends up in an error message). */

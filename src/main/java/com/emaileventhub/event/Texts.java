@@ -8,6 +8,14 @@ public final class Texts {
     private Texts() {
     }
 
+    /**
+     * The text with U+0000 replaced by U+FFFD: PostgreSQL text cannot hold it, and a derived column that a
+     * store refuses would fail its whole batch forever. Ids are never altered (the journal refuses them).
+     */
+    public static String storable(String value) {
+        return value == null || value.indexOf('\u0000') < 0 ? value : value.replace('\u0000', '\ufffd');
+    }
+
     /** The text itself when it fits in {@code max} characters, else its start and {@link #CUT_MARKER}, {@code max} in all. */
     public static String cut(String value, int max) {
         if (value == null || value.length() <= max) {

@@ -288,7 +288,7 @@ public final class Journal {
         }
         for (int i = 0; i < events.size(); i++) {
             CanonicalEvent e = events.get(i);
-            tooLong(i, "recipient", e.recipient(), RECIPIENT_COLUMN);
+            tooLong(i, "recipient", e.recipient(), RECIPIENT_COLUMN);   // and free of U+0000, as every id
             tooLong(i, "message_id", e.messageId(), MESSAGE_ID_COLUMN);
             // not a journal column, but the archive's (VARCHAR(1024)), and an id like the others
             tooLong(i, "esp_event_id", e.espEventId(), ESP_EVENT_ID_LIMIT);
@@ -299,6 +299,10 @@ public final class Journal {
         if (value != null && value.length() > limit) {
             throw WebhookRejection.badRequest("event " + index + ": " + field + " is " + value.length()
                     + " characters long; at most " + limit + " are kept and an id cannot be cut");
+        }
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            // PostgreSQL text cannot hold it; refused on H2 too, so that both databases answer alike
+            throw WebhookRejection.badRequest("event " + index + ": " + field + " contains U+0000");
         }
     }
 
