@@ -56,6 +56,9 @@ public record CanonicalEvent(
         return bounceType == null ? null : bounceType.wireName();
     }
 
+    /** The longest ip kept (an IPv6 address with a zone fits); longer values are cut with a marker. */
+    public static final int MAX_IP = 64;
+
     public static Builder builder(String esp) {
         return new Builder(esp);
     }
@@ -85,7 +88,11 @@ public record CanonicalEvent(
 
         public Builder type(EventType value) { this.type = value == null ? EventType.UNKNOWN : value; return this; }
         public Builder bounceType(BounceType value) { this.bounceType = value; return this; }
-        public Builder occurredAt(Instant value) { this.occurredAt = Timestamps.millis(value); return this; }
+        /** A time RFC 3339 cannot write (outside years 1-9999) is unreadable: received_at stands in, as for no time. */
+        public Builder occurredAt(Instant value) {
+            this.occurredAt = Timestamps.isRepresentable(value) ? Timestamps.millis(value) : null;
+            return this;
+        }
         public Builder recipient(String value) { this.recipient = Recipients.normalize(value); return this; }
         public Builder messageId(String value) { this.messageId = blankToNull(value); return this; }
         /** The vendor's own id of this event; {@code stable} when it survives the vendor's retries. */
@@ -94,11 +101,12 @@ public record CanonicalEvent(
             this.stableEventId = stable;
             return this;
         }
-        public Builder reason(String value) { this.reason = blankToNull(value); return this; }
-        public Builder mtaResponse(String value) { this.mtaResponse = blankToNull(value); return this; }
-        public Builder url(String value) { this.url = value; return this; }
-        public Builder userAgent(String value) { this.userAgent = blankToNull(value); return this; }
-        public Builder ip(String value) { this.ip = blankToNull(value); return this; }
+        public Builder reason(String value) { this.reason = Texts.storable(blankToNull(value)); return this; }
+        public Builder mtaResponse(String value) { this.mtaResponse = Texts.storable(blankToNull(value)); return this; }
+        public Builder url(String value) { this.url = Texts.storable(value); return this; }
+        public Builder userAgent(String value) { this.userAgent = Texts.storable(blankToNull(value)); return this; }
+        /** Cut to {@link #MAX_IP} characters with a marker: no address is longer, and stores size the column so. */
+        public Builder ip(String value) { this.ip = Texts.cut(Texts.storable(blankToNull(value)), MAX_IP); return this; }
         public Builder tag(String value) { if (value != null && !value.isBlank()) tags.add(value); return this; }
         public Builder tags(Iterable<String> values) { if (values != null) values.forEach(this::tag); return this; }
         public Builder metadata(String key, String value) { if (key != null && value != null) metadata.put(key, value); return this; }

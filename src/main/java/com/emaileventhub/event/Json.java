@@ -1,23 +1,173 @@
 package com.emaileventhub.event;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The hub's one ObjectMapper and the small JSON readers that normalizers share. */
 public final class Json {
+    /**
+     * The largest decimal exponent (either sign) a received number may have. Jackson bounds a number's
+     * digits (StreamReadConstraints) but not its exponent: 1795E71244000 parses in microseconds, and any
+     * plain-text or integer conversion of it then builds a 71-million-digit value. Nothing a vendor sends
+     * comes near this (epoch milliseconds are 13 digits, Mailjet's MessageID 19).
+     */
+    public static final int MAX_EXPONENT = 1000;
+
+    /** The deepest nesting a received document may have (Jackson's default read limit). */
+    public static final int MAX_DEPTH = StreamReadConstraints.DEFAULT_MAX_DEPTH;
+
     /** Decimals stay exact (Mailjet's 19-digit MessageID, Mailgun's microsecond timestamps). */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            // a received document may be MAX_DEPTH deep (parse() checks it); the canonical event holds it as raw
+            // a level further down, and stores keep that event as JSON: writing and reading it back must allow
+            // more, or a legal body fails its store with a 500, or its deliveries go dead
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 16).build())
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(2 * MAX_DEPTH).build())
+            .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            // one document per body: "{...}{...}" or "[...] [...]" is malformed, not its first half
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             // raw keeps the vendor's numbers as written: 12.50 stays 12.50
-            .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
     private Json() {
+    }
+
+    /**
+     * A JSON document from untrusted bytes: valid UTF-8, exactly one value, at most {@link #MAX_DEPTH} deep,
+     * every number within {@link #MAX_EXPONENT}.
+     */
+    public static JsonNode parse(byte[] json) throws JsonProcessingException {
+        int bad = firstInvalidUtf8(json);
+        if (bad >= 0) {
+            // Jackson lets some invalid sequences through (surrogates, overlong forms) as other characters
+            throw new UnsafeJson("body is not valid UTF-8 (at byte " + bad + ")");
+        }
+        try {
+            return checked(MAPPER.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading from a byte array failed", e);
+        }
+    }
+
+    /** As {@link #parse(byte[])}, for JSON carried inside a field (Mandrill's form field, SNS's Message). */
+    public static JsonNode parse(String json) throws JsonProcessingException {
+        return checked(MAPPER.readTree(json));
+    }
+
+    /**
+     * The offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
+     * nothing above U+10FFFF), or -1.
+     */
+    static int firstInvalidUtf8(byte[] b) {
+        int i = 0;
+        while (i < b.length) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int n;
+            int min;
+            if (c >= 0xc2 && c <= 0xdf) {
+                n = 1;
+                min = 0x80;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                n = 2;
+                min = 0x800;
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                n = 3;
+                min = 0x10000;
+            } else {
+                return i;
+            }
+            if (i + n >= b.length) {
+                return i;
+            }
+            int cp = c & (0x3f >> n);
+            for (int k = 1; k <= n; k++) {
+                int cont = b[i + k] & 0xff;
+                if ((cont & 0xc0) != 0x80) {
+                    return i;
+                }
+                cp = (cp << 6) | (cont & 0x3f);
+            }
+            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+                return i;
+            }
+            i += n + 1;
+        }
+        return -1;
+    }
+
+    private static JsonNode checked(JsonNode root) {
+        if (root != null) {
+            check(root, new StringBuilder("$"), 1);
+        }
+        return root;
+    }
+
+    /** Walks the tree and refuses the first container nested too deep or number of absurd magnitude. */
+    private static void check(JsonNode node, StringBuilder path, int depth) {
+        if (node.isBigDecimal() && Math.abs(node.decimalValue().scale()) > MAX_EXPONENT) {
+            throw new UnsafeJson(abbreviated(path) + ": number out of range (exponent beyond \u00b1" + MAX_EXPONENT + ")");
+        }
+        if (node.isContainerNode()) {
+            if (depth > MAX_DEPTH) {
+                throw new UnsafeJson(abbreviated(path) + ": nesting depth exceeds " + MAX_DEPTH + " levels");
+            }
+            int mark = path.length();
+            if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    check(node.get(i), path.append('[').append(i).append(']'), depth + 1);
+                    path.setLength(mark);
+                }
+            } else {
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    check(field.getValue(), appendField(path, field.getKey()), depth + 1);
+                    path.setLength(mark);
+                }
+            }
+        }
+    }
+
+    /** A path for a message: a thousand levels of [0] help nobody. */
+    private static String abbreviated(StringBuilder path) {
+        return path.length() <= 200 ? path.toString() : path.substring(0, 100) + "..." + path.substring(path.length() - 60);
+    }
+
+    /** {@code .name} for plain names, {@code ["..."]} for any other key (kept short: it ends up in an error message). */
+    private static StringBuilder appendField(StringBuilder path, String key) {
+        if (!key.isEmpty() && key.length() <= 64 && key.chars().allMatch(c -> c == '_' || c == '-'
+                || Character.isLetterOrDigit(c))) {
+            return path.append('.').append(key);
+        }
+        String shown = key.length() > 64 ? key.substring(0, 64) + "..." : key;
+        return path.append('[').append(MAPPER.getNodeFactory().textNode(shown).toString()).append(']');
+    }
+
+    /** Well-formed JSON the hub refuses to read: invalid UTF-8, or a number of absurd magnitude (named by its path). */
+    public static final class UnsafeJson extends IllegalArgumentException {
+        UnsafeJson(String message) {
+            super(message);
+        }
     }
 
     /** The text of a scalar field (numbers exactly as written), or null when missing, null, or not a scalar. */
@@ -46,7 +196,10 @@ public final class Json {
             return null;
         }
         if (v.isBigDecimal()) {
-            return v.decimalValue().toPlainString();
+            // plain text of a number with a huge exponent would be millions of digits; parse() refuses those
+            // anyway, so the scientific form only ever shows for trees built elsewhere
+            BigDecimal d = v.decimalValue();
+            return Math.abs(d.scale()) <= MAX_EXPONENT ? d.toPlainString() : d.toString();
         }
         return v.asText();
     }

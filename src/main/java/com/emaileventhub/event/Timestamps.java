@@ -1,6 +1,8 @@
 package com.emaileventhub.event;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -12,6 +14,10 @@ import java.time.temporal.ChronoUnit;
 public final class Timestamps {
     private static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private static final int MAX_EPOCH_TEXT = 64;
+    private static final int MAX_INTEGER_DIGITS = 16;
+    private static final int MAX_FRACTION_DIGITS = 30;
 
     private Timestamps() {
     }
@@ -44,6 +50,14 @@ public final class Timestamps {
         }
     }
 
+    private static final Instant FIRST_RFC3339 = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LAST_RFC3339 = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    /** Whether the canonical format (RFC 3339: four-digit years) can write this time; false for null. */
+    public static boolean isRepresentable(Instant instant) {
+        return instant != null && !instant.isBefore(FIRST_RFC3339) && !instant.isAfter(LAST_RFC3339);
+    }
+
     /** Canonical events carry millisecond precision; truncating once here keeps ids and storage in step. */
     public static Instant millis(Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
@@ -54,16 +68,45 @@ public final class Timestamps {
         if (value == null || value.isBlank()) {
             return null;
         }
-        BigDecimal seconds = new BigDecimal(value.trim());
-        long millis = seconds.movePointRight(3).setScale(0, java.math.RoundingMode.DOWN).longValueExact();
-        return Instant.ofEpochMilli(millis);
+        return Instant.ofEpochMilli(wholeMillis(epochNumber(value).movePointRight(3)));
     }
 
     public static Instant fromEpochMillis(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
-        return Instant.ofEpochMilli(new BigDecimal(value.trim()).setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+        return Instant.ofEpochMilli(wholeMillis(epochNumber(value)));
+    }
+
+    /**
+     * The decimal of an epoch value, refused (DateTimeException) before any scaling when it cannot be a time:
+     * rescaling "1E71244000" or "1E-999999999" would build a number of millions of digits and hold the
+     * request's thread for minutes. Epoch times have at most 16 integer digits (milliseconds until year
+     * 300,000) and no vendor sends more than nanoseconds.
+     */
+    public static BigDecimal epochNumber(String value) {
+        String v = value.trim();
+        if (v.length() > MAX_EPOCH_TEXT) {
+            throw new DateTimeException("epoch time is longer than " + MAX_EPOCH_TEXT + " characters");
+        }
+        BigDecimal d;
+        try {
+            d = new BigDecimal(v);
+        } catch (NumberFormatException e) {
+            throw new DateTimeException("epoch time is not a number");
+        }
+        if (d.scale() > MAX_FRACTION_DIGITS || d.precision() - d.scale() > MAX_INTEGER_DIGITS) {
+            throw new DateTimeException("epoch time is out of range");
+        }
+        return d;
+    }
+
+    private static long wholeMillis(BigDecimal millis) {
+        try {
+            return millis.setScale(0, RoundingMode.DOWN).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new DateTimeException("epoch time is out of range");
+        }
     }
 
     /** ISO-8601 with an offset or 'Z', any number of fraction digits (Postmark sends seven). */

@@ -5,6 +5,7 @@ import com.emaileventhub.event.EventType;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +23,28 @@ public final class EventMapping {
     }
 
     public static List<CanonicalEvent> mapEach(WebhookRequest request, Iterable<JsonNode> events, Mapper mapper) {
+        return mapEach(request, "$", events, mapper);
+    }
+
+    /**
+     * @param path where the events sit, for the 400 of a list that holds no event object at all
+     *             ({@code $} for a body that is the array, {@code mandrill_events} for a form field)
+     */
+    public static List<CanonicalEvent> mapEach(WebhookRequest request, String path, Iterable<JsonNode> events,
+                                               Mapper mapper) {
         List<CanonicalEvent> out = new ArrayList<>();
+        JsonNode first = null;
+        boolean anyObject = false;
         for (JsonNode event : events) {
+            first = first == null ? event : first;
+            anyObject |= event.isObject();
             out.add(mapOne(request, event, mapper));
+        }
+        // an odd element beside real events is kept as unknown (spec: it never fails its batch), but a list
+        // without a single event object ([1, "x"]) is no vendor payload at all
+        if (first != null && !anyObject) {
+            throw WebhookRejection.badRequest(path + "[0]: expected an event object, got "
+                    + first.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         return out;
     }

@@ -6,17 +6,14 @@ import java.util.List;
 
 /**
  * The events of a JSON body for vendors that post either one event object or, when batching is
- * switched on, an array of them (Brevo, Mailjet). An empty body, {@code []} and {@code {}} carry no
- * events (test posts and pings); anything that is neither an object nor an array is a 400.
+ * switched on, an array of them (Brevo, Mailjet). {@code []} and {@code {}} carry no events (test posts
+ * and pings); an empty body, or anything that is neither an object nor an array, is a 400.
  */
 public final class JsonBatches {
     private JsonBatches() {
     }
 
     public static List<JsonNode> objectOrArray(WebhookRequest request) {
-        if (request.isEmpty()) {
-            return List.of();
-        }
         JsonNode root = request.json();
         List<JsonNode> events = new ArrayList<>();
         if (root.isArray()) {

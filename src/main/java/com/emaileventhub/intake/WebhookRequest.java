@@ -3,7 +3,10 @@ package com.emaileventhub.intake;
 import com.emaileventhub.event.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URLDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,41 +95,79 @@ public final class WebhookRequest {
                 throw WebhookRejection.badRequest("body is empty; expected JSON");
             }
             try {
-                json = Json.MAPPER.readTree(body);
+                json = Json.parse(body);
+            } catch (Json.UnsafeJson e) {
+                throw WebhookRejection.badRequest(e.getMessage());
             } catch (JsonProcessingException e) {
                 var loc = e.getLocation();
                 throw WebhookRejection.badRequest("malformed JSON" + (loc == null ? "" :
                         " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": " + e.getOriginalMessage());
-            } catch (java.io.IOException e) {
-                throw WebhookRejection.badRequest("unreadable JSON body");
             }
         }
         return json;
     }
 
-    /** The body as application/x-www-form-urlencoded fields, decoded as UTF-8 (whatever the Content-Type says). */
+    /**
+     * The body as application/x-www-form-urlencoded fields, decoded as UTF-8 (whatever the Content-Type says).
+     * Strictly: bytes that are not UTF-8, raw or percent-encoded, are a 400, not replacement characters that
+     * would turn a corrupted body into a stored, different one.
+     */
     public Map<String, List<String>> form() {
         if (form == null) {
             Map<String, List<String>> fields = new LinkedHashMap<>();
-            String text = new String(body, StandardCharsets.UTF_8);
+            String text = utf8(body);
             if (!text.isBlank()) {
                 for (String pair : text.split("&")) {
                     if (pair.isEmpty()) {
                         continue;
                     }
                     int eq = pair.indexOf('=');
-                    try {
-                        String name = URLDecoder.decode(eq >= 0 ? pair.substring(0, eq) : pair, StandardCharsets.UTF_8);
-                        String value = eq >= 0 ? URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8) : "";
-                        fields.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-                    } catch (IllegalArgumentException e) {
-                        throw WebhookRejection.badRequest("malformed form encoding");
-                    }
+                    String name = percentDecoded(eq >= 0 ? pair.substring(0, eq) : pair);
+                    String value = eq >= 0 ? percentDecoded(pair.substring(eq + 1)) : "";
+                    fields.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
                 }
             }
             form = fields;
         }
         return form;
+    }
+
+    private static String percentDecoded(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        int plain = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '%' && c != '+') {
+                continue;
+            }
+            out.writeBytes(s.substring(plain, i).getBytes(StandardCharsets.UTF_8));
+            if (c == '+') {
+                out.write(' ');
+            } else {
+                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
+                if (lo < 0) {
+                    throw WebhookRejection.badRequest("malformed form encoding: '%' is not followed by two hex digits");
+                }
+                out.write(hi * 16 + lo);
+                i += 2;
+            }
+            plain = i + 1;
+        }
+        out.writeBytes(s.substring(plain).getBytes(StandardCharsets.UTF_8));
+        return utf8(out.toByteArray());
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw WebhookRejection.badRequest("malformed form encoding: not UTF-8");
+        }
     }
 
     /** A single-use token (Mailgun) the journal records in the same transaction as the events. */

@@ -36,6 +36,11 @@ public final class Journal {
                     + "VALUES (?, ?, 'pending', 0, ?, ?, ?)";
     private static final String INSERT_TOKEN = "INSERT INTO hub_replay_token (vendor, token, seen_at) VALUES (?, ?, ?)";
     private static final String UNIQUE_VIOLATION = "23505";
+    /** Column sizes of db/migration/V1__journal.sql. */
+    static final int RECIPIENT_COLUMN = 512;
+    static final int MESSAGE_ID_COLUMN = 1024;
+    static final int TOKEN_COLUMN = 256;
+    static final int ESP_EVENT_ID_LIMIT = 1024;
 
     private final DataSource dataSource;
     private final Database.Dialect dialect;
@@ -50,6 +55,7 @@ public final class Journal {
      */
     public StoreResult store(String vendor, String replayToken, List<CanonicalEvent> events,
                              Map<String, List<String>> destinations, Instant now) {
+        checkColumnSizes(replayToken, events);
         Map<String, CanonicalEvent> unique = new LinkedHashMap<>();
         for (CanonicalEvent e : events) {
             unique.putIfAbsent(e.id(), e);
@@ -67,6 +73,11 @@ public final class Journal {
             } catch (SQLException e) {
                 if (isUniqueViolation(e) && attempt < 3) {
                     continue;
+                }
+                if (isDataError(e)) {
+                    // the same request would fail the same way forever: a 503 would have the ESP retry it for days
+                    throw WebhookRejection.badRequest("the database refused a value of this request (SQLState "
+                            + sqlState(e) + "); nothing was stored");
                 }
                 throw StorageUnavailableException.of("journal write", e);
             }
@@ -263,6 +274,51 @@ public final class Journal {
         } catch (SQLException e) {
             throw StorageUnavailableException.of("journal maintenance", e);
         }
+    }
+
+    /**
+     * The indexed columns hold the ids a lookup needs whole (recipient, message_id): cutting one would file
+     * the event under another address or message, so an over-long id refuses the request, naming it. Every
+     * other text (reason, url, user agent, raw) lives in the unbounded body column and is stored whole.
+     */
+    private static void checkColumnSizes(String replayToken, List<CanonicalEvent> events) {
+        if (replayToken != null && replayToken.length() > TOKEN_COLUMN) {
+            throw WebhookRejection.badRequest("the signature token is " + replayToken.length()
+                    + " characters long; at most " + TOKEN_COLUMN + " are accepted");
+        }
+        for (int i = 0; i < events.size(); i++) {
+            CanonicalEvent e = events.get(i);
+            tooLong(i, "recipient", e.recipient(), RECIPIENT_COLUMN);   // and free of U+0000, as every id
+            tooLong(i, "message_id", e.messageId(), MESSAGE_ID_COLUMN);
+            // not a journal column, but the archive's (VARCHAR(1024)), and an id like the others
+            tooLong(i, "esp_event_id", e.espEventId(), ESP_EVENT_ID_LIMIT);
+        }
+    }
+
+    private static void tooLong(int index, String field, String value, int limit) {
+        if (value != null && value.length() > limit) {
+            throw WebhookRejection.badRequest("event " + index + ": " + field + " is " + value.length()
+                    + " characters long; at most " + limit + " are kept and an id cannot be cut");
+        }
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            // PostgreSQL text cannot hold it; refused on H2 too, so that both databases answer alike
+            throw WebhookRejection.badRequest("event " + index + ": " + field + " contains U+0000");
+        }
+    }
+
+    /**
+     * SQLState class 22 (data exception: value too long, NUL in text, bad encoding) and 23 (integrity) say the
+     * rows themselves are wrong; connectivity (08), resources (53), lock time-outs and the like are outages.
+     * A unique violation is a race between two requests storing the same new event and is retried above.
+     */
+    static boolean isDataError(SQLException e) {
+        String state = sqlState(e);
+        return state != null && (state.startsWith("22") || state.startsWith("23")) && !UNIQUE_VIOLATION.equals(state);
+    }
+
+    private static String sqlState(SQLException e) {
+        SQLException root = e.getNextException() != null ? e.getNextException() : e;
+        return root.getSQLState() != null ? root.getSQLState() : e.getSQLState();
     }
 
     static boolean isUniqueViolation(SQLException e) {

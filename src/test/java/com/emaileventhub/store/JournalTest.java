@@ -142,17 +142,69 @@ class JournalTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void a_write_that_fails_midway_leaves_nothing_behind(String kind) {
+    void a_write_that_fails_midway_on_a_data_error_leaves_nothing_behind_and_is_a_400_not_a_503(String kind) {
         try (Database db = open(kind)) {
             List<CanonicalEvent> batch = new ArrayList<>(events(5, "m"));
-            // an esp key longer than the column allows makes the database refuse the last row
+            // an esp key longer than the column allows makes the database refuse the last row (SQLState 22001):
+            // the same request would fail forever, so it must not be a 503 that the ESP retries
             batch.add(CanonicalEvent.builder("x".repeat(200)).type(EventType.OPENED).recipient("z@example.com").build(NOW, NOW));
             assertThatThrownBy(() -> new Journal(db).store("sendgrid", "tok-2", batch, everywhere(batch), NOW))
-                    .isInstanceOf(StorageUnavailableException.class);
+                    .isInstanceOfSatisfying(WebhookRejection.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains("SQLState 22001");
+                    });
             assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_event")).isZero();
             assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_delivery")).isZero();
             assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_replay_token")).isZero();
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void an_id_longer_than_its_column_is_refused_with_400_naming_it_and_stores_nothing(String kind) {
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db);
+            List<CanonicalEvent> batch = new ArrayList<>(events(2, "ok"));
+            batch.add(CanonicalEvent.builder("sendgrid").type(EventType.OPENED).recipient("r@example.com")
+                    .messageId("m".repeat(3_000_000)).build(NOW, NOW));
+            assertThatThrownBy(() -> journal.store("sendgrid", null, batch, everywhere(batch), NOW))
+                    .isInstanceOfSatisfying(WebhookRejection.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).startsWith("event 2: message_id is 3000000 characters long");
+                    });
+            List<CanonicalEvent> longRecipient = List.of(CanonicalEvent.builder("sendgrid").type(EventType.OPENED)
+                    .recipient("r".repeat(600) + "@example.com").build(NOW, NOW));
+            assertThatThrownBy(() -> journal.store("sendgrid", null, longRecipient, Map.of(), NOW))
+                    .hasMessageStartingWith("event 0: recipient is 612 characters long");
+            assertThatThrownBy(() -> journal.store("mailgun", "t".repeat(300), events(1, "tok"), Map.of(), NOW))
+                    .hasMessageContaining("token is 300 characters long");
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_event")).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_text_of_megabytes_outside_the_id_columns_is_stored_whole(String kind) {
+        try (Database db = open(kind)) {
+            String reason = "r".repeat(3_000_000);
+            List<CanonicalEvent> one = List.of(CanonicalEvent.builder("sendgrid").type(EventType.BOUNCED)
+                    .recipient("big@example.com").messageId("big-1").reason(reason).url("https://x/" + "u".repeat(100_000))
+                    .build(NOW, NOW));
+            assertThat(new Journal(db).store("sendgrid", null, one, Map.of(), NOW).accepted()).isEqualTo(1);
+            String body = Rows.strings(db.dataSource(), "SELECT body FROM hub_event WHERE message_id = ?", "big-1").get(0);
+            assertThat(body).contains("\"reason\":\"" + reason + "\"");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void only_data_and_integrity_errors_count_as_the_requests_fault() {
+        assertThat(Journal.isDataError(new java.sql.SQLException("too long", "22001"))).isTrue();
+        assertThat(Journal.isDataError(new java.sql.SQLException("NUL in text", "22021"))).isTrue();
+        assertThat(Journal.isDataError(new java.sql.SQLException("not null", "23502"))).isTrue();
+        assertThat(Journal.isDataError(new java.sql.SQLException("race on a new id", "23505"))).isFalse();
+        assertThat(Journal.isDataError(new java.sql.SQLException("connection failure", "08006"))).isFalse();
+        assertThat(Journal.isDataError(new java.sql.SQLException("too many connections", "53300"))).isFalse();
+        assertThat(Journal.isDataError(new java.sql.SQLException("no state"))).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")

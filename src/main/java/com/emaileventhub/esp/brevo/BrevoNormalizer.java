@@ -47,9 +47,8 @@ public final class BrevoNormalizer implements Normalizer {
 
     @Override
     public List<CanonicalEvent> normalize(WebhookRequest request) {
-        if (request.isEmpty()) {
-            return List.of();
-        }
+        // the media type first: Camel leaves no bytes of a form post, which must not read as an empty body;
+        // an empty body is no ping (those are JSON) and gets the 400 of request.json()
         request.requireMediaType("application/json");
         return EventMapping.mapEach(request, JsonBatches.objectOrArray(request), BrevoNormalizer::map);
     }
@@ -81,7 +80,7 @@ public final class BrevoNormalizer implements Normalizer {
         try {
             String epoch = Json.text(e, "ts_epoch");
             if (epoch != null) {
-                BigDecimal v = new BigDecimal(epoch.trim());
+                BigDecimal v = Timestamps.epochNumber(epoch);
                 return v.abs().compareTo(SECONDS_LIMIT) < 0 ? Timestamps.fromEpochSeconds(epoch)
                         : Timestamps.fromEpochMillis(epoch);
             }
@@ -118,7 +117,7 @@ public final class BrevoNormalizer implements Normalizer {
 
     private static JsonNode parse(String text) {
         try {
-            return Json.MAPPER.readTree(text);
+            return Json.parse(text);
         } catch (Exception e) {
             return null;
         }

@@ -90,9 +90,7 @@ public class DeclaredNormalizer implements Normalizer {
 
     @Override
     public List<CanonicalEvent> normalize(WebhookRequest request) {
-        if (request.isEmpty()) {
-            return List.of(); // pings and test posts
-        }
+        // an empty body is a 400 (from request.json()); pings post {} or []
         request.requireMediaType(contentTypes);
         JsonNode root = request.json();
         JsonNode found = root.at(events);

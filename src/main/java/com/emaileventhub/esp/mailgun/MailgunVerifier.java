@@ -31,9 +31,15 @@ public final class MailgunVerifier implements Verifier {
             throw WebhookRejection.unauthorized("not_configured", "no Mailgun signing key is configured");
         }
         request.requireMediaType("application/json");
-        JsonNode block = request.json().get("signature");
+        JsonNode body = request.json();
+        if (!body.isObject()) {
+            throw WebhookRejection.badRequest("$: expected Mailgun's {signature, event-data} object");
+        }
+        JsonNode block = body.get("signature");
         if (block == null || !block.isObject()) {
-            throw WebhookRejection.badRequest("$.signature: missing; expected Mailgun's {signature, event-data} body");
+            // the signature lives in the body: a parseable body without it is unsigned (401), as a missing header is
+            throw WebhookRejection.unauthorized("missing_signature",
+                    "$.signature: missing or not an object; expected Mailgun's {signature, event-data} body");
         }
         String timestamp = Json.text(block, "timestamp");
         String token = Json.text(block, "token");

@@ -47,14 +47,16 @@ public final class MandrillNormalizer implements Normalizer {
         }
         JsonNode events;
         try {
-            events = Json.MAPPER.readTree(values.get(values.size() - 1));
+            events = Json.parse(values.get(values.size() - 1));
         } catch (JsonProcessingException e) {
             throw WebhookRejection.badRequest("form field '" + FIELD + "' is not JSON: " + e.getOriginalMessage());
+        } catch (Json.UnsafeJson e) {
+            throw WebhookRejection.badRequest("form field '" + FIELD + "' " + e.getMessage());
         }
         if (events == null || !events.isArray()) {
             throw WebhookRejection.badRequest("form field '" + FIELD + "': expected a JSON array of events");
         }
-        return EventMapping.mapEach(request, events, MandrillNormalizer::map);
+        return EventMapping.mapEach(request, FIELD, events, MandrillNormalizer::map);
     }
 
     private static void map(JsonNode e, CanonicalEvent.Builder b) {

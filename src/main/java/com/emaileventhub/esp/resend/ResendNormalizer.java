@@ -133,7 +133,7 @@ public final class ResendNormalizer implements Normalizer {
 
     private static JsonNode parse(String text) {
         try {
-            return Json.MAPPER.readTree(text);
+            return Json.parse(text);
         } catch (Exception e) {
             return null;
         }

@@ -40,9 +40,11 @@ public final class SesNormalizer implements Normalizer {
         }
         JsonNode ses;
         try {
-            ses = Json.MAPPER.readTree(message);
+            ses = Json.parse(message);
         } catch (JsonProcessingException e) {
             throw WebhookRejection.badRequest("SNS field 'Message' does not hold an SES event: not JSON");
+        } catch (Json.UnsafeJson e) {
+            throw WebhookRejection.badRequest("SNS field 'Message' " + e.getMessage());
         }
         if (ses == null || !ses.isObject()) {
             throw WebhookRejection.badRequest("SNS field 'Message' does not hold an SES event: not a JSON object");

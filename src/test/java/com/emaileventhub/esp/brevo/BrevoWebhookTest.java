@@ -18,13 +18,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class BrevoWebhookTest {
+public class BrevoWebhookTest {
     private final String username = "brevo-" + UUID.randomUUID();
     private final String password = UUID.randomUUID().toString();
     private final String token = UUID.randomUUID().toString();
 
     /** Shaped like developers.brevo.com "transactional webhooks" samples and anymail's live captures. */
-    static final String REQUEST_EVENT = """
+    public static final String REQUEST_EVENT = """
             {"event": "request", "email": "Recipient@Example.com", "id": 9999999,
              "message-id": "<201803062010.27287306012@smtp-relay.mailin.fr>", "subject": "Test subject",
              "date": "2018-03-06 11:10:23", "ts": 1520331023, "ts_event": 1520331023, "ts_epoch": 1520363423123,
@@ -32,7 +32,7 @@ class BrevoWebhookTest {
              "tag": "[\\"tag1\\",\\"tag2\\"]", "tags": ["tag1", "tag2"], "template_id": 12, "sending_ip": "185.41.28.109"}
             """;
 
-    static final String BATCH = """
+    public static final String BATCH = """
             [
              {"event": "delivered", "email": "recipient@example.com", "id": 1, "date": "2020-10-09 00:00:00",
               "ts": 1604937111, "message-id": "<201798300811.5787683@relay.domain.com>", "ts_event": 1604937111,
@@ -168,10 +168,11 @@ class BrevoWebhookTest {
     }
 
     @Test
-    void gives_no_events_for_an_empty_batch_an_empty_object_or_an_empty_body() {
+    void gives_no_events_for_an_empty_batch_or_an_empty_object_and_400_for_an_empty_body() {
         assertThat(accept("[]")).isEmpty();
         assertThat(accept("{}")).isEmpty();
-        assertThat(accept("")).isEmpty();
+        assertThatThrownBy(() -> accept("")).isInstanceOfSatisfying(WebhookRejection.class,
+                r -> assertThat(r.getMessage()).isEqualTo("body is empty; expected JSON"));
     }
 
     @Test

@@ -56,11 +56,11 @@ class DeclaredNormalizerTest {
     }
 
     @Test
-    void gives_no_events_for_pings_and_400_for_a_missing_list_or_a_scalar() {
+    void gives_no_events_for_pings_and_400_for_an_empty_body_a_missing_list_or_a_scalar() {
         DeclaredNormalizer n = normalizer("/events", "s");
         assertThat(normalize(n, "{\"events\":[]}")).isEmpty();
         assertThat(normalize(n, "{\"events\":{}}")).isEmpty();
-        assertThat(n.normalize(Requests.to("acme").json().body(""))).isEmpty();
+        assertRejected(() -> n.normalize(Requests.to("acme").json().body("")), 400, "bad_request");
         assertRejected(() -> normalize(n, "{\"other\":[]}"), 400, "bad_request");
         assertRejected(() -> normalize(n, "{\"events\":3}"), 400, "bad_request");
         assertRejected(() -> n.normalize(Requests.to("acme").header("Content-Type", "text/csv").body("{}")), 415,

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * signed in the test with a fresh secret the way MailerSend signs (hex HMAC-SHA256 of the raw body, header Signature).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MailerSendHttpTest {
+public class MailerSendHttpTest {
     private final String secret = fresh();
     private HubRunner hub;
 
@@ -130,7 +130,7 @@ class MailerSendHttpTest {
     }
 
     /** Shaped like the activity.sent example of developers.mailersend.com/api/v1/webhooks. */
-    static String event(String type, String activityType, String messageId, String activityId, int second, String morph) {
+    public static String event(String type, String activityType, String messageId, String activityId, int second, String morph) {
         return """
                 {"type":"%s","domain_id":"yv69oxl5kl785kw2","created_at":"2025-01-02T10:05:00.000000Z",
                  "webhook_id":"2351ndgwr4zqx8ko","url":"https://hub.example.com/webhooks/mailersend",
@@ -144,7 +144,7 @@ class MailerSendHttpTest {
                 """.formatted(type, activityId, activityType, second, messageId, morph);
     }
 
-    static String sign(String body, String key) {
+    public static String sign(String body, String key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

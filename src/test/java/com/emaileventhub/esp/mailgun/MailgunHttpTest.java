@@ -108,12 +108,16 @@ class MailgunHttpTest extends VendorHttpTestSupport {
     }
 
     @Test
-    void rejects_a_missing_signature_with_401_and_a_body_without_signature_block_with_400() {
+    void rejects_a_missing_signature_or_signature_block_with_401() {
         String data = withUniqueMessageIds(MailgunPayloads.DELIVERED, unique());
         String unsigned = MailgunPayloads.signedBody(data, now(), fresh(), "");
         assertThat(hub.post("/webhooks/mailgun", "application/json", utf8(unsigned)).statusCode()).isEqualTo(401);
         String noBlock = "{\"event-data\":" + data + "}";
-        assertThat(hub.post("/webhooks/mailgun", "application/json", utf8(noBlock)).statusCode()).isEqualTo(400);
+        HttpResponse<String> r = hub.post("/webhooks/mailgun", "application/json", utf8(noBlock));
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).contains("$.signature");
+        String notAnObject = "{\"signature\":\"abc\",\"event-data\":" + data + "}";
+        assertThat(hub.post("/webhooks/mailgun", "application/json", utf8(notAnObject)).statusCode()).isEqualTo(401);
         assertThat(stored()).isEmpty();
     }
 

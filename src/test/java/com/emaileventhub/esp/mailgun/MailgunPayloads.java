@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** {@code event-data} objects shaped like Mailgun's documented webhook payloads, and signed bodies around them. */
-final class MailgunPayloads {
+public final class MailgunPayloads {
     static final String MESSAGE_ID = "20130503182626.18666.16540@sandboxf3a2.mailgun.org";
 
     static final String ACCEPTED = """
@@ -98,7 +98,7 @@ final class MailgunPayloads {
             {"event":"stored","id":"czsjqFATSlC3QtAK-C80nw","timestamp":1529692199.626182,"log-level":"info",\
             "message":{"headers":{"message-id":"x@y"}},"storage":{"key":"k","url":"https://se.api.mailgun.net/k"}}""";
 
-    static final List<String> ALL = List.of(ACCEPTED, DELIVERED, FAILED_PERMANENT, FAILED_TEMPORARY, REJECTED,
+    public static final List<String> ALL = List.of(ACCEPTED, DELIVERED, FAILED_PERMANENT, FAILED_TEMPORARY, REJECTED,
             OPENED, CLICKED, UNSUBSCRIBED, COMPLAINED, STORED);
 
     static final String KEY = "key-3ax6xnjp29jd6fds4gc373sgvjxteol0";
@@ -108,7 +108,7 @@ final class MailgunPayloads {
     }
 
     /** The body Mailgun posts: a signature block and the event. */
-    static String body(String eventData, String key, String timestamp, String token) {
+    public static String body(String eventData, String key, String timestamp, String token) {
         return signedBody(eventData, timestamp, token, sign(key, timestamp, token));
     }
 

@@ -108,9 +108,11 @@ class MailgunVerifierTest {
     }
 
     @Test
-    void rejects_a_body_without_the_signature_block_with_400() {
+    void rejects_an_object_without_the_signature_block_with_401_and_a_body_of_another_shape_with_400() {
         assertRejected(() -> verifier.verify(request(KEY, "{\"event-data\":" + MailgunPayloads.DELIVERED + "}")),
-                400, "bad_request");
+                401, "missing_signature");
+        assertRejected(() -> verifier.verify(request(KEY, "{\"signature\":[],\"event-data\":{}}")),
+                401, "missing_signature");
         assertRejected(() -> verifier.verify(request(KEY, "[]")), 400, "bad_request");
     }
 

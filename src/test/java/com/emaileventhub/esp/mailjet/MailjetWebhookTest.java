@@ -17,13 +17,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class MailjetWebhookTest {
+public class MailjetWebhookTest {
     private final String username = "mj-" + UUID.randomUUID();
     private final String password = UUID.randomUUID().toString();
     private final Map<String, String> settings = Map.of("username", username, "password", password);
 
     /** Shaped like the dev.mailjet.com event API samples; MessageIDs above 2^53 as Mailjet sends them. */
-    static final String SENT = """
+    public static final String SENT = """
             {"event": "sent", "time": 1433333949, "MessageID": 1152921510904321779,
              "Message_GUID": "1ab23cd4-e567-8901-2345-6789f0gh1i2j", "email": "API@Mailjet.com", "mj_campaign_id": 7257,
              "mj_contact_id": 4, "customcampaign": "spring-sale", "mj_message_id": "1152921510904321779",
@@ -31,7 +31,7 @@ class MailjetWebhookTest {
              "Payload": "{\\"order\\": \\"A-17\\", \\"amount\\": 12.50}"}
             """;
 
-    static final String GROUPED = """
+    public static final String GROUPED = """
             [
              {"event": "open", "time": 1433103519, "MessageID": 19421777396190491,
               "Message_GUID": "1ab23cd4-e567-8901-2345-6789f0gh1i2j", "email": "api@mailjet.com", "mj_campaign_id": 7173,
@@ -153,10 +153,11 @@ class MailjetWebhookTest {
     }
 
     @Test
-    void gives_no_events_for_an_empty_group_an_empty_object_or_an_empty_body() {
+    void gives_no_events_for_an_empty_group_or_an_empty_object_and_400_for_an_empty_body() {
         assertThat(accept("[]")).isEmpty();
         assertThat(accept("{}")).isEmpty();
-        assertThat(accept("")).isEmpty();
+        assertThatThrownBy(() -> accept("")).isInstanceOfSatisfying(WebhookRejection.class,
+                r -> assertThat(r.getMessage()).isEqualTo("body is empty; expected JSON"));
     }
 
     @Test

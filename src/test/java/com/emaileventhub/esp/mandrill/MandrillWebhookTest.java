@@ -21,13 +21,13 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-class MandrillWebhookTest {
+public class MandrillWebhookTest {
     private static final String URL = "https://hooks:s3cret@hub.example.com/webhooks/mandrill?src=mc";
     private final String key = freshKey();
     private final Map<String, String> settings = Map.of("webhook-key", key, "webhook-url", URL);
 
     /** Shaped like Mandrill's "Webhook format" samples, PHP-style escapes (\/ and \\u00e9) included. */
-    static final String EVENTS = """
+    public static final String EVENTS = """
             [{"event":"send","msg":{"ts":1365109999,"subject":"Caf\\u00e9 example","email":"Example.Webhook@MandrillApp.com",\
             "sender":"example.sender@mandrillapp.com","tags":["webhook-example","welcome"],"opens":[],"clicks":[],\
             "state":"sent","metadata":{"user_id":111,"plan":"pro"},"_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaaa",\

@@ -1,13 +1,13 @@
 package com.emaileventhub.esp.postmark;
 
 /** Webhook bodies shaped like Postmark's documented examples (postmarkapp.com/developer/webhooks). */
-final class PostmarkPayloads {
-    static final String DELIVERY = """
+public final class PostmarkPayloads {
+    public static final String DELIVERY = """
             {"RecordType":"Delivery","ServerID":23,"MessageStream":"outbound",\
             "MessageID":"00000000-0000-0000-0000-000000000000","Recipient":"John@Example.com","Tag":"welcome-email",\
             "DeliveredAt":"2021-02-21T16:34:52Z","Details":"Test delivery webhook details",\
             "Metadata":{"a_key":"a_value","b_key":"b_value"}}""";
-    static final String BOUNCE = """
+    public static final String BOUNCE = """
             {"RecordType":"Bounce","MessageStream":"outbound","ID":4323372036854775807,"Type":"HardBounce","TypeCode":1,\
             "Name":"Hard bounce","Tag":"Test","MessageID":"883953f4-6105-42a2-a16a-77a8eac79483",\
             "Metadata":{"a_key":"a_value","b_key":"b_value"},"ServerID":23,\
@@ -15,14 +15,14 @@ final class PostmarkPayloads {
             "Details":"smtp;550 5.1.1 The email account that you tried to reach does not exist.",\
             "Email":"john@example.com","From":"sender@example.com","BouncedAt":"2019-11-05T16:33:54.9070259Z",\
             "DumpAvailable":true,"Inactive":true,"CanActivate":true,"Subject":"Test subject","Content":"<Full dump of bounce>"}""";
-    static final String SPAM_COMPLAINT = """
+    public static final String SPAM_COMPLAINT = """
             {"RecordType":"SpamComplaint","MessageStream":"outbound","ID":42,"Type":"SpamComplaint","TypeCode":100001,\
             "Name":"Spam complaint","Tag":"Test","MessageID":"00000000-0000-0000-0000-000000000000",\
             "Metadata":{"a_key":"a_value","b_key":"b_value"},"ServerID":1234,\
             "Description":"The subscriber explicitly marked this message as spam.","Details":"Test spam complaint details",\
             "Email":"john@example.com","From":"sender@example.com","BouncedAt":"2019-11-05T16:33:54.9070259Z",\
             "DumpAvailable":true,"Inactive":true,"CanActivate":false,"Subject":"Test subject","Content":"<Abuse report dump>"}""";
-    static final String OPEN = """
+    public static final String OPEN = """
             {"RecordType":"Open","MessageStream":"outbound","FirstOpen":true,\
             "Client":{"Name":"Chrome 35.0.1916.153","Company":"Google","Family":"Chrome"},\
             "OS":{"Name":"OS X 10.7 Lion","Company":"Apple Computer, Inc.","Family":"OS X 10"},"Platform":"WebMail",\
@@ -32,7 +32,7 @@ final class PostmarkPayloads {
             "IP":"188.2.95.4"},"MessageID":"00000000-0000-0000-0000-000000000000",\
             "Metadata":{"a_key":"a_value","b_key":"b_value"},"ReceivedAt":"2019-11-05T16:33:54.9070259Z",\
             "Tag":"welcome-email","Recipient":"john@example.com"}""";
-    static final String CLICK = """
+    public static final String CLICK = """
             {"RecordType":"Click","MessageStream":"outbound","ClickLocation":"HTML",\
             "Client":{"Name":"Chrome 35.0.1916.153","Company":"Google","Family":"Chrome"},\
             "OS":{"Name":"OS X 10.7 Lion","Company":"Apple Computer, Inc.","Family":"OS X 10"},"Platform":"Desktop",\

@@ -21,12 +21,12 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-class ResendWebhookTest {
+public class ResendWebhookTest {
     private static final Instant NOW = Requests.NOW;
     private final String secret = freshSecret();
 
     /** Shaped like resend.com/docs/webhooks/event-types and anymail's live captures. */
-    static final String SENT = """
+    public static final String SENT = """
             {
               "created_at": "2023-09-28T17:19:43.736Z",
               "data": {

@@ -7,7 +7,7 @@ import java.util.List;
  * one flat object per event, custom_args merged as top-level keys, events joined by ",\r\n"
  * and the body ending in "\r\n", all of which is signed.
  */
-final class SendGridPayloads {
+public final class SendGridPayloads {
     static final String MESSAGE_ID = "14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0";
 
     static final String PROCESSED = """
@@ -75,7 +75,7 @@ final class SendGridPayloads {
             {"event":"account_status_change","sg_event_id":"MjIwNzg5NTMtdXBkYXRlLTEtMTY4","timestamp":1513299580,\
             "type":"compliance_suspend"}""";
 
-    static final List<String> ALL = List.of(PROCESSED, DEFERRED, DELIVERED, OPEN, CLICK, BOUNCE, BLOCKED, DROPPED,
+    public static final List<String> ALL = List.of(PROCESSED, DEFERRED, DELIVERED, OPEN, CLICK, BOUNCE, BLOCKED, DROPPED,
             SPAMREPORT, UNSUBSCRIBE, GROUP_UNSUBSCRIBE, GROUP_RESUBSCRIBE, ACCOUNT_STATUS_CHANGE);
 
     private SendGridPayloads() {
@@ -86,7 +86,7 @@ final class SendGridPayloads {
         return batch(List.of(events));
     }
 
-    static String batch(List<String> events) {
+    public static String batch(List<String> events) {
         return "[" + String.join(",\r\n", events) + "]\r\n";
     }
 }

@@ -69,12 +69,15 @@ class SparkPostHttpTest extends VendorHttpTestSupport {
     }
 
     @Test
-    void acknowledges_the_ping_an_empty_batch_and_an_empty_body_with_no_events() {
-        for (String ping : List.of("[{\"msys\":{}}]", "[]", "")) {
+    void acknowledges_the_ping_and_an_empty_batch_with_no_events_and_refuses_an_empty_body_with_400() {
+        for (String ping : List.of("[{\"msys\":{}}]", "[]")) {
             HttpResponse<String> r = post(ping, basic(username, password));
             assertThat(r.statusCode()).as(ping).isEqualTo(200);
             assertThat(r.body()).isEqualTo("{\"accepted\":0,\"duplicates\":0}");
         }
+        HttpResponse<String> empty = post("", basic(username, password));
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(empty.body()).isEqualTo("{\"error\":\"body is empty; expected JSON\"}");
         assertThat(stored()).isEmpty();
     }
 

@@ -18,13 +18,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class SparkPostWebhookTest {
+public class SparkPostWebhookTest {
     private final String username = "sp-" + UUID.randomUUID();
     private final String password = UUID.randomUUID().toString();
     private final Map<String, String> settings = Map.of("username", username, "password", password);
 
     /** Shaped like SparkPost's samples.json: full message_event fields, the cust block real batches carry. */
-    static final String BATCH = """
+    public static final String BATCH = """
             [
               {"msys": {"message_event": {
                 "type": "injection", "campaign_id": "Example Campaign Name", "customer_id": "1",
@@ -224,10 +224,11 @@ class SparkPostWebhookTest {
     }
 
     @Test
-    void gives_no_events_for_the_ping_an_empty_batch_or_an_empty_body() {
+    void gives_no_events_for_the_ping_or_an_empty_batch_and_400_for_an_empty_body() {
         assertThat(accept("[{\"msys\":{}}]")).isEmpty();
         assertThat(accept("[]")).isEmpty();
-        assertThat(accept("")).isEmpty();
+        assertThatThrownBy(() -> accept("")).isInstanceOfSatisfying(WebhookRejection.class,
+                r -> assertThat(r.getMessage()).isEqualTo("body is empty; expected JSON"));
     }
 
     @Test
