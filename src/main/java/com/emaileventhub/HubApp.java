@@ -1,5 +1,6 @@
 package com.emaileventhub;
 
+import com.emaileventhub.config.HubConfig;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;

@@ -2,6 +2,7 @@ package com.emaileventhub;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import com.emaileventhub.config.HubConfig;
 import org.slf4j.LoggerFactory;
 
 /** Applies the logging keys of application.properties to the Logback backend (src/main/resources/logback.xml). */

@@ -3,6 +3,7 @@ package com.emaileventhub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.support.TestDatabases;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.esp.VendorKeys;
 import com.emaileventhub.support.TestDatabases;
 import java.security.KeyPairGenerator;

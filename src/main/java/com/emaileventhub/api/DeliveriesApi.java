@@ -2,8 +2,8 @@ package com.emaileventhub.api;
 
 import com.emaileventhub.event.Json;
 import com.emaileventhub.event.Timestamps;
-import com.emaileventhub.intake.HttpAnswer;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.webhook.HttpAnswer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;

@@ -1,12 +1,12 @@
 package com.emaileventhub.api;
 
 import com.emaileventhub.event.EventType;
+import com.emaileventhub.event.Json;
 import com.emaileventhub.event.Recipients;
-import com.emaileventhub.intake.HttpAnswer;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.StorageUnavailableException;
+import com.emaileventhub.webhook.HttpAnswer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.emaileventhub.event.Json;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

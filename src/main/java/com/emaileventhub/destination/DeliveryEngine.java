@@ -1,18 +1,18 @@
 package com.emaileventhub.destination;
 
 import com.emaileventhub.intake.DestinationRoutes;
-import com.emaileventhub.observe.DeliveryMetrics;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.telemetry.DeliveryMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

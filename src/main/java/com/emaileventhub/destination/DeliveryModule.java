@@ -1,6 +1,6 @@
 package com.emaileventhub.destination;
 
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.archive.ArchiveBatch;
 import com.emaileventhub.destination.suppression.SuppressionForward;
 import com.emaileventhub.destination.suppression.SuppressionRules;

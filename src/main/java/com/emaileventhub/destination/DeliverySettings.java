@@ -1,6 +1,6 @@
 package com.emaileventhub.destination;
 
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import java.time.Duration;
 
 /** The hub.delivery.* keys, and a destination's own batch size (hub.NAME.batch-size). */

@@ -2,10 +2,10 @@ package com.emaileventhub.destination;
 
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
-import com.emaileventhub.observe.DeliveryMetrics;
-import com.emaileventhub.store.DeliveryQueue;
 import com.emaileventhub.store.DeliveryQueue.Claimed;
 import com.emaileventhub.store.DeliveryQueue.Outcome;
+import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.telemetry.DeliveryMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package com.emaileventhub.esp;
 
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.verify.Ecdsa;
 import com.emaileventhub.verify.StandardWebhooks;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package com.emaileventhub.http;
 
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package com.emaileventhub.http;
 
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import java.util.function.BiConsumer;

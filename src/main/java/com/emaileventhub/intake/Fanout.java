@@ -1,7 +1,7 @@
 package com.emaileventhub.intake;
 
 import com.emaileventhub.event.CanonicalEvent;
-import com.emaileventhub.observe.HubMetrics;
+import com.emaileventhub.telemetry.HubMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

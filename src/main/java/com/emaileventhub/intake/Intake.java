@@ -1,13 +1,17 @@
 package com.emaileventhub.intake;
 
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.CanonicalEvent;
-import com.emaileventhub.observe.HubMetrics;
+import com.emaileventhub.event.Json;
 import com.emaileventhub.store.Journal;
 import com.emaileventhub.store.StorageUnavailableException;
 import com.emaileventhub.store.StoreResult;
+import com.emaileventhub.telemetry.HubMetrics;
+import com.emaileventhub.webhook.HttpAnswer;
+import com.emaileventhub.webhook.VendorSettings;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.emaileventhub.event.Json;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package com.emaileventhub.intake;
 
+import com.emaileventhub.webhook.WebhookRejection;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package com.emaileventhub.store;
 
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;

@@ -2,7 +2,7 @@ package com.emaileventhub.store;
 
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
-import com.emaileventhub.intake.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRejection;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

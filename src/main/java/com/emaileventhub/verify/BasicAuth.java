@@ -1,6 +1,6 @@
 package com.emaileventhub.verify;
 
-import com.emaileventhub.intake.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRejection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

@@ -1,9 +1,9 @@
 package com.emaileventhub.verify;
 
-import com.emaileventhub.intake.VendorSettings;
-import com.emaileventhub.intake.Verifier;
-import com.emaileventhub.intake.WebhookRejection;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.VendorSettings;
+import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package com.emaileventhub.verify;
 
-import com.emaileventhub.intake.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRejection;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;

@@ -1,7 +1,7 @@
 package com.emaileventhub.verify;
 
-import com.emaileventhub.intake.WebhookRejection;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

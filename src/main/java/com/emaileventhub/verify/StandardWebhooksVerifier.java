@@ -1,7 +1,7 @@
 package com.emaileventhub.verify;
 
-import com.emaileventhub.intake.Verifier;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.WebhookRequest;
 import java.time.Duration;
 
 /**

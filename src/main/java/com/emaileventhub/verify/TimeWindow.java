@@ -1,6 +1,6 @@
 package com.emaileventhub.verify;
 
-import com.emaileventhub.intake.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRejection;
 import java.time.Duration;
 import java.time.Instant;
 

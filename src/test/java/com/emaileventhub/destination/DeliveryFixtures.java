@@ -1,12 +1,13 @@
 package com.emaileventhub.destination;
 
 import com.emaileventhub.Hub;
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.Journal;
+import com.emaileventhub.support.RoutesCopy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import com.emaileventhub.support.RoutesCopy;
 import org.apache.camel.test.AvailablePortFinder;
 
 /**

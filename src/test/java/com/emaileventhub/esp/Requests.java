@@ -2,9 +2,9 @@ package com.emaileventhub.esp;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.emaileventhub.intake.VendorSettings;
-import com.emaileventhub.intake.WebhookRejection;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.VendorSettings;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.emaileventhub.Hub;
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.support.TestDatabases;
 import java.net.InetAddress;
 import java.util.List;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
-import com.emaileventhub.intake.WebhookRejection;
 import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
+import com.emaileventhub.webhook.WebhookRejection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package com.emaileventhub.support;
 
 import com.emaileventhub.Hub;
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

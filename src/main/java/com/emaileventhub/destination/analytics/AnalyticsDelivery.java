@@ -1,11 +1,11 @@
 package com.emaileventhub.destination.analytics;
 
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.Delivery;
 import com.emaileventhub.destination.DestinationConfigurationException;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
-import com.emaileventhub.observe.HubMetrics;
+import com.emaileventhub.telemetry.HubMetrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package com.emaileventhub.destination.analytics;
 
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Timestamps;

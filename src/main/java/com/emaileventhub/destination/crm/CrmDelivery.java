@@ -1,11 +1,11 @@
 package com.emaileventhub.destination.crm;
 
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.Delivery;
 import com.emaileventhub.destination.DestinationConfigurationException;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
-import com.emaileventhub.observe.HubMetrics;
+import com.emaileventhub.telemetry.HubMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package com.emaileventhub.destination.crm;
 
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.Timestamps;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,14 +1,14 @@
 package com.emaileventhub.esp.brevo;
 
+import com.emaileventhub.esp.EventMapping;
+import com.emaileventhub.esp.JsonBatches;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.event.Timestamps;
-import com.emaileventhub.intake.EventMapping;
-import com.emaileventhub.intake.JsonBatches;
-import com.emaileventhub.intake.Normalizer;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.Normalizer;
+import com.emaileventhub.webhook.WebhookRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;

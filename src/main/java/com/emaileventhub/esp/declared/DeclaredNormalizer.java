@@ -1,12 +1,12 @@
 package com.emaileventhub.esp.declared;
 
+import com.emaileventhub.esp.EventMapping;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.event.Timestamps;
-import com.emaileventhub.intake.EventMapping;
-import com.emaileventhub.intake.Normalizer;
-import com.emaileventhub.intake.WebhookRejection;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.Normalizer;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;

@@ -1,13 +1,13 @@
 package com.emaileventhub.esp.declared;
 
-import com.emaileventhub.intake.VendorSettings;
-import com.emaileventhub.intake.Verifier;
-import com.emaileventhub.intake.WebhookRejection;
-import com.emaileventhub.intake.WebhookRequest;
 import com.emaileventhub.verify.BasicAuth;
 import com.emaileventhub.verify.Hmac;
 import com.emaileventhub.verify.StandardWebhooks;
 import com.emaileventhub.verify.TimeWindow;
+import com.emaileventhub.webhook.VendorSettings;
+import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,11 +1,11 @@
 package com.emaileventhub.esp.mailgun;
 
 import com.emaileventhub.event.Json;
-import com.emaileventhub.intake.Verifier;
-import com.emaileventhub.intake.WebhookRejection;
-import com.emaileventhub.intake.WebhookRequest;
 import com.emaileventhub.verify.Hmac;
 import com.emaileventhub.verify.TimeWindow;
+import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package com.emaileventhub.esp.mandrill;
 
-import com.emaileventhub.intake.Verifier;
-import com.emaileventhub.intake.VendorSettings;
-import com.emaileventhub.intake.WebhookRejection;
-import com.emaileventhub.intake.WebhookRequest;
 import com.emaileventhub.verify.Hmac;
+import com.emaileventhub.webhook.VendorSettings;
+import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package com.emaileventhub.esp.postmark;
 
-import com.emaileventhub.intake.Verifier;
-import com.emaileventhub.intake.WebhookRequest;
 import com.emaileventhub.verify.BasicAuth;
+import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.WebhookRequest;
 
 /**
  * Postmark signs nothing: its webhooks authenticate with HTTP basic auth credentials embedded in

@@ -1,14 +1,14 @@
 package com.emaileventhub.esp.sendgrid;
 
+import com.emaileventhub.esp.EventMapping;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.event.Timestamps;
-import com.emaileventhub.intake.EventMapping;
-import com.emaileventhub.intake.Normalizer;
-import com.emaileventhub.intake.WebhookRejection;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.Normalizer;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,10 +1,10 @@
 package com.emaileventhub.esp.sendgrid;
 
-import com.emaileventhub.intake.Verifier;
-import com.emaileventhub.intake.WebhookRejection;
-import com.emaileventhub.intake.WebhookRequest;
 import com.emaileventhub.verify.Ecdsa;
 import com.emaileventhub.verify.TimeWindow;
+import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Duration;

@@ -13,14 +13,14 @@ import static com.emaileventhub.event.EventType.SUBSCRIBED;
 import static com.emaileventhub.event.EventType.UNKNOWN;
 import static com.emaileventhub.event.EventType.UNSUBSCRIBED;
 
+import com.emaileventhub.esp.EventMapping;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.event.Recipients;
 import com.emaileventhub.event.Timestamps;
-import com.emaileventhub.intake.EventMapping;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.WebhookRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.DateTimeException;
 import java.time.Instant;

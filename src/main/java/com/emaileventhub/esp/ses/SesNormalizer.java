@@ -2,9 +2,9 @@ package com.emaileventhub.esp.ses;
 
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
-import com.emaileventhub.intake.Normalizer;
-import com.emaileventhub.intake.WebhookRejection;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.Normalizer;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;

@@ -1,11 +1,11 @@
 package com.emaileventhub.esp.ses;
 
-import com.emaileventhub.intake.VendorSettings;
-import com.emaileventhub.intake.Verifier;
-import com.emaileventhub.intake.WebhookRejection;
-import com.emaileventhub.intake.WebhookRequest;
 import com.emaileventhub.verify.PublicKeySignature;
 import com.emaileventhub.verify.TimeWindow;
+import com.emaileventhub.webhook.VendorSettings;
+import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package com.emaileventhub.esp.ses;
 
-import com.emaileventhub.intake.WebhookRejection;
 import com.emaileventhub.verify.Certificates;
+import com.emaileventhub.webhook.WebhookRejection;
 import java.io.IOException;
 import java.net.URI;
 import java.net.UnknownHostException;

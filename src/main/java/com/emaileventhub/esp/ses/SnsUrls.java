@@ -1,6 +1,6 @@
 package com.emaileventhub.esp.ses;
 
-import com.emaileventhub.intake.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRejection;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;

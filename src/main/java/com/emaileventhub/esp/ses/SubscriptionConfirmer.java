@@ -1,6 +1,6 @@
 package com.emaileventhub.esp.ses;
 
-import com.emaileventhub.intake.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRejection;
 import java.io.IOException;
 import java.net.URI;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package com.emaileventhub.destination.analytics;
 
 import com.emaileventhub.Hub;
-import com.emaileventhub.HubConfig;
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.support.TestDatabases;

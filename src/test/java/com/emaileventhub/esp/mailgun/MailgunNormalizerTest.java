@@ -11,7 +11,7 @@ import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.WebhookRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

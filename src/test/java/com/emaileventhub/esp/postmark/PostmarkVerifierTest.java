@@ -1,11 +1,11 @@
 package com.emaileventhub.esp.postmark;
 
-import static com.emaileventhub.esp.Requests.basic;
 import static com.emaileventhub.esp.Requests.assertRejected;
+import static com.emaileventhub.esp.Requests.basic;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.emaileventhub.esp.Requests;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.WebhookRequest;
 import org.junit.jupiter.api.Test;
 
 class PostmarkVerifierTest {

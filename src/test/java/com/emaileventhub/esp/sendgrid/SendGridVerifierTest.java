@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.emaileventhub.esp.Requests;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.WebhookRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;

@@ -1,8 +1,8 @@
 package com.emaileventhub.esp.ses;
 
 import com.emaileventhub.event.Json;
-import com.emaileventhub.intake.VendorSettings;
-import com.emaileventhub.intake.WebhookRequest;
+import com.emaileventhub.webhook.VendorSettings;
+import com.emaileventhub.webhook.WebhookRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.Signature;

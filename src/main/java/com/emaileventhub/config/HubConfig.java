@@ -1,4 +1,4 @@
-package com.emaileventhub;
+package com.emaileventhub.config;
 
 import java.io.IOException;
 import java.io.InputStream;

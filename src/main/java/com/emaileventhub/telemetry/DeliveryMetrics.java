@@ -1,4 +1,4 @@
-package com.emaileventhub.observe;
+package com.emaileventhub.telemetry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

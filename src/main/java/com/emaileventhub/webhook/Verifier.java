@@ -1,4 +1,4 @@
-package com.emaileventhub.intake;
+package com.emaileventhub.webhook;
 
 /**
  * Proves a request came from the vendor, over the exact raw bytes, before anything is parsed

@@ -1,7 +1,9 @@
-package com.emaileventhub.intake;
+package com.emaileventhub.esp;
 
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
-package com.emaileventhub.intake;
+package com.emaileventhub.esp;
 
+import com.emaileventhub.webhook.WebhookRejection;
+import com.emaileventhub.webhook.WebhookRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;

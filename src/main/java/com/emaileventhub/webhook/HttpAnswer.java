@@ -1,4 +1,4 @@
-package com.emaileventhub.intake;
+package com.emaileventhub.webhook;
 
 import org.apache.camel.Exchange;
 

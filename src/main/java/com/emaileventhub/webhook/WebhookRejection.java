@@ -1,4 +1,4 @@
-package com.emaileventhub.intake;
+package com.emaileventhub.webhook;
 
 /**
  * A request the hub refuses, with the HTTP status the ESP gets and a message naming what is wrong.
