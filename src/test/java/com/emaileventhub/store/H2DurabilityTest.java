@@ -2,12 +2,11 @@ package com.emaileventhub.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.emaileventhub.support.LogCapture;
 import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,16 +58,13 @@ class H2DurabilityTest {
     @Test
     void a_url_with_its_own_write_delay_keeps_it_and_start_up_warns_once() {
         String url = TestDatabases.h2().replace(";WRITE_DELAY=0", ";write_delay=300");
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try (Database db = new Database("hub.db.url", url, "sa", "", 2, Duration.ofSeconds(3))) {
+        List<String> warnings;
+        try (LogCapture log = LogCapture.of(Database.class);
+             Database db = new Database("hub.db.url", url, "sa", "", 2, Duration.ofSeconds(3))) {
             assertThat(writeDelay(db)).isEqualTo("300");
-        } finally {
-            System.setErr(err);
+            warnings = log.warnings();
         }
-        assertThat(captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("WARN"))
-                .filter(l -> l.contains("WRITE_DELAY")).toList())
+        assertThat(warnings.stream().filter(l -> l.contains("WRITE_DELAY")).toList())
                 .singleElement().asString()
                 .contains("hub.db.url sets WRITE_DELAY=300").contains("acknowledged").contains("lost");
     }
