@@ -63,11 +63,12 @@ class HubConfigVendorKeysTest {
     }
 
     @Test
-    void refuses_a_ses_tolerance_that_is_malformed_zero_negative_or_a_period_the_verifier_cannot_read() {
+    void refuses_a_ses_tolerance_that_is_malformed_zero_negative_or_of_no_fixed_length() {
         assertRefused("hub.esp.ses.tolerance", "an hour");
         assertRefused("hub.esp.ses.tolerance", "PT0S");
         assertRefused("hub.esp.ses.tolerance", "-PT1H");
-        assertRefused("hub.esp.ses.tolerance", "P1W");
+        assertRefused("hub.esp.ses.tolerance", "P1M");
+        assertThatCode(() -> VendorKeys.validate(HubConfig.load(with("hub.esp.ses.tolerance", "P1W")))).doesNotThrowAnyException();
         assertThatCode(() -> VendorKeys.validate(HubConfig.load(with("hub.esp.ses.tolerance", "PT2H")))).doesNotThrowAnyException();
     }
 

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -115,38 +117,46 @@ public final class HubConfig {
 
     public Duration duration(String key, Duration defaultValue) {
         String value = get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            Duration d = Duration.parse(value);
-            if (d.isNegative()) {
-                throw invalid(key, "must not be negative");
-            }
-            return d;
-        } catch (java.time.format.DateTimeParseException e) {
-            // P30D is a valid ISO period but Duration.parse accepts only days; both forms are accepted here
-            try {
-                java.time.Period p = java.time.Period.parse(value);
-                if (p.getYears() == 0 && p.getMonths() == 0 && p.getDays() >= 0) {
-                    return Duration.ofDays(p.getDays());
-                }
-            } catch (java.time.format.DateTimeParseException ignored) {
-                // fall through to the error naming the key
-            }
-            throw invalid(key, "not an ISO-8601 duration such as PT5M or P2D");
-        }
+        return value == null ? defaultValue : parseDuration(key, value);
     }
 
     public boolean bool(String key, boolean defaultValue) {
         String value = get(key);
-        if (value == null) {
-            return defaultValue;
+        return value == null ? defaultValue : parseBool(key, value);
+    }
+
+    /**
+     * The one rule for durations, whoever reads them (hub keys, vendor keys, YAML declarations): ISO-8601
+     * (PT5M, PT1H) or a period of days and weeks (P2D, P1W); never negative.
+     */
+    public static Duration parseDuration(String key, String value) {
+        Duration d;
+        try {
+            d = Duration.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            try {
+                Period p = Period.parse(value.trim());
+                if (p.getYears() != 0 || p.getMonths() != 0) {
+                    throw invalid(key, "not an ISO-8601 duration such as PT5M or P2D (months and years have no fixed length)");
+                }
+                d = Duration.ofDays(p.getDays());
+            } catch (DateTimeParseException notAPeriod) {
+                throw invalid(key, "not an ISO-8601 duration such as PT5M or P2D");
+            }
         }
-        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+        if (d.isNegative()) {
+            throw invalid(key, "must not be negative");
+        }
+        return d;
+    }
+
+    /** The one rule for booleans: true or false, in any case; anything else names the key. */
+    public static boolean parseBool(String key, String value) {
+        String v = value.trim();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
             throw invalid(key, "must be true or false");
         }
-        return Boolean.parseBoolean(value);
+        return Boolean.parseBoolean(v);
     }
 
     public URI url(String key) {

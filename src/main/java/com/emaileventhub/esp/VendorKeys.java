@@ -3,8 +3,6 @@ package com.emaileventhub.esp;
 import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.verify.Ecdsa;
 import com.emaileventhub.verify.StandardWebhooks;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /** The vendor keys whose format the hub knows, checked at start-up as the verifiers will read them. */
@@ -21,17 +19,9 @@ public final class VendorKeys {
      */
     public static void validate(HubConfig config) {
         for (String key : config.asMap().keySet()) {
-            if (key.startsWith("hub.esp.") && key.endsWith(".tolerance") && config.get(key) != null) {
-                // verifiers read tolerances with Duration.parse: a period such as P1W would only fail at request time
-                Duration d;
-                try {
-                    d = Duration.parse(config.get(key));
-                } catch (DateTimeParseException e) {
-                    throw HubConfig.invalid(key, "not an ISO-8601 duration such as PT5M, PT1H or P1D");
-                }
-                if (d.isNegative() || d.isZero()) {
-                    throw HubConfig.invalid(key, "must be a positive duration");
-                }
+            if (key.startsWith("hub.esp.") && key.endsWith(".tolerance") && config.get(key) != null
+                    && HubConfig.parseDuration(key, config.get(key)).isZero()) {
+                throw HubConfig.invalid(key, "must be a positive duration");
             }
         }
         String sendgrid = config.get("hub.esp.sendgrid.public-key");

@@ -1,5 +1,6 @@
 package com.emaileventhub.webhook;
 
+import com.emaileventhub.config.HubConfig;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -44,19 +45,12 @@ public final class VendorSettings {
 
     public Duration duration(String name, Duration defaultValue) {
         String value = get(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Duration.parse(value);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(key(name) + ": not an ISO-8601 duration: " + value, e);
-        }
+        return value == null ? defaultValue : HubConfig.parseDuration(key(name), value);
     }
 
     public boolean bool(String name, boolean defaultValue) {
         String value = get(name);
-        return value == null ? defaultValue : Boolean.parseBoolean(value);
+        return value == null ? defaultValue : HubConfig.parseBool(key(name), value);
     }
 
     public boolean enabled() {

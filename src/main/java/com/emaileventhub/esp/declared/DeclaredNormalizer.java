@@ -1,5 +1,6 @@
 package com.emaileventhub.esp.declared;
 
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.esp.EventMapping;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
@@ -69,10 +70,7 @@ public class DeclaredNormalizer implements Normalizer {
 
     public void setEventIdStable(String value) {
         String v = DeclaredVerifier.blankToNull(value);
-        if (v != null && !v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw new IllegalArgumentException("eventIdStable: must be true or false");
-        }
-        eventIdStable = Boolean.parseBoolean(v);
+        eventIdStable = v != null && HubConfig.parseBool("eventIdStable", v);
     }
 
     /** Called by Camel once the properties are set: a declaration that cannot work stops start-up. */

@@ -1,5 +1,6 @@
 package com.emaileventhub.esp.declared;
 
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.verify.BasicAuth;
 import com.emaileventhub.verify.Hmac;
 import com.emaileventhub.verify.StandardWebhooks;
@@ -69,12 +70,8 @@ public class DeclaredVerifier implements Verifier {
         if (blankToNull(value) == null) {
             return;
         }
-        try {
-            tolerance = Duration.parse(value.trim());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("tolerance: not an ISO-8601 duration such as PT5M", e);
-        }
-        if (tolerance.isNegative() || tolerance.isZero()) {
+        tolerance = HubConfig.parseDuration("tolerance", value);
+        if (tolerance.isZero()) {
             throw new IllegalArgumentException("tolerance: must be positive");
         }
     }
