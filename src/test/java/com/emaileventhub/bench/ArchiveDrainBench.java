@@ -5,6 +5,7 @@ import com.emaileventhub.destination.DeliveryFixtures;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.support.TestDatabases;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +19,7 @@ public final class ArchiveDrainBench {
         String kind = args.length > 0 ? args[0] : "h2";
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         String batch = args.length > 2 ? args[2] : "500";
-        String url = kind.equals("postgresql") ? DeliveryFixtures.postgresUrl("bench") : DeliveryFixtures.h2Url("bench");
+        String url = kind.equals("postgresql") ? TestDatabases.postgres() : TestDatabases.h2();
         try (Hub hub = DeliveryFixtures.start(DeliveryFixtures.overrides(url, DeliveryFixtures.routes(),
                 "hub.archive.batch-size=" + batch, "hub.delivery.poll-interval=PT0.01S"))) {
             hub.delivery().engine().stop();   // fill the queue first, then measure the drain alone

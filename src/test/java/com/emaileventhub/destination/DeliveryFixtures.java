@@ -16,10 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,13 +27,10 @@ import java.util.stream.Stream;
 import org.apache.camel.test.AvailablePortFinder;
 
 /**
- * What the delivery tests share: a copy of routes/ without the vendor webhooks (their classes live on
- * other branches) plus a fake destination route, databases (H2 file or a fresh PostgreSQL schema),
- * hub start-up with fast delivery timings, and canonical events.
+ * What the delivery tests share: a copy of routes/ plus a fake destination route, hub start-up with fast delivery timings, and canonical events.
  */
 public final class DeliveryFixtures {
     public static final String TOKEN = "test-admin-token";
-    public static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private DeliveryFixtures() {
@@ -62,22 +55,6 @@ public final class DeliveryFixtures {
             throw new UncheckedIOException(e);
         }
         return target;
-    }
-
-    public static String h2Url(String name) {
-        return "jdbc:h2:file:./target/h2/" + name + "-" + UUID.randomUUID() + ";WRITE_DELAY=0";
-    }
-
-    /** A fresh schema in the local PostgreSQL test database. */
-    public static String postgresUrl(String name) {
-        String schema = (name + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)).toLowerCase();
-        try (Connection c = DriverManager.getConnection(PG_URL, "postgres", "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at 127.0.0.1:5432/test is needed: " + e.getMessage(), e);
-        }
-        return PG_URL + "?currentSchema=" + schema;
     }
 
     /** Overrides for a hub on dbUrl with fast polling and short back-off; more overrides win. */

@@ -13,6 +13,7 @@ import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,13 +38,13 @@ class ArchiveDestinationTest {
 
     static Stream<Arguments> databases() {
         return Stream.of(
-                Arguments.of("h2", (Supplier<String>) () -> DeliveryFixtures.h2Url("archive"), null),
-                Arguments.of("postgresql", (Supplier<String>) () -> DeliveryFixtures.postgresUrl("archive"), null),
-                Arguments.of("h2 hub, separate h2 archive", (Supplier<String>) () -> DeliveryFixtures.h2Url("archive"),
-                        (Supplier<String>) () -> DeliveryFixtures.h2Url("archive-own")),
+                Arguments.of("h2", (Supplier<String>) () -> TestDatabases.h2(), null),
+                Arguments.of("postgresql", (Supplier<String>) () -> TestDatabases.postgres(), null),
+                Arguments.of("h2 hub, separate h2 archive", (Supplier<String>) () -> TestDatabases.h2(),
+                        (Supplier<String>) () -> TestDatabases.h2()),
                 Arguments.of("h2 hub, separate postgresql archive",
-                        (Supplier<String>) () -> DeliveryFixtures.h2Url("archive"),
-                        (Supplier<String>) () -> DeliveryFixtures.postgresUrl("archive_own")));
+                        (Supplier<String>) () -> TestDatabases.h2(),
+                        (Supplier<String>) () -> TestDatabases.postgres()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -9,6 +9,7 @@ import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.SuppressionStore;
+import com.emaileventhub.support.TestDatabases;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +32,8 @@ class SuppressionRulesTest {
     private SuppressionRules rules;
 
     static Stream<Arguments> databases() {
-        return Stream.of(Arguments.of("h2", (Supplier<String>) () -> DeliveryFixtures.h2Url("rules")),
-                Arguments.of("postgresql", (Supplier<String>) () -> DeliveryFixtures.postgresUrl("rules")));
+        return Stream.of(Arguments.of("h2", (Supplier<String>) () -> TestDatabases.h2()),
+                Arguments.of("postgresql", (Supplier<String>) () -> TestDatabases.postgres()));
     }
 
     private void open(Supplier<String> url) {
