@@ -2,12 +2,16 @@ package com.emaileventhub.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -68,7 +72,7 @@ public final class HubConfig {
 
     private static void putAll(Map<String, String> into, InputStream in) throws IOException {
         Properties p = new Properties();
-        try (Reader r = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
+        try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
             p.load(r);
         }
         p.forEach((k, val) -> into.put(k.toString().trim(), val.toString().trim()));
@@ -124,14 +128,14 @@ public final class HubConfig {
                 throw invalid(key, "must not be negative");
             }
             return d;
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             // P30D is a valid ISO period but Duration.parse accepts only days; both forms are accepted here
             try {
-                java.time.Period p = java.time.Period.parse(value);
+                Period p = Period.parse(value);
                 if (p.getYears() == 0 && p.getMonths() == 0 && p.getDays() >= 0) {
                     return Duration.ofDays(p.getDays());
                 }
-            } catch (java.time.format.DateTimeParseException ignored) {
+            } catch (DateTimeParseException ignored) {
                 // fall through to the error naming the key
             }
             throw invalid(key, "not an ISO-8601 duration such as PT5M or P2D");
@@ -161,7 +165,7 @@ public final class HubConfig {
                 throw invalid(key, "not an http(s) URL");
             }
             return uri;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw invalid(key, "not a valid URL");
         }
     }

@@ -8,6 +8,7 @@ import com.emaileventhub.store.DeliveryQueue;
 import com.emaileventhub.support.TestDatabases;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Archive drain rate: N events are put in the journal queued for the archive while the hub runs, and the
@@ -32,7 +33,7 @@ public final class ArchiveDrainBench {
             long start = System.nanoTime();
             hub.delivery().engine().start(hub.context());
             while (queue.backlog("archive").pending() > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+                LockSupport.parkNanos(5_000_000);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("BENCH archive drain %s: %d events, batch %s, %.2f s, %.0f events/s%n", kind, n, batch,

@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -138,7 +139,7 @@ class ArchiveDestinationTest {
         if (value instanceof OffsetDateTime o) {
             return o.toInstant();
         }
-        if (value instanceof java.sql.Timestamp t) {
+        if (value instanceof Timestamp t) {
             return t.toInstant();
         }
         throw new AssertionError("unexpected timestamp type " + value.getClass());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.emaileventhub.support.HubRunner;
+import com.emaileventhub.support.RoutesCopy;
 import com.emaileventhub.support.StoredEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -210,13 +212,13 @@ class DeclaredVendorHttpTest {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(utf8(key), "HmacSHA256"));
             return Base64.getEncoder().encodeToString(mac.doFinal(utf8(content)));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** The project's routes/ folder copied to a temporary one (hub.routes.dir), as an integrator's deployment holds it. */
     private static Path copyOfRoutes() {
-        return com.emaileventhub.support.RoutesCopy.of();
+        return RoutesCopy.of();
     }
 }

@@ -8,6 +8,7 @@ import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -201,7 +202,7 @@ class WebhookFuzzTest {
         HttpRequest built = b.build();
         try {
             return HTTP.send(built, HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // Vert.x closes the connection after a 431 (headers too large); the JDK client sometimes reuses it
             // for the next request, which then gets no bytes at all. Counted, then sent once more.
             if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
