@@ -7,11 +7,12 @@ import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.Journal;
+import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.RoutesCopy;
+import com.emaileventhub.support.TestDatabases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.camel.test.AvailablePortFinder;
 
 /**
@@ -31,7 +31,6 @@ import org.apache.camel.test.AvailablePortFinder;
  */
 public final class DeliveryFixtures {
     public static final String TOKEN = "test-admin-token";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private DeliveryFixtures() {
     }
@@ -62,7 +61,7 @@ public final class DeliveryFixtures {
         Map<String, String> o = new HashMap<>();
         o.put("hub.http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
         o.put("hub.db.url", dbUrl);
-        o.put("hub.db.username", dbUrl.startsWith("jdbc:postgresql:") ? "postgres" : "sa");
+        o.put("hub.db.username", TestDatabases.user(dbUrl));
         o.put("hub.db.password", "");
         o.put("hub.routes.dir", routes.toString());
         o.put("hub.admin.token", TOKEN);
@@ -113,16 +112,8 @@ public final class DeliveryFixtures {
     }
 
     public static HttpResponse<String> call(Hub hub, String method, String pathAndQuery) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(hub) + pathAndQuery))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .method(method, HttpRequest.BodyPublishers.noBody()).build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return HubRunner.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(hub) + pathAndQuery))
+                .header("Authorization", "Bearer " + TOKEN)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 }

@@ -11,10 +11,11 @@ import com.emaileventhub.Hub;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
+import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -181,15 +182,14 @@ class DeliveryRetryTest {
         HttpResponse<String> badSince = call(hub, "POST", "/api/deliveries/replay?destination=fake&since=yesterday");
         assertThat(badSince.statusCode()).isEqualTo(400);
         assertThat(badSince.body()).contains("parameter since");
-        HttpResponse<String> noToken = HttpClient.newHttpClient().send(HttpRequest
-                .newBuilder(URI.create("http://127.0.0.1:" + DeliveryFixtures.port(hub)
-                        + "/api/deliveries?destination=fake")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> noToken = HubRunner.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + DeliveryFixtures.port(hub) + "/api/deliveries?destination=fake")).build());
         assertThat(noToken.statusCode()).isEqualTo(401);
     }
 
     private double counter(String name) {
         return hub.context().getRegistry().lookupByNameAndType("metricsRegistry",
-                io.micrometer.core.instrument.MeterRegistry.class).get(name).tag("destination", "fake").counter().count();
+                MeterRegistry.class).get(name).tag("destination", "fake").counter().count();
     }
 
     private List<String> statusCounts(String destination) throws Exception {

@@ -56,7 +56,7 @@ class ArchiveDestinationTest {
         String archiveUrl = archiveDb == null ? null : archiveDb.get();
         if (archiveUrl != null) {
             extra.add("hub.archive.db.url=" + archiveUrl);
-            extra.add("hub.archive.db.username=" + (archiveUrl.startsWith("jdbc:postgresql:") ? "postgres" : "sa"));
+            extra.add("hub.archive.db.username=" + TestDatabases.user(archiveUrl));
         }
         try (Hub hub = DeliveryFixtures.start(overrides(hubDb.get(), DeliveryFixtures.routes(), extra.toArray(String[]::new)))) {
             List<CanonicalEvent> events = mix(150);

@@ -10,6 +10,7 @@ import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.Journal;
 import com.emaileventhub.support.TestDatabases;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -322,7 +323,7 @@ class CrmDeliveryTest {
     }
 
     private double unmatched() {
-        var c = hub.context().getRegistry().lookupByNameAndType("metricsRegistry", io.micrometer.core.instrument.MeterRegistry.class)
+        var c = hub.context().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class)
                 .find("hub_crm_recipients").tag("outcome", "unmatched").counter();
         return c == null ? 0 : c.count();
     }

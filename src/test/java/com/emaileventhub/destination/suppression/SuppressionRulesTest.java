@@ -38,7 +38,7 @@ class SuppressionRulesTest {
 
     private void open(Supplier<String> url) {
         String u = url.get();
-        db = new Database(u, u.startsWith("jdbc:postgresql:") ? "postgres" : "sa", "", 4, Duration.ofSeconds(3));
+        db = new Database(u, TestDatabases.user(u), "", 4, Duration.ofSeconds(3));
         db.migrate();
         store = new SuppressionStore(db);
         rules = new SuppressionRules(store, 3, Duration.ofDays(7), true, Clock.systemUTC());
