@@ -45,11 +45,13 @@ measure() {   # $1 label, $2 mode, extra args...
   fi
 }
 
+# the PostgreSQL run's schema, dropped when the script ends
+PG_SCHEMA="bench_$(date +%s%N | tail -c 9)"
 pg_schema() {
-  local s="bench_$(date +%s%N | tail -c 9)"
-  psql -h 127.0.0.1 -U postgres -d test -qc "CREATE SCHEMA $s" >/dev/null
-  echo "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$s"
+  psql -h 127.0.0.1 -U postgres -d test -qc "CREATE SCHEMA $PG_SCHEMA" >/dev/null
+  echo "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$PG_SCHEMA"
 }
+trap 'psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS $PG_SCHEMA CASCADE" >/dev/null 2>&1' EXIT
 
 start_hub "jdbc:h2:file:./data-h2/hub;WRITE_DELAY=0" sa h2
 measure "ceiling (trivial route)" ping

@@ -24,16 +24,20 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +63,7 @@ public final class Hub implements AutoCloseable {
         this.edge = new HttpEdge(config);
         this.database = new Database(config.get("hub.db.url"), config.get("hub.db.username", "sa"),
                 config.get("hub.db.password", ""), config.integer("hub.db.pool-size", 10),
-                config.duration("hub.db.connection-timeout", java.time.Duration.ofSeconds(3)));
+                config.duration("hub.db.connection-timeout", Duration.ofSeconds(3)));
         database.migrate();
         this.main = new Main();
         Properties props = new Properties();
@@ -83,7 +87,7 @@ public final class Hub implements AutoCloseable {
         Journal journal = new Journal(database);
         main.bind("journal", journal);
         main.bind("journalMaintenance", new JournalMaintenance(journal,
-                config.duration("hub.journal.retention", java.time.Duration.ofDays(30)), longestTolerance(config),
+                config.duration("hub.journal.retention", Duration.ofDays(30)), longestTolerance(config),
                 Clock.systemUTC()));
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));
@@ -114,16 +118,16 @@ public final class Hub implements AutoCloseable {
                     }
                 });
                 delivery.attach(context);
-                context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
+                context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
                     @Override
-                    public void notify(org.apache.camel.spi.CamelEvent event) {
+                    public void notify(CamelEvent event) {
                         summarizeVendors(context);
                         fanout.checkRules();
                     }
 
                     @Override
-                    public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
-                        return event instanceof org.apache.camel.spi.CamelEvent.CamelContextStartedEvent;
+                    public boolean isEnabled(CamelEvent event) {
+                        return event instanceof CamelEvent.CamelContextStartedEvent;
                     }
                 });
             }
@@ -136,11 +140,11 @@ public final class Hub implements AutoCloseable {
     }
 
     /** Replay tokens must outlive the widest signature tolerance of any vendor. */
-    static java.time.Duration longestTolerance(HubConfig config) {
-        java.time.Duration longest = java.time.Duration.ofDays(1);
+    static Duration longestTolerance(HubConfig config) {
+        Duration longest = Duration.ofDays(1);
         for (String key : config.asMap().keySet()) {
             if (key.startsWith("hub.esp.") && key.endsWith(".tolerance")) {
-                java.time.Duration d = config.duration(key, longest);
+                Duration d = config.duration(key, longest);
                 if (d.compareTo(longest) > 0) {
                     longest = d;
                 }
@@ -164,7 +168,7 @@ public final class Hub implements AutoCloseable {
     private void summarizeVendors(CamelContext context) {
         List<String> ready = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (org.apache.camel.Route route : context.getRoutes()) {
+        for (Route route : context.getRoutes()) {
             String id = route.getRouteId();
             if (!id.startsWith("webhook-")) {
                 continue;

@@ -4,9 +4,11 @@ import com.emaileventhub.event.Json;
 import com.emaileventhub.event.Timestamps;
 import com.emaileventhub.store.DeliveryQueue;
 import com.emaileventhub.webhook.HttpAnswer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.apache.camel.Exchange;
@@ -54,8 +56,8 @@ public final class DeliveriesApi {
             n.put("status", item.status());
             n.put("attempts", item.attempts());
             n.put("error", item.lastError());
-            n.put("queued_at", Timestamps.format(java.time.Instant.ofEpochMilli(item.createdAt())));
-            n.put("updated_at", Timestamps.format(java.time.Instant.ofEpochMilli(item.updatedAt())));
+            n.put("queued_at", Timestamps.format(Instant.ofEpochMilli(item.createdAt())));
+            n.put("updated_at", Timestamps.format(Instant.ofEpochMilli(item.updatedAt())));
             n.set("event", item.body() == null ? null : readTree(item.body()));
         }
         body.put("next_cursor", page.nextCursor());
@@ -105,7 +107,7 @@ public final class DeliveriesApi {
     }
 
 
-    private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+    private static JsonNode readTree(String json) {
         try {
             return Json.MAPPER.readTree(json);
         } catch (Exception e) {

@@ -8,6 +8,8 @@ import com.emaileventhub.store.SuppressionStore;
 import com.emaileventhub.webhook.HttpAnswer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -68,7 +70,7 @@ public final class SuppressionsApi {
         String raw = Params.text(m, "email");
         if (raw != null && raw.indexOf('%') >= 0) {
             // still percent-encoded (user%2Btag%40example.com); '+' is a literal in a path, not a space
-            raw = java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            raw = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         }
         String email = raw == null ? null : Recipients.normalize(raw);
         if (email == null || email.isBlank() || email.length() > 512) {

@@ -2,8 +2,10 @@ package com.emaileventhub.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +72,7 @@ public final class HubConfig {
 
     private static void putAll(Map<String, String> into, InputStream in) throws IOException {
         Properties p = new Properties();
-        try (Reader r = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
+        try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
             p.load(r);
         }
         p.forEach((k, val) -> into.put(k.toString().trim(), val.toString().trim()));
@@ -171,7 +173,7 @@ public final class HubConfig {
                 throw invalid(key, "not an http(s) URL");
             }
             return uri;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw invalid(key, "not a valid URL");
         }
     }

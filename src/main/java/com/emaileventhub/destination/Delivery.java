@@ -1,5 +1,9 @@
 package com.emaileventhub.destination;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
 /**
  * The contract between the delivery engine and a destination route.
  *
@@ -30,12 +34,12 @@ public final class Delivery {
 
     /** Adds event ids to the FAILED or RETRY map of the exchange (created on first use). */
     @SuppressWarnings("unchecked")
-    public static void addOutcomes(org.apache.camel.Exchange exchange, String property, java.util.Map<String, String> add) {
+    public static void addOutcomes(Exchange exchange, String property, Map<String, String> add) {
         if (add.isEmpty()) {
             return;
         }
-        java.util.Map<String, String> existing = exchange.getProperty(property, java.util.Map.class);
-        java.util.Map<String, String> merged = existing == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(existing);
+        Map<String, String> existing = exchange.getProperty(property, Map.class);
+        Map<String, String> merged = existing == null ? new LinkedHashMap<>() : new LinkedHashMap<>(existing);
         merged.putAll(add);
         exchange.setProperty(property, merged);
     }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -125,7 +126,7 @@ public final class DestinationWorker {
     @SuppressWarnings("unchecked")
     private List<Outcome> outcomes(Exchange exchange, List<Claimed> sent, List<CanonicalEvent> events, long now) {
         List<Outcome> out = new ArrayList<>(sent.size());
-        Map<Integer, Long> nextByAttempt = new java.util.HashMap<>();
+        Map<Integer, Long> nextByAttempt = new HashMap<>();
         Exception failure = exchange.getException();
         Duration retryAfter = exchange.getProperty(Delivery.RETRY_AFTER, Duration.class);
         DestinationConfigurationException config = failure == null ? null
@@ -156,7 +157,7 @@ public final class DestinationWorker {
         configurationError = null;
         Map<String, String> failed = map(exchange.getProperty(Delivery.FAILED, Map.class));
         Map<String, String> retry = map(exchange.getProperty(Delivery.RETRY, Map.class));
-        Map<String, CanonicalEvent> byId = new java.util.HashMap<>();
+        Map<String, CanonicalEvent> byId = new HashMap<>();
         events.forEach(e -> byId.put(e.id(), e));
         List<Duration> latencies = new ArrayList<>();
         for (Claimed item : sent) {
@@ -219,7 +220,7 @@ public final class DestinationWorker {
     }
 
     private static Map<String, String> map(Map<?, ?> m) {
-        Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         if (m != null) {
             m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
         }

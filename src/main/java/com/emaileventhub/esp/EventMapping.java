@@ -42,7 +42,7 @@ public final class EventMapping {
             anyObject |= event.isObject();
             out.add(mapOne(request, event, mapper));
         }
-        // an odd element beside real events is kept as unknown (spec: it never fails its batch), but a list
+        // an odd element beside real events is kept as unknown (docs/canonical-event.md: it never fails its batch), but a list
         // without a single event object ([1, "x"]) is no vendor payload at all
         if (first != null && !anyObject) {
             throw WebhookRejection.badRequest(path + "[0]: expected an event object, got "

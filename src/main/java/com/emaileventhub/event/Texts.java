@@ -27,4 +27,14 @@ public final class Texts {
         }
         return value.substring(0, Math.max(0, keep)) + CUT_MARKER;
     }
+
+    /** The first value that holds more than white space, as it is; null when there is none. */
+    public static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
 }

@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -31,7 +33,7 @@ public final class Timestamps {
             return FORMAT.format(instant);
         }
         // hot path (ids, JSON of every event): plain arithmetic instead of DateTimeFormatter
-        java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(seconds, instant.getNano(), ZoneOffset.UTC);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, instant.getNano(), ZoneOffset.UTC);
         char[] c = "0000-00-00T00:00:00.000Z".toCharArray();
         put(c, 0, t.getYear(), 4);
         put(c, 5, t.getMonthValue(), 2);
@@ -176,10 +178,10 @@ public final class Timestamps {
             return null;
         }
         try {
-            long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+            long epochDay = LocalDate.of(year, month, day).toEpochDay();
             long epochSecond = epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds;
             return Instant.ofEpochSecond(epochSecond, millis * 1_000_000L);
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             return null;   // e.g. 2026-02-30: the general parser reports it
         }
     }

@@ -2,6 +2,7 @@ package com.emaileventhub.http;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /** One address block (10.0.0.0/8, 2001:db8::/32, or a single address), matched without any DNS lookup. */
@@ -54,7 +55,7 @@ record Cidr(byte[] network, int prefix) {
 
     boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
-        return bytes.length == network.length && java.util.Arrays.equals(mask(bytes, prefix), network);
+        return bytes.length == network.length && Arrays.equals(mask(bytes, prefix), network);
     }
 
     private static byte[] mask(byte[] bytes, int prefix) {

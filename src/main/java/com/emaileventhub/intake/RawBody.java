@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,7 +57,7 @@ final class RawBody {
             }
         }
         // accumulate chunk by chunk so that a body without Content-Length (chunked) is cut off at the limit too
-        java.util.concurrent.CompletableFuture<Buffer> future = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Buffer> future = new CompletableFuture<>();
         Buffer received = Buffer.buffer();
         request.handler(chunk -> {
             if (future.isDone()) {

@@ -4,14 +4,18 @@ import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -87,58 +91,49 @@ public final class Journal {
     private int write(String vendor, String replayToken, List<CanonicalEvent> batch, List<String> bodies,
                       Map<String, List<String>> destinations, Instant now) throws SQLException {
         long nowMs = now.toEpochMilli();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                if (replayToken != null) {
-                    try (PreparedStatement ps = c.prepareStatement(INSERT_TOKEN)) {
-                        ps.setString(1, vendor);
-                        ps.setString(2, replayToken);
-                        ps.setLong(3, nowMs);
-                        ps.executeUpdate();
-                    } catch (SQLException e) {
-                        if (isUniqueViolation(e)) {
-                            throw WebhookRejection.unauthorized("replay", "token was already used (replayed request)");
-                        }
-                        throw e;
+        return Transactions.inTransaction(dataSource, c -> {
+            if (replayToken != null) {
+                try (PreparedStatement ps = c.prepareStatement(INSERT_TOKEN)) {
+                    ps.setString(1, vendor);
+                    ps.setString(2, replayToken);
+                    ps.setLong(3, nowMs);
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (isUniqueViolation(e)) {
+                        throw WebhookRejection.unauthorized("replay", "token was already used (replayed request)");
                     }
+                    throw e;
                 }
-                int[] counts = dialect == Database.Dialect.POSTGRESQL ? insertEventsPostgres(c, batch, bodies)
-                        : insertEvents(c, batch, bodies);
-                if (dialect == Database.Dialect.POSTGRESQL) {
-                    int accepted = insertDeliveriesPostgres(c, batch, counts, destinations, nowMs);
-                    c.commit();
-                    return accepted;
-                }
-                int accepted = 0;
-                try (PreparedStatement ps = c.prepareStatement(INSERT_DELIVERY)) {
-                    boolean any = false;
-                    for (int i = 0; i < batch.size(); i++) {
-                        if (counts[i] == 0) {
-                            continue;   // already known: its deliveries were queued when it was first stored
-                        }
-                        accepted++;
-                        for (String destination : destinations.getOrDefault(batch.get(i).id(), List.of())) {
-                            ps.setString(1, destination);
-                            ps.setString(2, batch.get(i).id());
-                            ps.setLong(3, nowMs);
-                            ps.setLong(4, nowMs);
-                            ps.setLong(5, nowMs);
-                            ps.addBatch();
-                            any = true;
-                        }
-                    }
-                    if (any) {
-                        ps.executeBatch();
-                    }
-                }
-                c.commit();
-                return accepted;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
             }
-        }
+            int[] counts = dialect == Database.Dialect.POSTGRESQL ? insertEventsPostgres(c, batch, bodies)
+                    : insertEvents(c, batch, bodies);
+            if (dialect == Database.Dialect.POSTGRESQL) {
+                return insertDeliveriesPostgres(c, batch, counts, destinations, nowMs);
+            }
+            int accepted = 0;
+            try (PreparedStatement ps = c.prepareStatement(INSERT_DELIVERY)) {
+                boolean any = false;
+                for (int i = 0; i < batch.size(); i++) {
+                    if (counts[i] == 0) {
+                        continue;   // already known: its deliveries were queued when it was first stored
+                    }
+                    accepted++;
+                    for (String destination : destinations.getOrDefault(batch.get(i).id(), List.of())) {
+                        ps.setString(1, destination);
+                        ps.setString(2, batch.get(i).id());
+                        ps.setLong(3, nowMs);
+                        ps.setLong(4, nowMs);
+                        ps.setLong(5, nowMs);
+                        ps.addBatch();
+                        any = true;
+                    }
+                }
+                if (any) {
+                    ps.executeBatch();
+                }
+            }
+            return accepted;
+        });
     }
 
     /** PostgreSQL: the whole batch as one statement; counts[i] is 1 when batch[i] was new. */
@@ -168,7 +163,7 @@ public final class Journal {
             occurred[i] = e.occurredAt().toEpochMilli();
             received[i] = e.receivedAt().toEpochMilli();
         }
-        java.util.Set<String> inserted = new java.util.HashSet<>();
+        Set<String> inserted = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(PG_INSERT_EVENTS)) {
             ps.setArray(1, c.createArrayOf("varchar", ids));
             ps.setArray(2, c.createArrayOf("varchar", esps));
@@ -179,7 +174,7 @@ public final class Journal {
             ps.setArray(7, c.createArrayOf("bigint", occurred));
             ps.setArray(8, c.createArrayOf("bigint", received));
             ps.setArray(9, c.createArrayOf("text", bodies.toArray(String[]::new)));
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getString(1));
                 }
@@ -326,20 +321,12 @@ public final class Journal {
             if (t instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState())) {
                 return true;
             }
-            if (t instanceof java.sql.BatchUpdateException b && b.getNextException() != null
+            if (t instanceof BatchUpdateException b && b.getNextException() != null
                     && UNIQUE_VIOLATION.equals(b.getNextException().getSQLState())) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the pool discards it and the transaction is gone with it
-        }
     }
 
     static String toJson(CanonicalEvent e) {

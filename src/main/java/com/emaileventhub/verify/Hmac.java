@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -44,7 +45,7 @@ public final class Hmac {
             return null;
         }
         try {
-            return encoding == Encoding.HEX ? HexFormat.of().parseHex(signature.trim().toLowerCase(java.util.Locale.ROOT))
+            return encoding == Encoding.HEX ? HexFormat.of().parseHex(signature.trim().toLowerCase(Locale.ROOT))
                     : Base64.getDecoder().decode(signature.trim());
         } catch (IllegalArgumentException e) {
             return null;

@@ -1,6 +1,7 @@
 package com.emaileventhub.verify;
 
 import com.emaileventhub.webhook.WebhookRejection;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -16,7 +17,7 @@ public final class TimeWindow {
         }
         try {
             return Instant.ofEpochSecond(Long.parseLong(value.trim()));
-        } catch (NumberFormatException | java.time.DateTimeException e) {
+        } catch (NumberFormatException | DateTimeException e) {
             throw WebhookRejection.unauthorized("bad_timestamp", what + " is not a Unix timestamp");
         }
     }

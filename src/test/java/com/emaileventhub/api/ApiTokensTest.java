@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,7 +133,7 @@ class ApiTokensTest {
     }
 
     private static List<String> routesWith(String suppressed) {
-        return java.util.stream.Stream.concat(READ_ROUTES.stream(), java.util.stream.Stream.of("/api/suppressions/" + suppressed))
+        return Stream.concat(READ_ROUTES.stream(), Stream.of("/api/suppressions/" + suppressed))
                 .toList();
     }
 

@@ -5,8 +5,10 @@ import com.emaileventhub.destination.DeliveryFixtures;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.support.TestDatabases;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Archive drain rate: N events are put in the journal queued for the archive while the hub runs, and the
@@ -18,7 +20,7 @@ public final class ArchiveDrainBench {
         String kind = args.length > 0 ? args[0] : "h2";
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         String batch = args.length > 2 ? args[2] : "500";
-        String url = kind.equals("postgresql") ? DeliveryFixtures.postgresUrl("bench") : DeliveryFixtures.h2Url("bench");
+        String url = kind.equals("postgresql") ? TestDatabases.postgres() : TestDatabases.h2();
         try (Hub hub = DeliveryFixtures.start(DeliveryFixtures.overrides(url, DeliveryFixtures.routes(),
                 "hub.archive.batch-size=" + batch, "hub.delivery.poll-interval=PT0.01S"))) {
             hub.delivery().engine().stop();   // fill the queue first, then measure the drain alone
@@ -31,7 +33,7 @@ public final class ArchiveDrainBench {
             long start = System.nanoTime();
             hub.delivery().engine().start(hub.context());
             while (queue.backlog("archive").pending() > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+                LockSupport.parkNanos(5_000_000);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("BENCH archive drain %s: %d events, batch %s, %.2f s, %.0f events/s%n", kind, n, batch,

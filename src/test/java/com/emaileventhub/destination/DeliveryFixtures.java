@@ -7,19 +7,16 @@ import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.Journal;
+import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.RoutesCopy;
+import com.emaileventhub.support.TestDatabases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,18 +24,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.camel.test.AvailablePortFinder;
 
 /**
- * What the delivery tests share: a copy of routes/ without the vendor webhooks (their classes live on
- * other branches) plus a fake destination route, databases (H2 file or a fresh PostgreSQL schema),
- * hub start-up with fast delivery timings, and canonical events.
+ * What the delivery tests share: a copy of routes/ plus a fake destination route, hub start-up with fast delivery timings, and canonical events.
  */
 public final class DeliveryFixtures {
     public static final String TOKEN = "test-admin-token";
-    public static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private DeliveryFixtures() {
     }
@@ -64,28 +56,12 @@ public final class DeliveryFixtures {
         return target;
     }
 
-    public static String h2Url(String name) {
-        return "jdbc:h2:file:./target/h2/" + name + "-" + UUID.randomUUID() + ";WRITE_DELAY=0";
-    }
-
-    /** A fresh schema in the local PostgreSQL test database. */
-    public static String postgresUrl(String name) {
-        String schema = (name + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)).toLowerCase();
-        try (Connection c = DriverManager.getConnection(PG_URL, "postgres", "");
-             Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at 127.0.0.1:5432/test is needed: " + e.getMessage(), e);
-        }
-        return PG_URL + "?currentSchema=" + schema;
-    }
-
     /** Overrides for a hub on dbUrl with fast polling and short back-off; more overrides win. */
     public static Map<String, String> overrides(String dbUrl, Path routes, String... more) {
         Map<String, String> o = new HashMap<>();
         o.put("hub.http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
         o.put("hub.db.url", dbUrl);
-        o.put("hub.db.username", dbUrl.startsWith("jdbc:postgresql:") ? "postgres" : "sa");
+        o.put("hub.db.username", TestDatabases.user(dbUrl));
         o.put("hub.db.password", "");
         o.put("hub.routes.dir", routes.toString());
         o.put("hub.admin.token", TOKEN);
@@ -136,16 +112,8 @@ public final class DeliveryFixtures {
     }
 
     public static HttpResponse<String> call(Hub hub, String method, String pathAndQuery) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(hub) + pathAndQuery))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .method(method, HttpRequest.BodyPublishers.noBody()).build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return HubRunner.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(hub) + pathAndQuery))
+                .header("Authorization", "Bearer " + TOKEN)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 }

@@ -11,8 +11,12 @@ import com.emaileventhub.Hub;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
+import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -98,7 +103,7 @@ class DeliveryRetryTest {
         String refused = events.get(0).id();
         String later = events.get(1).id();
         fake.refuse.add(refused);
-        fake.retryTimes.put(later, new java.util.concurrent.atomic.AtomicInteger(2));
+        fake.retryTimes.put(later, new AtomicInteger(2));
         store(hub.database(), events, "fake");
 
         await().atMost(10, TimeUnit.SECONDS).until(() -> fake.total() == 3);
@@ -177,15 +182,14 @@ class DeliveryRetryTest {
         HttpResponse<String> badSince = call(hub, "POST", "/api/deliveries/replay?destination=fake&since=yesterday");
         assertThat(badSince.statusCode()).isEqualTo(400);
         assertThat(badSince.body()).contains("parameter since");
-        HttpResponse<String> noToken = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-                .newBuilder(java.net.URI.create("http://127.0.0.1:" + DeliveryFixtures.port(hub)
-                        + "/api/deliveries?destination=fake")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> noToken = HubRunner.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + DeliveryFixtures.port(hub) + "/api/deliveries?destination=fake")).build());
         assertThat(noToken.statusCode()).isEqualTo(401);
     }
 
     private double counter(String name) {
         return hub.context().getRegistry().lookupByNameAndType("metricsRegistry",
-                io.micrometer.core.instrument.MeterRegistry.class).get(name).tag("destination", "fake").counter().count();
+                MeterRegistry.class).get(name).tag("destination", "fake").counter().count();
     }
 
     private List<String> statusCounts(String destination) throws Exception {

@@ -31,7 +31,7 @@ class TwoInstancesTest {
 
     @Test
     void two_instances_on_one_postgresql_deliver_each_item_exactly_once() throws Exception {
-        String db = DeliveryFixtures.postgresUrl("two");
+        String db = TestDatabases.postgres();
         Path routes = DeliveryFixtures.routes();
         List<CanonicalEvent> events = events(2000, EventType.CLICKED);
         try (Hub a = DeliveryFixtures.start(overrides(db, routes, "hub.fake.batch-size=25", "hub.instance-id=a"));
@@ -53,7 +53,7 @@ class TwoInstancesTest {
 
     @Test
     void two_instances_on_one_postgresql_suppress_each_address_once_from_interleaved_batches() throws Exception {
-        String db = DeliveryFixtures.postgresUrl("two_suppr");
+        String db = TestDatabases.postgres();
         Path routes = DeliveryFixtures.routes();
         Instant t = Instant.parse("2026-03-06T10:00:00Z");
         List<CanonicalEvent> events = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
@@ -90,9 +91,9 @@ public final class Requests {
     public static void assertRejected(ThrowingCallable call, int status, String reason) {
         assertThatThrownBy(call)
                 .isInstanceOfSatisfying(WebhookRejection.class, r -> {
-                    org.assertj.core.api.Assertions.assertThat(r.status()).as("status of: " + r.getMessage())
+                    Assertions.assertThat(r.status()).as("status of: " + r.getMessage())
                             .isEqualTo(status);
-                    org.assertj.core.api.Assertions.assertThat(r.reason()).as("reason of: " + r.getMessage())
+                    Assertions.assertThat(r.reason()).as("reason of: " + r.getMessage())
                             .isEqualTo(reason);
                 });
     }

@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.Postmark;
+import com.emaileventhub.support.Signing;
 import com.emaileventhub.support.StoredEvents;
 import com.emaileventhub.verify.Hmac;
 import com.emaileventhub.verify.StandardWebhooks;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -40,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CredentialsFromHeadersOnlyTest {
     private static final String MANDRILL_URL = "https://hub.example.com/webhooks/mandrill";
-    private final KeyPair sendgridKey = ecKeyPair();
+    private final KeyPair sendgridKey = Signing.ecKeyPair();
     private final String secret = random();
     private final String resendSecret = "whsec_" + Base64.getEncoder().encodeToString(random().getBytes(StandardCharsets.UTF_8));
     private HubRunner hub;
@@ -177,24 +175,7 @@ class CredentialsFromHeadersOnlyTest {
     }
 
     private String ecdsa(String timestamp, String body) {
-        try {
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initSign(sendgridKey.getPrivate());
-            s.update(utf8(timestamp + body));
-            return Base64.getEncoder().encodeToString(s.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static KeyPair ecKeyPair() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Signing.ecdsa(sendgridKey.getPrivate(), utf8(timestamp + body));
     }
 
     private static String random() {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +29,7 @@ class FanoutRoutingTest {
 
     @Test
     void queues_each_event_for_the_destinations_the_default_rules_select() {
-        Map<String, String> config = new java.util.HashMap<>(POSTMARK);
+        Map<String, String> config = new HashMap<>(POSTMARK);
         // both remote destinations on, pointed at nothing: what is queued is what this test reads
         config.putAll(Map.of("hub.analytics.enabled", "true", "hub.analytics.url", "http://127.0.0.1:9/import",
                 "hub.crm.enabled", "true", "hub.delivery.poll-interval", "PT1H"));
@@ -103,7 +104,7 @@ class FanoutRoutingTest {
                                 constant: application/json
                             - to: "http://127.0.0.1:%d/pricing-hook"
                     """.formatted(fake.getAddress().getPort()));
-            Map<String, String> config = new java.util.HashMap<>(POSTMARK);
+            Map<String, String> config = new HashMap<>(POSTMARK);
             config.putAll(Map.of("hub.routes.dir", routes.toString(), "hub.crm.enabled", "true",
                     "hub.delivery.poll-interval", "PT0.2S"));
             try (HubRunner hub = HubRunner.start(config)) {
@@ -132,7 +133,7 @@ class FanoutRoutingTest {
         Path routes = RoutesCopy.of();
         Path rules = routes.resolve("fanout.camel.yaml");
         Files.writeString(rules, Files.readString(rules).replace("name: dest.suppression", "name: dest.supression"));
-        Map<String, String> config = new java.util.HashMap<>(POSTMARK);
+        Map<String, String> config = new HashMap<>(POSTMARK);
         config.put("hub.routes.dir", routes.toString());
         try (HubRunner hub = HubRunner.start(config)) {
             post(hub, Postmark.record("Bounce", "HardBounce", "fan-" + UUID.randomUUID(), "typo1@example.com"));

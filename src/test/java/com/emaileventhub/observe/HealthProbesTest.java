@@ -11,9 +11,6 @@ import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -87,7 +84,7 @@ class HealthProbesTest {
             assertThat(hub.post("/webhooks/postmark", "application/json", Postmark.delivery("probe-2", "probe@example.com"),
                     "Authorization", Postmark.auth()).statusCode()).isEqualTo(200);
         } finally {
-            dropSchema(url);
+            TestDatabases.drop(url);
         }
     }
 
@@ -119,7 +116,7 @@ class HealthProbesTest {
                 assertThat(json(hub.get(READY)).get("status").asText()).isEqualTo("UP");
             }
         } finally {
-            dropSchema(schemaUrl);
+            TestDatabases.drop(schemaUrl);
         }
     }
 
@@ -152,17 +149,6 @@ class HealthProbesTest {
     private static int deadPort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void dropSchema(String url) throws Exception {
-        int at = url.indexOf("currentSchema=");
-        if (at < 0) {
-            return;
-        }
-        try (Connection c = DriverManager.getConnection(TestDatabases.PG_ADMIN_URL, TestDatabases.PG_USER, "");
-             Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + url.substring(at + "currentSchema=".length()) + " CASCADE");
         }
     }
 }

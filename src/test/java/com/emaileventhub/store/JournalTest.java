@@ -8,9 +8,13 @@ import com.emaileventhub.event.EventType;
 import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
 import com.emaileventhub.webhook.WebhookRejection;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,7 +57,7 @@ class JournalTest {
     }
 
     private static Map<String, List<String>> everywhere(List<CanonicalEvent> events) {
-        Map<String, List<String>> d = new java.util.HashMap<>();
+        Map<String, List<String>> d = new HashMap<>();
         events.forEach(e -> d.put(e.id(), List.of("archive", "analytics")));
         return d;
     }
@@ -196,15 +201,15 @@ class JournalTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void only_data_and_integrity_errors_count_as_the_requests_fault() {
-        assertThat(Journal.isDataError(new java.sql.SQLException("too long", "22001"))).isTrue();
-        assertThat(Journal.isDataError(new java.sql.SQLException("NUL in text", "22021"))).isTrue();
-        assertThat(Journal.isDataError(new java.sql.SQLException("not null", "23502"))).isTrue();
-        assertThat(Journal.isDataError(new java.sql.SQLException("race on a new id", "23505"))).isFalse();
-        assertThat(Journal.isDataError(new java.sql.SQLException("connection failure", "08006"))).isFalse();
-        assertThat(Journal.isDataError(new java.sql.SQLException("too many connections", "53300"))).isFalse();
-        assertThat(Journal.isDataError(new java.sql.SQLException("no state"))).isFalse();
+        assertThat(Journal.isDataError(new SQLException("too long", "22001"))).isTrue();
+        assertThat(Journal.isDataError(new SQLException("NUL in text", "22021"))).isTrue();
+        assertThat(Journal.isDataError(new SQLException("not null", "23502"))).isTrue();
+        assertThat(Journal.isDataError(new SQLException("race on a new id", "23505"))).isFalse();
+        assertThat(Journal.isDataError(new SQLException("connection failure", "08006"))).isFalse();
+        assertThat(Journal.isDataError(new SQLException("too many connections", "53300"))).isFalse();
+        assertThat(Journal.isDataError(new SQLException("no state"))).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -237,11 +242,11 @@ class JournalTest {
                 ps.setString(3, oldBatch.get(1).id());
                 ps.setString(4, oldBatch.get(2).id());
                 ps.executeUpdate();
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
             new JournalMaintenance(journal, Duration.ofDays(30), Duration.ofDays(1),
-                    java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC)).run();
+                    Clock.fixed(NOW, ZoneOffset.UTC)).run();
             assertThat(Rows.strings(db.dataSource(), "SELECT message_id FROM hub_event ORDER BY message_id"))
                     .containsExactly("fresh0", "fresh1", "old2");
             assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_delivery WHERE status = 'delivered'")).isZero();

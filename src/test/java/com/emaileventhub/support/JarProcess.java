@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.test.AvailablePortFinder;
 
 /** The packaged hub (target/email-event-hub.jar) run as a separate JVM, as an operator runs it. */
@@ -77,7 +78,7 @@ public final class JarProcess implements AutoCloseable {
 
     /** Waits for the process to end by itself (a start-up failure) and returns its exit code. */
     public int awaitExit(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("hub did not exit:\n" + log());
         }
         return process.exitValue();
@@ -94,7 +95,7 @@ public final class JarProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor();
         }

@@ -3,6 +3,7 @@ package com.emaileventhub.support;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.event.Timestamps;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,7 +37,7 @@ public final class StoredEvents {
         query(ds, "SELECT body FROM hub_event WHERE " + where + " ORDER BY occurred_at, id", args, rs -> {
             try {
                 out.add(Json.MAPPER.readTree(rs.getString(1)));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         });

@@ -5,16 +5,21 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fresh databases for tests: an H2 file under target/, or a new schema in this machine's PostgreSQL.
  * Storage tests run on both through {@link Kind}: {@code @ParameterizedTest @EnumSource(TestDatabases.Kind.class)}.
+ * Every schema made here is dropped when the test class that made it ends ({@link DropsTestSchemas}, registered for
+ * all tests through junit-platform.properties), so a test need not drop its own; {@link #drop(String)} drops one early.
  */
 public final class TestDatabases {
     public static final String PG_ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     public static final String PG_USER = "postgres";
     private static final String SCHEMA_PARAMETER = "?currentSchema=";
+    private static final Set<String> CREATED = ConcurrentHashMap.newKeySet();
 
     /** The two databases the hub supports. */
     public enum Kind {
@@ -43,6 +48,7 @@ public final class TestDatabases {
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at 127.0.0.1:5432 (database test) is needed by this test", e);
         }
+        CREATED.add(schema);
         return PG_ADMIN_URL + SCHEMA_PARAMETER + schema;
     }
 
@@ -57,13 +63,24 @@ public final class TestDatabases {
         if (!url.startsWith("jdbc:postgresql:") || at < 0) {
             return;
         }
-        String schema = url.substring(at + SCHEMA_PARAMETER.length());
+        dropSchema(url.substring(at + SCHEMA_PARAMETER.length()));
+    }
+
+    /** Drops every schema {@link #postgres()} made that is still there; {@link DropsTestSchemas} calls it. */
+    static void dropAllCreated() {
+        for (String schema : CREATED) {
+            dropSchema(schema);
+        }
+    }
+
+    private static void dropSchema(String schema) {
         if (!schema.matches("[a-z0-9_]+")) {
             throw new IllegalArgumentException("not a test schema: " + schema);
         }
         try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "");
              Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            CREATED.remove(schema);
         } catch (SQLException e) {
             throw new IllegalStateException("dropping test schema " + schema + " failed", e);
         }

@@ -3,6 +3,7 @@ package com.emaileventhub.destination.analytics;
 import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.Delivery;
 import com.emaileventhub.destination.DestinationConfigurationException;
+import com.emaileventhub.destination.RetryAfter;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.telemetry.HubMetrics;

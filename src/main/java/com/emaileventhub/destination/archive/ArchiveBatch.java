@@ -4,6 +4,7 @@ import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.store.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -61,7 +62,7 @@ public final class ArchiveBatch {
                 e.userAgent(), e.ip(), json(e.tags()), json(e.metadata()), json(e.raw())};
     }
 
-    private static OffsetDateTime utc(java.time.Instant instant) {
+    private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
 

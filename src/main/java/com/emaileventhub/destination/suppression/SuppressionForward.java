@@ -2,6 +2,7 @@ package com.emaileventhub.destination.suppression;
 
 import com.emaileventhub.destination.Delivery;
 import com.emaileventhub.destination.DestinationConfigurationException;
+import com.emaileventhub.destination.RetryAfter;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
@@ -10,8 +11,7 @@ import com.emaileventhub.event.Recipients;
 import com.emaileventhub.event.Timestamps;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -76,7 +76,7 @@ public final class SuppressionForward {
     }
 
     /** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
-    public static Duration retryAfter(Map<String, String> headers) {
+    private static Duration retryAfter(Map<String, String> headers) {
         if (headers == null) {
             return null;
         }
@@ -86,19 +86,6 @@ public final class SuppressionForward {
                 value = h.getValue();
             }
         }
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(java.time.Instant.now(), at.toInstant());
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException unreadable) {
-                return null;
-            }
-        }
+        return RetryAfter.parse(value, Instant.now());
     }
 }

@@ -1,5 +1,7 @@
 package com.emaileventhub.esp.mailgun;
 
+import static com.emaileventhub.event.Texts.firstNonBlank;
+
 import com.emaileventhub.esp.EventMapping;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
@@ -65,7 +67,7 @@ public final class MailgunNormalizer implements Normalizer {
             b.bounceType(BounceType.HARD); // Mailgun's permanent failures; temporary ones are deferred
         }
         if (PROBLEMS.contains(type)) {
-            b.reason(first(Json.text(status, "description"), Json.text(status, "message"),
+            b.reason(firstNonBlank(Json.text(status, "description"), Json.text(status, "message"),
                     Json.text(e, "reject", "reason"), Json.text(e, "reject", "description"), Json.text(e, "reason")));
         }
     }
@@ -119,14 +121,5 @@ public final class MailgunNormalizer implements Normalizer {
             }
         }
         return header;
-    }
-
-    private static String first(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return null;
     }
 }

@@ -1,5 +1,7 @@
 package com.emaileventhub.esp.mailjet;
 
+import static com.emaileventhub.event.Texts.firstNonBlank;
+
 import com.emaileventhub.esp.EventMapping;
 import com.emaileventhub.esp.JsonBatches;
 import com.emaileventhub.event.BounceType;
@@ -55,7 +57,7 @@ public final class MailjetNormalizer implements Normalizer {
                 .recipient(Json.text(e, "email"))
                 .messageId(messageId(e))
                 .reason("spam".equals(event) ? Json.text(e, "source") : error)
-                .mtaResponse(first(Json.text(e, "smtp_reply"), Json.text(e, "comment")))
+                .mtaResponse(firstNonBlank(Json.text(e, "smtp_reply"), Json.text(e, "comment")))
                 .url(Json.text(e, "url"))
                 .userAgent(Json.text(e, "agent"))
                 .ip(Json.text(e, "ip"))
@@ -111,14 +113,5 @@ public final class MailjetNormalizer implements Normalizer {
         } catch (Exception e) {
             return null;
         }
-    }
-
-    private static String first(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return null;
     }
 }

@@ -5,6 +5,7 @@ import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
+import com.emaileventhub.event.Texts;
 import com.emaileventhub.event.Timestamps;
 import com.emaileventhub.webhook.Normalizer;
 import com.emaileventhub.webhook.WebhookRejection;
@@ -94,11 +95,7 @@ public final class MandrillNormalizer implements Normalizer {
     }
 
     private static String first(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v.trim();
-            }
-        }
-        return null;
+        String v = Texts.firstNonBlank(values);
+        return v == null ? null : v.trim();
     }
 }

@@ -1,5 +1,7 @@
 package com.emaileventhub.esp.postmark;
 
+import static com.emaileventhub.event.Texts.firstNonBlank;
+
 import com.emaileventhub.esp.EventMapping;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
@@ -105,7 +107,7 @@ public final class PostmarkNormalizer implements Normalizer {
         b.type(c.type())
                 .bounceType(c.bounceType())
                 .occurredAt(Timestamps.fromIso(occurredAt(recordType, e)))
-                .recipient(first(Json.text(e, "Email"), Json.text(e, "Recipient")))
+                .recipient(firstNonBlank(Json.text(e, "Email"), Json.text(e, "Recipient")))
                 .messageId(Json.text(e, "MessageID"))
                 .url(Json.text(e, "OriginalLink"))
                 .userAgent(Json.text(e, "UserAgent"))
@@ -175,17 +177,8 @@ public final class PostmarkNormalizer implements Normalizer {
         if (value != null) {
             return value;
         }
-        return first(Json.text(e, "DeliveredAt"), Json.text(e, "BouncedAt"), Json.text(e, "ReceivedAt"),
+        return firstNonBlank(Json.text(e, "DeliveredAt"), Json.text(e, "BouncedAt"), Json.text(e, "ReceivedAt"),
                 Json.text(e, "ChangedAt"));
     }
 
-
-    private static String first(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return null;
-    }
 }

@@ -1,5 +1,7 @@
 package com.emaileventhub.esp.resend;
 
+import static com.emaileventhub.event.Texts.firstNonBlank;
+
 import com.emaileventhub.esp.EventMapping;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
@@ -64,14 +66,14 @@ public final class ResendNormalizer implements Normalizer {
         b.type(type)
                 .bounceType(type == EventType.BOUNCED ? bounceType(data.path("bounce")) : null)
                 .occurredAt(iso(Json.text(e, "created_at")))
-                .recipient(first(firstRecipient(data.get("to")), Json.text(data, "email"))) // contact.* events: data.email
+                .recipient(firstNonBlank(firstRecipient(data.get("to")), Json.text(data, "email"))) // contact.* events: data.email
                 .messageId(Json.text(data, "email_id"))
                 .espEventId(svixId, true)
-                .reason(first(Json.text(data, "bounce", "message"), Json.text(data, "failed", "reason"),
+                .reason(firstNonBlank(Json.text(data, "bounce", "message"), Json.text(data, "failed", "reason"),
                         Json.text(data, "suppressed", "message")))
                 .url(Json.text(click, "link"))
-                .userAgent(first(Json.text(click, "userAgent"), Json.text(open, "userAgent")))
-                .ip(first(Json.text(click, "ipAddress"), Json.text(open, "ipAddress")));
+                .userAgent(firstNonBlank(Json.text(click, "userAgent"), Json.text(open, "userAgent")))
+                .ip(firstNonBlank(Json.text(click, "ipAddress"), Json.text(open, "ipAddress")));
         resendTags(data.get("tags"), b);
         customHeaders(data.get("headers"), b);
     }
@@ -145,14 +147,5 @@ public final class ResendNormalizer implements Normalizer {
         } catch (RuntimeException e) {
             return null; // an unreadable time must not cost the event: received_at stands in
         }
-    }
-
-    private static String first(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return null;
     }
 }

@@ -1,5 +1,7 @@
 package com.emaileventhub.esp.sendgrid;
 
+import static com.emaileventhub.event.Texts.firstNonBlank;
+
 import com.emaileventhub.esp.EventMapping;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
@@ -12,6 +14,7 @@ import com.emaileventhub.webhook.WebhookRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -88,11 +91,11 @@ public final class SendGridNormalizer implements Normalizer {
             b.ip(Json.text(e, "ip"));
         }
         if (PROBLEMS.contains(type)) {
-            b.reason(first(Json.text(e, "reason"), Json.text(e, "response"), Json.text(e, "bounce_classification")));
+            b.reason(firstNonBlank(Json.text(e, "reason"), Json.text(e, "response"), Json.text(e, "bounce_classification")));
         }
         if (type != EventType.REJECTED) {
             // a dropped message never reached an MTA; elsewhere response (delivered/deferred) or reason (bounce) is the SMTP reply
-            b.mtaResponse(first(Json.text(e, "response"), Json.text(e, "reason"), Json.text(e, "status")));
+            b.mtaResponse(firstNonBlank(Json.text(e, "response"), Json.text(e, "reason"), Json.text(e, "status")));
         }
         metadata(e, b);
     }
@@ -122,16 +125,7 @@ public final class SendGridNormalizer implements Normalizer {
         });
     }
 
-    private static String first(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return null;
-    }
-
     private static String kind(JsonNode node) {
-        return node.isObject() ? "an object" : node.isTextual() ? "a string" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        return node.isObject() ? "an object" : node.isTextual() ? "a string" : node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -12,6 +12,7 @@ import static com.emaileventhub.event.EventType.SENT;
 import static com.emaileventhub.event.EventType.SUBSCRIBED;
 import static com.emaileventhub.event.EventType.UNKNOWN;
 import static com.emaileventhub.event.EventType.UNSUBSCRIBED;
+import static com.emaileventhub.event.Texts.firstNonBlank;
 
 import com.emaileventhub.esp.EventMapping;
 import com.emaileventhub.event.BounceType;
@@ -64,7 +65,7 @@ final class SesEvents {
     }
 
     static List<CanonicalEvent> fanOut(WebhookRequest request, String snsMessageId, JsonNode ses) {
-        String name = first(Json.text(ses, "eventType"), Json.text(ses, "notificationType"));
+        String name = firstNonBlank(Json.text(ses, "eventType"), Json.text(ses, "notificationType"));
         Kind kind = KINDS.getOrDefault(name == null ? "" : name, new Kind(UNKNOWN, detailField(name), null));
         JsonNode mail = ses.path("mail");
         JsonNode detail = ses.path(kind.detail());
@@ -85,15 +86,15 @@ final class SesEvents {
         JsonNode entry = entry(detail.path(kind.recipients() == null ? "" : kind.recipients()), recipient);
         switch (kind.type()) {
             case BOUNCED -> b.bounceType(bounceType(Json.text(detail, "bounceType")))
-                    .reason(first(Json.text(detail, "bounceSubType"), Json.text(entry, "diagnosticCode")))
-                    .mtaResponse(first(Json.text(entry, "diagnosticCode"), Json.text(entry, "status")));
-            case COMPLAINED -> b.reason(first(Json.text(detail, "complaintFeedbackType"),
+                    .reason(firstNonBlank(Json.text(detail, "bounceSubType"), Json.text(entry, "diagnosticCode")))
+                    .mtaResponse(firstNonBlank(Json.text(entry, "diagnosticCode"), Json.text(entry, "status")));
+            case COMPLAINED -> b.reason(firstNonBlank(Json.text(detail, "complaintFeedbackType"),
                     Json.text(detail, "complaintSubType")));
             case DELIVERED -> b.mtaResponse(Json.text(detail, "smtpResponse"));
             case REJECTED -> b.reason(Json.text(detail, "reason"));
             case FAILED -> b.reason(Json.text(detail, "errorMessage"));
             case DEFERRED -> b.reason(Json.text(detail, "delayType"))
-                    .mtaResponse(first(Json.text(entry, "diagnosticCode"), Json.text(entry, "status")));
+                    .mtaResponse(firstNonBlank(Json.text(entry, "diagnosticCode"), Json.text(entry, "status")));
             case OPENED -> b.ip(Json.text(detail, "ipAddress")).userAgent(Json.text(detail, "userAgent"));
             case CLICKED -> b.url(Json.text(detail, "link"))
                     .ip(Json.text(detail, "ipAddress")).userAgent(Json.text(detail, "userAgent"));
@@ -208,9 +209,5 @@ final class SesEvents {
 
     private static Instant firstNonNull(Instant a, Instant b) {
         return a != null ? a : b;
-    }
-
-    private static String first(String a, String b) {
-        return a != null && !a.isBlank() ? a : b;
     }
 }

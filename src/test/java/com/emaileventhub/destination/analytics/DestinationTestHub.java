@@ -2,6 +2,7 @@ package com.emaileventhub.destination.analytics;
 
 import com.emaileventhub.Hub;
 import com.emaileventhub.config.HubConfig;
+import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.support.TestDatabases;
@@ -46,7 +47,7 @@ public final class DestinationTestHub {
                 .tag("newsletter")
                 .metadata("campaign", "spring");
         if (type == EventType.BOUNCED) {
-            b.bounceType(com.emaileventhub.event.BounceType.HARD).reason("mailbox does not exist");
+            b.bounceType(BounceType.HARD).reason("mailbox does not exist");
         }
         if (type == EventType.CLICKED) {
             b.url("https://example.com/pricing");

@@ -13,11 +13,13 @@ import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -37,13 +39,13 @@ class ArchiveDestinationTest {
 
     static Stream<Arguments> databases() {
         return Stream.of(
-                Arguments.of("h2", (Supplier<String>) () -> DeliveryFixtures.h2Url("archive"), null),
-                Arguments.of("postgresql", (Supplier<String>) () -> DeliveryFixtures.postgresUrl("archive"), null),
-                Arguments.of("h2 hub, separate h2 archive", (Supplier<String>) () -> DeliveryFixtures.h2Url("archive"),
-                        (Supplier<String>) () -> DeliveryFixtures.h2Url("archive-own")),
+                Arguments.of("h2", (Supplier<String>) () -> TestDatabases.h2(), null),
+                Arguments.of("postgresql", (Supplier<String>) () -> TestDatabases.postgres(), null),
+                Arguments.of("h2 hub, separate h2 archive", (Supplier<String>) () -> TestDatabases.h2(),
+                        (Supplier<String>) () -> TestDatabases.h2()),
                 Arguments.of("h2 hub, separate postgresql archive",
-                        (Supplier<String>) () -> DeliveryFixtures.h2Url("archive"),
-                        (Supplier<String>) () -> DeliveryFixtures.postgresUrl("archive_own")));
+                        (Supplier<String>) () -> TestDatabases.h2(),
+                        (Supplier<String>) () -> TestDatabases.postgres()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -54,7 +56,7 @@ class ArchiveDestinationTest {
         String archiveUrl = archiveDb == null ? null : archiveDb.get();
         if (archiveUrl != null) {
             extra.add("hub.archive.db.url=" + archiveUrl);
-            extra.add("hub.archive.db.username=" + (archiveUrl.startsWith("jdbc:postgresql:") ? "postgres" : "sa"));
+            extra.add("hub.archive.db.username=" + TestDatabases.user(archiveUrl));
         }
         try (Hub hub = DeliveryFixtures.start(overrides(hubDb.get(), DeliveryFixtures.routes(), extra.toArray(String[]::new)))) {
             List<CanonicalEvent> events = mix(150);
@@ -137,7 +139,7 @@ class ArchiveDestinationTest {
         if (value instanceof OffsetDateTime o) {
             return o.toInstant();
         }
-        if (value instanceof java.sql.Timestamp t) {
+        if (value instanceof Timestamp t) {
             return t.toInstant();
         }
         throw new AssertionError("unexpected timestamp type " + value.getClass());

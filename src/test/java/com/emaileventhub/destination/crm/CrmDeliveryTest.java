@@ -10,8 +10,11 @@ import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.Journal;
 import com.emaileventhub.support.TestDatabases;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -286,7 +289,7 @@ class CrmDeliveryTest {
 
     @Test
     void many_recipients_take_queries_of_100_emails_and_updates_of_200_records() {
-        List<CanonicalEvent> events = new java.util.ArrayList<>();
+        List<CanonicalEvent> events = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
             salesforce.with("Contact", email("r" + i), String.format("003%012d", i));
             events.add(event(EventType.OPENED, email("r" + i), T0.plusSeconds(i)));
@@ -305,7 +308,7 @@ class CrmDeliveryTest {
     private List<CanonicalEvent> stored(CanonicalEvent... events) {
         List<CanonicalEvent> list = List.of(events);
         journal.store("postmark", null, list, Map.of(), Instant.now());
-        return list.stream().sorted(java.util.Comparator.comparing(CanonicalEvent::occurredAt)).toList();
+        return list.stream().sorted(Comparator.comparing(CanonicalEvent::occurredAt)).toList();
     }
 
     private Exchange deliver(List<CanonicalEvent> events) {
@@ -320,7 +323,7 @@ class CrmDeliveryTest {
     }
 
     private double unmatched() {
-        var c = hub.context().getRegistry().lookupByNameAndType("metricsRegistry", io.micrometer.core.instrument.MeterRegistry.class)
+        var c = hub.context().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class)
                 .find("hub_crm_recipients").tag("outcome", "unmatched").counter();
         return c == null ? 0 : c.count();
     }

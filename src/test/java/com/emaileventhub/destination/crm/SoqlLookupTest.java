@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SoqlLookupTest {
@@ -36,6 +37,6 @@ class SoqlLookupTest {
                 + "{\"attributes\":{\"type\":\"Contact\"},\"Id\":\"003A\",\"Email\":\"Ann@Example.com\"},"
                 + "{\"attributes\":{\"type\":\"Contact\"},\"Id\":\"003B\",\"Email\":\"ann@example.com\"},"
                 + "{\"attributes\":{\"type\":\"Contact\"},\"Id\":\"003C\",\"Email\":null}]}";
-        assertThat(SoqlLookup.parse(body.getBytes(StandardCharsets.UTF_8))).containsExactly(java.util.Map.entry("ann@example.com", "003A"));
+        assertThat(SoqlLookup.parse(body.getBytes(StandardCharsets.UTF_8))).containsExactly(Map.entry("ann@example.com", "003A"));
     }
 }

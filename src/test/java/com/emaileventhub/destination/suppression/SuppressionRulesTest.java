@@ -9,6 +9,7 @@ import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.SuppressionStore;
+import com.emaileventhub.support.TestDatabases;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,13 +32,13 @@ class SuppressionRulesTest {
     private SuppressionRules rules;
 
     static Stream<Arguments> databases() {
-        return Stream.of(Arguments.of("h2", (Supplier<String>) () -> DeliveryFixtures.h2Url("rules")),
-                Arguments.of("postgresql", (Supplier<String>) () -> DeliveryFixtures.postgresUrl("rules")));
+        return Stream.of(Arguments.of("h2", (Supplier<String>) () -> TestDatabases.h2()),
+                Arguments.of("postgresql", (Supplier<String>) () -> TestDatabases.postgres()));
     }
 
     private void open(Supplier<String> url) {
         String u = url.get();
-        db = new Database(u, u.startsWith("jdbc:postgresql:") ? "postgres" : "sa", "", 4, Duration.ofSeconds(3));
+        db = new Database(u, TestDatabases.user(u), "", 4, Duration.ofSeconds(3));
         db.migrate();
         store = new SuppressionStore(db);
         rules = new SuppressionRules(store, 3, Duration.ofDays(7), true, Clock.systemUTC());

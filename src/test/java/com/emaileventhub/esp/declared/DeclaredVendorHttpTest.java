@@ -6,21 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.emaileventhub.support.HubRunner;
+import com.emaileventhub.support.RoutesCopy;
+import com.emaileventhub.support.Signing;
 import com.emaileventhub.support.StoredEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -206,17 +203,11 @@ class DeclaredVendorHttpTest {
     }
 
     private static String sign(String content, String key) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(utf8(key), "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(utf8(content)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Base64.getEncoder().encodeToString(Signing.hmac("HmacSHA256", utf8(key), utf8(content)));
     }
 
     /** The project's routes/ folder copied to a temporary one (hub.routes.dir), as an integrator's deployment holds it. */
     private static Path copyOfRoutes() {
-        return com.emaileventhub.support.RoutesCopy.of();
+        return RoutesCopy.of();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.emaileventhub.esp.Requests;
+import com.emaileventhub.verify.Hmac;
 import com.emaileventhub.verify.StandardWebhooks;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -49,8 +50,8 @@ class DeclaredVerifierTest {
     void reads_base64_and_hex_secrets_as_declared() {
         byte[] key = {1, 2, 3, (byte) 250};
         String body = "{\"a\":1}";
-        String sig = Base64.getEncoder().encodeToString(com.emaileventhub.verify.Hmac.compute(
-                com.emaileventhub.verify.Hmac.Algorithm.SHA1, key, body.getBytes(StandardCharsets.UTF_8)));
+        String sig = Base64.getEncoder().encodeToString(Hmac.compute(
+                Hmac.Algorithm.SHA1, key, body.getBytes(StandardCharsets.UTF_8)));
         for (String[] enc : new String[][] {{"base64", Base64.getEncoder().encodeToString(key)}, {"hex", "010203fa"}}) {
             DeclaredVerifier v = verifier("hmac-sha1", "X-Sig", "", "base64");
             v.setSecretEncoding(enc[0]);
@@ -70,9 +71,9 @@ class DeclaredVerifierTest {
         v.init();
         for (long offset : new long[] {-61, 61}) {
             String ts = Long.toString(NOW.getEpochSecond() + offset);
-            String sig = com.emaileventhub.verify.Hmac.encode(com.emaileventhub.verify.Hmac.compute(
-                    com.emaileventhub.verify.Hmac.Algorithm.SHA256, "k".getBytes(StandardCharsets.UTF_8),
-                    (ts + ":{}").getBytes(StandardCharsets.UTF_8)), com.emaileventhub.verify.Hmac.Encoding.HEX);
+            String sig = Hmac.encode(Hmac.compute(
+                    Hmac.Algorithm.SHA256, "k".getBytes(StandardCharsets.UTF_8),
+                    (ts + ":{}").getBytes(StandardCharsets.UTF_8)), Hmac.Encoding.HEX);
             assertRejected(() -> v.verify(Requests.to("acme").setting("secret", "k").receivedAt(NOW)
                     .header("X-Sig", sig).header("X-Ts", ts).body("{}")), 401, offset < 0 ? "stale_timestamp" : "future_timestamp");
         }

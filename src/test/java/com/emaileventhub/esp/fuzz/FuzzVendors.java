@@ -13,15 +13,13 @@ import com.emaileventhub.esp.resend.ResendWebhookTest;
 import com.emaileventhub.esp.sendgrid.SendGridPayloads;
 import com.emaileventhub.esp.ses.SnsSigning;
 import com.emaileventhub.esp.sparkpost.SparkPostWebhookTest;
+import com.emaileventhub.support.Signing;
 import com.emaileventhub.verify.StandardWebhooks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -31,8 +29,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The nine built-in vendor routes and the YAML-declared MailerSend, each with fresh credentials, samples from
@@ -44,7 +40,7 @@ final class FuzzVendors {
 
     private final String secret = "fz-" + UUID.randomUUID();
     private final String resendSecret = "whsec_" + Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
-    private final KeyPair sendGridKey = ecKey();
+    private final KeyPair sendGridKey = Signing.ecKeyPair();
     private final SnsSigning sns = new SnsSigning();
     private final List<FuzzVendor> all;
 
@@ -205,35 +201,11 @@ final class FuzzVendors {
     }
 
     private byte[] hmac(String algorithm, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance(algorithm);
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Signing.hmac(algorithm, secret.getBytes(StandardCharsets.UTF_8), data);
     }
 
     private String ecdsa(String timestamp, byte[] body) {
-        try {
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initSign(sendGridKey.getPrivate());
-            s.update(timestamp.getBytes(StandardCharsets.UTF_8));
-            s.update(body);
-            return Base64.getEncoder().encodeToString(s.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static KeyPair ecKey() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Signing.ecdsa(sendGridKey.getPrivate(), timestamp.getBytes(StandardCharsets.UTF_8), body);
     }
 
     private static String resource(String name) {

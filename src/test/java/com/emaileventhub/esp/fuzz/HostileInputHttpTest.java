@@ -29,8 +29,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The hostile requests that once got a 2xx storing nothing, a 500, a 503 or no answer, each posted with
- * valid credentials to a hub on H2 and one on PostgreSQL: now a 4xx naming the fault, storing nothing.
+ * Hostile requests (ones a careless hub answers with a 2xx storing nothing, a 500, a 503 or not at all), each
+ * posted with valid credentials to a hub on H2 and one on PostgreSQL: a 4xx naming the fault, storing nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputHttpTest {
@@ -156,7 +156,7 @@ class HostileInputHttpTest {
         HttpResponse<String> r = post(db, "sendgrid", body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("event 0: message_id contains U+0000");
-        // in a derived text it once failed every archive batch it was in, forever
+        // in a derived text it would fail every archive batch it is in, forever
         String id = "nul-" + UUID.randomUUID();
         String bounce = "[{\"event\":\"bounce\",\"type\":\"bounce\",\"email\":\"nul@example.com\",\"timestamp\":1700000000,"
                 + "\"sg_message_id\":\"" + id + "\",\"reason\":\"550\\u0000 no such user\"}]";
@@ -182,7 +182,7 @@ class HostileInputHttpTest {
     @EnumSource(WebhookFuzzTest.Db.class)
     void stores_a_body_as_deep_as_reading_allows_and_refuses_a_deeper_one_with_400(WebhookFuzzTest.Db db) {
         // the object is level 1, so 999 arrays reach Jackson's read limit of 1000; raw sits one level deeper
-        // in the canonical event, which once failed to serialize (500)
+        // in the canonical event, where it must still serialize (else a 500)
         String deepest = "{\"event\":\"delivered\",\"email\":\"deep@example.com\",\"message-id\":\"<deep-"
                 + UUID.randomUUID() + ">\",\"x\":" + "[".repeat(999) + "]".repeat(999) + "}";
         HttpResponse<String> stored = post(db, "brevo", deepest);
@@ -202,7 +202,7 @@ class HostileInputHttpTest {
     @ParameterizedTest
     @EnumSource(WebhookFuzzTest.Db.class)
     void archives_events_with_an_absurd_time_or_ip_and_refuses_a_megabyte_event_id(WebhookFuzzTest.Db db) {
-        // year 13,091,824 once failed every archive batch it was in (PostgreSQL: timestamp out of range)
+        // year 13,091,824 would fail every archive batch it is in (PostgreSQL: timestamp out of range)
         String id = "far-" + UUID.randomUUID();
         String far = "[{\"msys\":{\"message_event\":{\"type\":\"delivery\",\"rcpt_to\":\"far@example.com\","
                 + "\"timestamp\":\"413091824000000\",\"transmission_id\":\"" + id + "\",\"event_id\":\"e-" + id + "\"}}},"

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -113,7 +114,7 @@ final class Mutations {
         while (last > 0 && Character.isWhitespace(body[last])) {
             last--;
         }
-        return java.util.Arrays.copyOf(body, r.nextInt(Math.max(1, last)));
+        return Arrays.copyOf(body, r.nextInt(Math.max(1, last)));
     }
 
     static byte[] trailing(byte[] body, Random r) {

@@ -8,13 +8,10 @@ import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -60,7 +57,7 @@ class WebhookFuzzTest {
     enum Db { H2, POSTGRES }
 
     private static FuzzVendors vendors;
-    private static String pgSchema;
+    private static String pgUrl;
     private static final Map<Db, HubRunner> HUBS = new EnumMap<>(Db.class);
 
     @BeforeContainer
@@ -69,9 +66,8 @@ class WebhookFuzzTest {
         Map<String, String> config = new HashMap<>(vendors.hubConfig());
         config.put("hub.db.url", TestDatabases.h2());
         HUBS.put(Db.H2, HubRunner.start(config));
-        String pg = TestDatabases.postgres();
-        pgSchema = pg.substring(pg.indexOf("currentSchema=") + "currentSchema=".length());
-        config.put("hub.db.url", pg);
+        pgUrl = TestDatabases.postgres();
+        config.put("hub.db.url", pgUrl);
         config.put("hub.db.username", TestDatabases.PG_USER);
         HUBS.put(Db.POSTGRES, HubRunner.start(config));
     }
@@ -80,7 +76,9 @@ class WebhookFuzzTest {
     static void stopHubs() {
         HUBS.values().forEach(HubRunner::close);
         HUBS.clear();
-        dropSchema();
+        if (pgUrl != null) {
+            TestDatabases.drop(pgUrl);
+        }
         Map<String, Map<Integer, Integer>> sorted = new TreeMap<>(OUTCOMES);
         int total = sorted.values().stream().flatMap(m -> m.values().stream()).mapToInt(Integer::intValue).sum();
         StringBuilder sb = new StringBuilder("webhook fuzz: " + total + " requests (category: status=count)\n");
@@ -204,7 +202,7 @@ class WebhookFuzzTest {
         HttpRequest built = b.build();
         try {
             return HTTP.send(built, HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // Vert.x closes the connection after a 431 (headers too large); the JDK client sometimes reuses it
             // for the next request, which then gets no bytes at all. Counted, then sent once more.
             if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
@@ -219,18 +217,6 @@ class WebhookFuzzTest {
             }
         } catch (Exception e) {
             throw new AssertionError(vendor + ": no answer (" + e + ")", e);
-        }
-    }
-
-    private static void dropSchema() {
-        if (pgSchema == null) {
-            return;
-        }
-        try (Connection c = DriverManager.getConnection(TestDatabases.PG_ADMIN_URL, TestDatabases.PG_USER, "");
-             Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA " + pgSchema + " CASCADE");
-        } catch (SQLException e) {
-            System.out.println("fuzz: schema " + pgSchema + " left behind: " + e.getMessage());
         }
     }
 

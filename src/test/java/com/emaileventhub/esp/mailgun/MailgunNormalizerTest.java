@@ -15,6 +15,7 @@ import com.emaileventhub.webhook.WebhookRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class MailgunNormalizerTest {
@@ -142,7 +143,7 @@ class MailgunNormalizerTest {
     void rejects_a_body_without_event_data_with_400() {
         WebhookRequest request = request("{\"signature\":{\"timestamp\":\"1\",\"token\":\"t\",\"signature\":\"s\"}}");
         assertRejected(() -> normalizer.normalize(request), 400, "bad_request");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> normalizer.normalize(request))
+        Assertions.assertThatThrownBy(() -> normalizer.normalize(request))
                 .hasMessageContaining("event-data");
     }
 

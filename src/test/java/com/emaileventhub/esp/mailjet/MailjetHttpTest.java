@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.emaileventhub.esp.VendorHttpTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

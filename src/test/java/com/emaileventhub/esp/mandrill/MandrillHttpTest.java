@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.emaileventhub.esp.VendorHttpTestSupport;
 import com.emaileventhub.support.HubRunner;
+import com.emaileventhub.support.Signing;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -15,8 +16,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -125,13 +124,7 @@ class MandrillHttpTest extends VendorHttpTestSupport {
 
     /** Mandrill's documented algorithm (one field), written out independently of the verifier. */
     private static String sign(String signingKey, String url, String name, String value) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(signingKey.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(utf8(url + name + value)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Base64.getEncoder().encodeToString(Signing.hmac("HmacSHA1", utf8(signingKey), utf8(url + name + value)));
     }
 
     private static String freshKey() {

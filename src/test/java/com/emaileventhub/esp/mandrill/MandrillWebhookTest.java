@@ -8,6 +8,7 @@ import com.emaileventhub.esp.Requests;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
+import com.emaileventhub.support.Signing;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import java.net.URLEncoder;
@@ -18,7 +19,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 public class MandrillWebhookTest {
@@ -86,9 +86,8 @@ public class MandrillWebhookTest {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             data.append(namesAndValues[i]).append(namesAndValues[i + 1]);
         }
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+        return Base64.getEncoder().encodeToString(Signing.hmac("HmacSHA1", key.getBytes(StandardCharsets.UTF_8),
+                data.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String form(String name, String value) {

@@ -8,6 +8,7 @@ import com.emaileventhub.esp.Requests;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
+import com.emaileventhub.support.Signing;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import java.security.SecureRandom;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 public class ResendWebhookTest {
@@ -64,9 +64,7 @@ public class ResendWebhookTest {
     /** The Svix scheme written out independently of the verifier. */
     private static String sign(String secret, String id, String timestamp, String body) throws Exception {
         byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(utf8(id + "." + timestamp + "." + body)));
+        return "v1," + Base64.getEncoder().encodeToString(Signing.hmac("HmacSHA256", key, utf8(id + "." + timestamp + "." + body)));
     }
 
     private WebhookRequest request(String body, Map<String, String> headers, Map<String, String> settings, Instant at) {

@@ -14,6 +14,7 @@ import com.emaileventhub.webhook.WebhookRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class SendGridNormalizerTest {
@@ -196,7 +197,7 @@ class SendGridNormalizerTest {
     void rejects_a_body_that_is_not_an_array_naming_the_root() {
         WebhookRequest request = Requests.to("sendgrid").json().body(SendGridPayloads.DELIVERED);
         assertRejected(() -> normalizer.normalize(request), 400, "bad_request");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> normalizer.normalize(request)).hasMessageStartingWith("$");
+        Assertions.assertThatThrownBy(() -> normalizer.normalize(request)).hasMessageStartingWith("$");
     }
 
     @Test

@@ -5,22 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.emaileventhub.esp.Requests;
+import com.emaileventhub.support.Signing;
 import com.emaileventhub.webhook.WebhookRequest;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SendGridVerifierTest {
     private static final Instant NOW = Instant.parse("2024-03-04T12:00:00Z");
-    private static final KeyPair KEY = generate();
-    private static final KeyPair OTHER_KEY = generate();
+    private static final KeyPair KEY = Signing.ecKeyPair();
+    private static final KeyPair OTHER_KEY = Signing.ecKeyPair();
     private static final String BODY = SendGridPayloads.batch(SendGridPayloads.ALL);
 
     private final SendGridVerifier verifier = new SendGridVerifier();
@@ -196,7 +195,7 @@ class SendGridVerifierTest {
     void verifier_is_safe_to_share_between_concurrent_requests() {
         WebhookRequest good = signed(KEY, NOW, BODY, publicKey(KEY));
         WebhookRequest bad = signed(OTHER_KEY, NOW, BODY, publicKey(KEY));
-        java.util.stream.IntStream.range(0, 200).parallel().forEach(i -> {
+        IntStream.range(0, 200).parallel().forEach(i -> {
             if (i % 2 == 0) {
                 verifier.verify(good);
             } else {
@@ -223,14 +222,7 @@ class SendGridVerifierTest {
     }
 
     static String sign(KeyPair key, String data) {
-        try {
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initSign(key.getPrivate());
-            s.update(data.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(s.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Signing.ecdsa(key.getPrivate(), data.getBytes(StandardCharsets.UTF_8));
     }
 
     static String publicKey(KeyPair key) {
@@ -241,15 +233,5 @@ class SendGridVerifierTest {
         return "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
-    }
-
-    static KeyPair generate() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

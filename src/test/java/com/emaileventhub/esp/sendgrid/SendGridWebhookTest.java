@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.Rows;
+import com.emaileventhub.support.Signing;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,8 +29,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SendGridWebhookTest {
     private static final int MAX_BODY = 64 * 1024;
-    private final KeyPair key = generate();
-    private final KeyPair otherKey = generate();
+    private final KeyPair key = Signing.ecKeyPair();
+    private final KeyPair otherKey = Signing.ecKeyPair();
     private HubRunner hub;
 
     @BeforeAll
@@ -208,24 +206,7 @@ class SendGridWebhookTest {
     }
 
     static String sign(KeyPair signer, Instant at, String body) {
-        try {
-            Signature s = Signature.getInstance("SHA256withECDSA");
-            s.initSign(signer.getPrivate());
-            s.update(Long.toString(at.getEpochSecond()).getBytes(StandardCharsets.UTF_8));
-            s.update(body.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(s.sign());
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static KeyPair generate() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Signing.ecdsa(signer.getPrivate(), Long.toString(at.getEpochSecond()).getBytes(StandardCharsets.UTF_8),
+                body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -3,6 +3,7 @@ package com.emaileventhub.esp.ses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,7 +38,7 @@ class HttpsFetcherTest {
         server.stop(0);
     }
 
-    private static void reply(com.sun.net.httpserver.HttpExchange exchange, int status, byte[] body)
+    private static void reply(HttpExchange exchange, int status, byte[] body)
             throws IOException {
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -265,7 +266,7 @@ class SesVerifierTest {
     void answers_503_when_sns_cannot_be_reached_so_that_sns_retries() {
         settings.remove("hub.esp.ses.certificate-dir");
         network.answering(uri -> {
-            throw new java.net.http.HttpTimeoutException("request timed out");
+            throw new HttpTimeoutException("request timed out");
         });
         assertRejected(() -> verifier.verify(request(notification().signedWith(keys.valid.privateKey()))), 503,
                 "try again");

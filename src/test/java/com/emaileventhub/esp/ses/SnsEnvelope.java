@@ -3,7 +3,9 @@ package com.emaileventhub.esp.ses;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.webhook.VendorSettings;
 import com.emaileventhub.webhook.WebhookRequest;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.time.Instant;
@@ -91,7 +93,7 @@ final class SnsEnvelope {
             s.initSign(key);
             s.update(toSign.toString().getBytes(StandardCharsets.UTF_8));
             fields.put("Signature", Base64.getEncoder().encodeToString(s.sign()));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
         return this;
@@ -100,7 +102,7 @@ final class SnsEnvelope {
     byte[] body() {
         try {
             return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(fields);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -13,6 +13,7 @@ import com.emaileventhub.event.Json;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -263,7 +264,7 @@ public class SparkPostWebhookTest {
 
         assertThat(events).extracting(CanonicalEvent::type)
                 .containsExactly(EventType.DELIVERED, EventType.UNKNOWN, EventType.UNKNOWN);
-        assertThat(events.get(0).occurredAt()).isEqualTo(Requests.NOW.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(events.get(0).occurredAt()).isEqualTo(Requests.NOW.truncatedTo(ChronoUnit.MILLIS));
         assertThat(events.get(2).recipient()).isEqualTo("b@example.com");
     }
 

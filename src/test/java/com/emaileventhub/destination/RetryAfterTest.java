@@ -1,4 +1,4 @@
-package com.emaileventhub.destination.analytics;
+package com.emaileventhub.destination;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

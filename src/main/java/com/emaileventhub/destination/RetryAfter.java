@@ -1,4 +1,4 @@
-package com.emaileventhub.destination.analytics;
+package com.emaileventhub.destination;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,12 +7,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** Reads an HTTP Retry-After header: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3). */
-final class RetryAfter {
+public final class RetryAfter {
     private RetryAfter() {
     }
 
     /** The delay asked for, or null when the header is missing or unreadable. */
-    static Duration parse(Object header, Instant now) {
+    public static Duration parse(Object header, Instant now) {
         if (header == null) {
             return null;
         }
