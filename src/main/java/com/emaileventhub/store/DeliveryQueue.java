@@ -1,9 +1,14 @@
 package com.emaileventhub.store;
 
+import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.event.EventType;
+import com.emaileventhub.event.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -168,7 +173,44 @@ public final class DeliveryQueue {
         } catch (SQLException e) {
             throw new StorageUnavailableException("loading events failed: " + e.getMessage(), e);
         }
+        if (out.size() < ids.size()) {
+            manualSuppressions(ids.stream().filter(id -> !out.containsKey(id)).toList(), out);
+        }
         return out;
+    }
+
+    /**
+     * A suppression added by hand has no journal event; what destination suppression-forward is queued for
+     * is then the suppression row itself, handed over as an event of esp {@value SuppressionStore#MANUAL_ESP}
+     * whose reason field holds the suppression's reason. Gone (lifted meanwhile) means not sent.
+     */
+    private void manualSuppressions(List<String> ids, Map<String, String> out) {
+        StringBuilder sql = new StringBuilder("SELECT event_id, email, reason, first_at, created_at FROM hub_suppression "
+                + "WHERE esp = ? AND event_id IN (");
+        for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "?" : ",?");
+        }
+        sql.append(')');
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setString(1, SuppressionStore.MANUAL_ESP);
+            int i = 2;
+            for (String id : ids) {
+                ps.setString(i++, id);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    CanonicalEvent e = new CanonicalEvent(rs.getString(1), SuppressionStore.MANUAL_ESP,
+                            EventType.UNSUBSCRIBED, null, Instant.ofEpochMilli(rs.getLong(4)),
+                            Instant.ofEpochMilli(rs.getLong(5)), rs.getString(2), null, null, rs.getString(3), null,
+                            null, null, null, null, null, null);
+                    out.put(e.id(), Json.MAPPER.writeValueAsString(e));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("loading suppressions failed: " + e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

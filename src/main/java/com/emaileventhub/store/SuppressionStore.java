@@ -41,6 +41,9 @@ public final class SuppressionStore {
         T run(Tx tx) throws SQLException;
     }
 
+    /** The esp of a suppression an operator added by hand (POST /api/suppressions): no journal event caused it. */
+    public static final String MANUAL_ESP = "manual";
+
     private static final String COLUMNS = "email, reason, esp, first_at, last_at, event_id";
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String PG_CREATE_STATE =
