@@ -68,6 +68,16 @@ public final class DeliveryQueue {
             + "WHERE destination = ? AND event_id = ? AND lease_owner = ?";
     private static final int MAX_ERROR = 2000;
     private static final int MAX_ATTEMPT_ERROR = 500;
+    private static final String PG_ENQUEUE = "INSERT INTO hub_delivery (destination, event_id, status, attempts, "
+            + "next_attempt_at, created_at, updated_at) SELECT d, e, 'pending', 0, ?, ?, ? "
+            + "FROM unnest(?::varchar[], ?::varchar[]) AS t(d, e) ON CONFLICT DO NOTHING";
+    /* insert-when-absent on H2 is a MERGE on the key (see SuppressionStore: INSERT ... WHERE NOT EXISTS misfired) */
+    private static final String H2_ENQUEUE = "MERGE INTO hub_delivery d USING (VALUES (CAST(? AS VARCHAR(64)), "
+            + "CAST(? AS VARCHAR(32)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))) "
+            + "AS v(destination, event_id, next_attempt_at, created_at, updated_at) "
+            + "ON d.destination = v.destination AND d.event_id = v.event_id WHEN NOT MATCHED THEN INSERT "
+            + "(destination, event_id, status, attempts, next_attempt_at, created_at, updated_at) "
+            + "VALUES (v.destination, v.event_id, 'pending', 0, v.next_attempt_at, v.created_at, v.updated_at)";
     private static final String PG_ATTEMPT = "INSERT INTO hub_delivery_attempt (destination, event_id, attempt, at, "
             + "status, error) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (destination, event_id, attempt) DO UPDATE SET "
             + "at = EXCLUDED.at, status = EXCLUDED.status, error = EXCLUDED.error";
@@ -499,21 +509,75 @@ public final class DeliveryQueue {
      * @return how many items were queued
      */
     public int backfill(String destination, long since, long until, long now) {
-        String sql = "INSERT INTO hub_delivery (destination, event_id, status, attempts, next_attempt_at, created_at, "
-                + "updated_at) SELECT ?, e.id, 'pending', 0, ?, ?, ? FROM hub_event e WHERE e.received_at >= ? "
-                + "AND e.received_at < ? AND NOT EXISTS (SELECT 1 FROM hub_delivery d WHERE d.destination = ? "
-                + "AND d.event_id = e.id)" + (dialect == Database.Dialect.POSTGRESQL ? " ON CONFLICT DO NOTHING" : "");
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, destination);
-            ps.setLong(2, now);
-            ps.setLong(3, now);
-            ps.setLong(4, now);
-            ps.setLong(5, since);
-            ps.setLong(6, until);
-            ps.setString(7, destination);
-            return ps.executeUpdate();
+        String sql = "SELECT e.id FROM hub_event e WHERE e.received_at >= ? AND e.received_at < ? AND NOT EXISTS "
+                + "(SELECT 1 FROM hub_delivery d WHERE d.destination = ? AND d.event_id = e.id) ORDER BY e.received_at, e.id";
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<String> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setLong(1, since);
+                    ps.setLong(2, until);
+                    ps.setString(3, destination);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getString(1));
+                        }
+                    }
+                }
+                int queued = 0;
+                for (int from = 0; from < ids.size(); from += 1000) {
+                    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
+                    queued += enqueue(c, dialect, java.util.Collections.nCopies(chunk.size(), destination), chunk, now);
+                }
+                c.commit();
+                return queued;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new StorageUnavailableException("backfill failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The outbox insert, the one place it is written: queues event {@code eventIds[i]} for destination
+     * {@code destinations[i]}, pending and due at {@code now}, in the caller's transaction (intake's journal
+     * write, a suppression, a backfill). An item that exists already is left as it is. PostgreSQL: one
+     * statement for all; H2: one insert-when-absent per item in a JDBC batch.
+     *
+     * @return how many items were queued
+     */
+    static int enqueue(Connection c, Database.Dialect dialect, List<String> destinations, List<String> eventIds, long now)
+            throws SQLException {
+        if (destinations.isEmpty()) {
+            return 0;
+        }
+        if (dialect == Database.Dialect.POSTGRESQL) {
+            try (PreparedStatement ps = c.prepareStatement(PG_ENQUEUE)) {
+                ps.setLong(1, now);
+                ps.setLong(2, now);
+                ps.setLong(3, now);
+                ps.setArray(4, c.createArrayOf("varchar", destinations.toArray(String[]::new)));
+                ps.setArray(5, c.createArrayOf("varchar", eventIds.toArray(String[]::new)));
+                return ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(H2_ENQUEUE)) {
+            for (int i = 0; i < destinations.size(); i++) {
+                ps.setString(1, destinations.get(i));
+                ps.setString(2, eventIds.get(i));
+                ps.setLong(3, now);
+                ps.setLong(4, now);
+                ps.setLong(5, now);
+                ps.addBatch();
+            }
+            int queued = 0;
+            for (int n : ps.executeBatch()) {
+                queued += n == PreparedStatement.SUCCESS_NO_INFO ? 1 : n;
+            }
+            return queued;
         }
     }
 
