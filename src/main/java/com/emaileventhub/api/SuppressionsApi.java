@@ -107,7 +107,9 @@ public final class SuppressionsApi {
         }
         SuppressionStore.Suppression s = rules.add(email, reason, actor(actor), note);
         if (s == null) {
-            throw new ApiError(409, email + " is already suppressed (reason " + store.get(email).reason() + ")");
+            SuppressionStore.Suppression existing = store.get(email);
+            throw new ApiError(409, email + " is already suppressed"
+                    + (existing == null ? "" : " (reason " + existing.reason() + ")"));
         }
         HttpAnswer.respond(exchange, 201, json(s).toString());
     }
