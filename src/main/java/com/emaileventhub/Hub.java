@@ -10,6 +10,7 @@ import com.emaileventhub.destination.analytics.AnalyticsDelivery;
 import com.emaileventhub.destination.crm.CrmDelivery;
 import com.emaileventhub.esp.VendorKeys;
 import com.emaileventhub.http.HttpEdge;
+import com.emaileventhub.intake.DestinationRoutes;
 import com.emaileventhub.intake.Fanout;
 import com.emaileventhub.intake.Intake;
 import com.emaileventhub.observe.DatabaseHealthCheck;
@@ -94,7 +95,8 @@ public final class Hub implements AutoCloseable {
         // --- durable delivery: queues, engine, archive + suppression destinations ---
         this.delivery = new DeliveryModule(config, database, registry, Clock.systemUTC());
         delivery.bind(main::bind);
-        main.bind("deliveriesApi", new DeliveriesApi(delivery.queue(), Clock.systemUTC()));
+        main.bind("deliveriesApi", new DeliveriesApi(delivery.queue(), Clock.systemUTC(),
+                () -> DestinationRoutes.names(main.getCamelContext())));
         main.bind("suppressionsApi", new SuppressionsApi(delivery.suppressions(), delivery.rules()));
         // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
         main.bind("analyticsDelivery", new AnalyticsDelivery(config, metrics, Clock.systemUTC()));

@@ -9,25 +9,39 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
  * GET /api/deliveries?destination=&status=dead&limit=&cursor= (items of one destination's queue, oldest
- * queued first, with the canonical event) and POST /api/deliveries/replay?destination=&since=&until=&status=
- * (dead items, or delivered ones with status=delivered|all, queued in [since, until), back to pending).
+ * queued first, with the canonical event and the failed attempts), POST /api/deliveries/replay?destination=
+ * &since=&until=&occurred_since=&occurred_until=&event_id=&status= (dead items, or delivered ones with
+ * status=delivered|all, back to pending) and POST /api/deliveries/backfill?destination=&since=&until= (journal
+ * events the destination never had, queued for it).
  */
 public final class DeliveriesApi {
+    /** At most this many recorded attempts per item, the latest. */
+    static final int HISTORY = 20;
     private static final Set<String> STATUSES = Set.of(DeliveryQueue.PENDING, DeliveryQueue.DELIVERED, DeliveryQueue.DEAD);
 
     private final DeliveryQueue queue;
     private final Clock clock;
+    private final Supplier<? extends Collection<String>> destinations;
 
-    public DeliveriesApi(DeliveryQueue queue, Clock clock) {
+    /**
+     * @param destinations the destinations of this hub (their delivery routes), asked at each replay or
+     *                     backfill, so destinations are known once the routes have started
+     */
+    public DeliveriesApi(DeliveryQueue queue, Clock clock, Supplier<? extends Collection<String>> destinations) {
         this.queue = queue;
         this.clock = clock;
+        this.destinations = destinations;
     }
 
     public void list(Exchange exchange) {
@@ -50,6 +64,8 @@ public final class DeliveriesApi {
         body.put("destination", destination);
         body.put("status", status);
         ArrayNode items = body.putArray("deliveries");
+        Map<String, List<DeliveryQueue.Attempt>> history = queue.attempts(destination,
+                page.items().stream().map(DeliveryQueue.Item::eventId).toList(), HISTORY);
         for (DeliveryQueue.Item item : page.items()) {
             ObjectNode n = items.addObject();
             n.put("event_id", item.eventId());
@@ -58,6 +74,14 @@ public final class DeliveriesApi {
             n.put("error", item.lastError());
             n.put("queued_at", Timestamps.format(Instant.ofEpochMilli(item.createdAt())));
             n.put("updated_at", Timestamps.format(Instant.ofEpochMilli(item.updatedAt())));
+            ArrayNode h = n.putArray("history");
+            for (DeliveryQueue.Attempt a : history.getOrDefault(item.eventId(), List.of())) {
+                ObjectNode an = h.addObject();
+                an.put("attempt", a.attempt());
+                an.put("at", Timestamps.format(Instant.ofEpochMilli(a.at())));
+                an.put("status", a.status());
+                an.put("error", a.error());
+            }
             n.set("event", item.body() == null ? null : readTree(item.body()));
         }
         body.put("next_cursor", page.nextCursor());
@@ -66,10 +90,17 @@ public final class DeliveriesApi {
 
     public void replay(Exchange exchange) {
         Message m = exchange.getMessage();
-        String destination = destination(m);
+        String destination = known(destination(m));
+        String eventId = Params.text(m, "event_id");
+        if (eventId != null && !eventId.matches("[0-9a-f]{32}")) {
+            throw new ApiError(400, "parameter event_id: not an event id (32 hex digits)");
+        }
         String status = Params.text(m, "status");
         List<String> statuses;
-        if (status == null || status.equals(DeliveryQueue.DEAD)) {
+        if (status == null) {
+            // one event by id is replayed whatever it became; a range only takes the dead ones by default
+            statuses = eventId == null ? List.of(DeliveryQueue.DEAD) : List.of(DeliveryQueue.DEAD, DeliveryQueue.DELIVERED);
+        } else if (status.equals(DeliveryQueue.DEAD)) {
             statuses = List.of(DeliveryQueue.DEAD);
         } else if (status.equals(DeliveryQueue.DELIVERED)) {
             statuses = List.of(DeliveryQueue.DELIVERED);
@@ -83,11 +114,48 @@ public final class DeliveriesApi {
         if (since >= until) {
             throw new ApiError(400, "parameter until: must be later than since");
         }
-        int n = queue.replay(destination, statuses, since, until, clock.millis());
+        Long occurredSince = Params.time(m, "occurred_since");
+        Long occurredUntil = Params.time(m, "occurred_until");
+        if (occurredSince != null && occurredUntil != null && occurredSince >= occurredUntil) {
+            throw new ApiError(400, "parameter occurred_until: must be later than occurred_since");
+        }
+        int n = queue.replay(destination, statuses,
+                new DeliveryQueue.ReplayFilter(since, until, occurredSince, occurredUntil, eventId), clock.millis());
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("destination", destination);
         body.put("requeued", n);
         HttpAnswer.respond(exchange, 200, body.toString());
+    }
+
+    /**
+     * POST /api/deliveries/backfill?destination=&since=&until=: queues the journal's events received in
+     * [since, until) that have no item of the destination yet; idempotent.
+     */
+    public void backfill(Exchange exchange) {
+        Message m = exchange.getMessage();
+        String destination = known(destination(m));
+        Long since = Params.time(m, "since");
+        if (since == null) {
+            throw new ApiError(400, "parameter since: required (the journal time of the first event to queue)");
+        }
+        long until = time(m, "until", Long.MAX_VALUE);
+        if (since >= until) {
+            throw new ApiError(400, "parameter until: must be later than since");
+        }
+        int n = queue.backfill(destination, since, until, clock.millis());
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("destination", destination);
+        body.put("queued", n);
+        HttpAnswer.respond(exchange, 200, body.toString());
+    }
+
+    /** 404 naming a destination that has no delivery route in this hub. */
+    private String known(String destination) {
+        Collection<String> names = destinations.get();
+        if (!names.contains(destination)) {
+            throw new ApiError(404, "unknown destination " + destination + "; this hub has " + new TreeSet<>(names));
+        }
+        return destination;
     }
 
     private static String destination(Message m) {

@@ -3,7 +3,10 @@ package com.emaileventhub.destination;
 import com.emaileventhub.config.HubConfig;
 import java.time.Duration;
 
-/** The hub.delivery.* keys, and a destination's own batch size (hub.NAME.batch-size). */
+/**
+ * The hub.delivery.* keys, and a destination's own batch size (hub.NAME.batch-size) and retry policy
+ * (hub.NAME.max-attempts, hub.NAME.backoff, hub.NAME.max-backoff, each falling back to hub.delivery.*).
+ */
 public record DeliverySettings(int defaultBatchSize, int maxAttempts, Backoff backoff, Duration pollInterval,
                                Duration lease, Duration configurationRetry, Duration stalledAfter,
                                Duration gaugeInterval, HubConfig config) {
@@ -20,6 +23,23 @@ public record DeliverySettings(int defaultBatchSize, int maxAttempts, Backoff ba
                 config.duration("hub.delivery.stalled-after", Duration.ofMinutes(15)),
                 config.duration("hub.delivery.gauge-interval", Duration.ofSeconds(5)),
                 config);
+    }
+
+    /** These settings with destination NAME's own retry policy where hub.NAME.max-attempts / backoff / max-backoff are set. */
+    public DeliverySettings forDestination(String destination) {
+        String prefix = "hub." + destination + ".";
+        int attempts = config.integer(prefix + "max-attempts", maxAttempts);
+        if (attempts <= 0) {
+            throw HubConfig.invalid(prefix + "max-attempts", "must be a positive integer");
+        }
+        Duration first = config.duration(prefix + "backoff", config.duration("hub.delivery.backoff", Duration.ofSeconds(2)));
+        Duration max = config.duration(prefix + "max-backoff",
+                config.duration("hub.delivery.max-backoff", Duration.ofMinutes(10)));
+        if (first.isNegative() || first.isZero()) {
+            throw HubConfig.invalid(prefix + "backoff", "must be a positive duration");
+        }
+        return new DeliverySettings(defaultBatchSize, attempts, new Backoff(first, max), pollInterval, lease,
+                configurationRetry, stalledAfter, gaugeInterval, config);
     }
 
     public int batchSize(String destination) {

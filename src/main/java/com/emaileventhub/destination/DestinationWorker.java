@@ -56,7 +56,7 @@ public final class DestinationWorker {
         this.destination = destination;
         this.context = context;
         this.queue = queue;
-        this.settings = settings;
+        this.settings = settings.forDestination(destination);
         this.metrics = metrics;
         this.clock = clock;
         this.owner = owner;

@@ -1,9 +1,14 @@
 package com.emaileventhub.store;
 
+import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.event.EventType;
+import com.emaileventhub.event.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -42,6 +47,10 @@ public final class DeliveryQueue {
                        long updatedAt, String body) {
     }
 
+    /** A recorded attempt: the item's attempt count after it, when, the status it left, and its error. */
+    public record Attempt(int attempt, long at, String status, String error) {
+    }
+
     public record Page(List<Item> items, String nextCursor) {
     }
 
@@ -58,6 +67,22 @@ public final class DeliveryQueue {
             + "last_error = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL "
             + "WHERE destination = ? AND event_id = ? AND lease_owner = ?";
     private static final int MAX_ERROR = 2000;
+    private static final int MAX_ATTEMPT_ERROR = 500;
+    private static final String PG_ENQUEUE = "INSERT INTO hub_delivery (destination, event_id, status, attempts, "
+            + "next_attempt_at, created_at, updated_at) SELECT d, e, 'pending', 0, ?, ?, ? "
+            + "FROM unnest(?::varchar[], ?::varchar[]) AS t(d, e) ON CONFLICT DO NOTHING";
+    /* insert-when-absent on H2 is a MERGE on the key (see SuppressionStore: INSERT ... WHERE NOT EXISTS misfired) */
+    private static final String H2_ENQUEUE = "MERGE INTO hub_delivery d USING (VALUES (CAST(? AS VARCHAR(64)), "
+            + "CAST(? AS VARCHAR(32)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))) "
+            + "AS v(destination, event_id, next_attempt_at, created_at, updated_at) "
+            + "ON d.destination = v.destination AND d.event_id = v.event_id WHEN NOT MATCHED THEN INSERT "
+            + "(destination, event_id, status, attempts, next_attempt_at, created_at, updated_at) "
+            + "VALUES (v.destination, v.event_id, 'pending', 0, v.next_attempt_at, v.created_at, v.updated_at)";
+    private static final String PG_ATTEMPT = "INSERT INTO hub_delivery_attempt (destination, event_id, attempt, at, "
+            + "status, error) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (destination, event_id, attempt) DO UPDATE SET "
+            + "at = EXCLUDED.at, status = EXCLUDED.status, error = EXCLUDED.error";
+    private static final String H2_ATTEMPT = "MERGE INTO hub_delivery_attempt (destination, event_id, attempt, at, "
+            + "status, error) KEY (destination, event_id, attempt) VALUES (?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final Database.Dialect dialect;
@@ -168,7 +193,44 @@ public final class DeliveryQueue {
         } catch (SQLException e) {
             throw new StorageUnavailableException("loading events failed: " + e.getMessage(), e);
         }
+        if (out.size() < ids.size()) {
+            manualSuppressions(ids.stream().filter(id -> !out.containsKey(id)).toList(), out);
+        }
         return out;
+    }
+
+    /**
+     * A suppression added by hand has no journal event; what destination suppression-forward is queued for
+     * is then the suppression row itself, handed over as an event of esp {@value SuppressionStore#MANUAL_ESP}
+     * whose reason field holds the suppression's reason. Gone (lifted meanwhile) means not sent.
+     */
+    private void manualSuppressions(List<String> ids, Map<String, String> out) {
+        StringBuilder sql = new StringBuilder("SELECT event_id, email, reason, first_at, created_at FROM hub_suppression "
+                + "WHERE esp = ? AND event_id IN (");
+        for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "?" : ",?");
+        }
+        sql.append(')');
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setString(1, SuppressionStore.MANUAL_ESP);
+            int i = 2;
+            for (String id : ids) {
+                ps.setString(i++, id);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    CanonicalEvent e = new CanonicalEvent(rs.getString(1), SuppressionStore.MANUAL_ESP,
+                            EventType.UNSUBSCRIBED, null, Instant.ofEpochMilli(rs.getLong(4)),
+                            Instant.ofEpochMilli(rs.getLong(5)), rs.getString(2), null, null, rs.getString(3), null,
+                            null, null, null, null, null, null);
+                    out.put(e.id(), Json.MAPPER.writeValueAsString(e));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("loading suppressions failed: " + e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -203,9 +265,16 @@ public final class DeliveryQueue {
                             ps.setString(8, owner);
                             ps.addBatch();
                         }
-                        for (int n : ps.executeBatch()) {
-                            held += n == PreparedStatement.SUCCESS_NO_INFO ? 1 : n;
+                        int[] counts = ps.executeBatch();
+                        List<Outcome> recorded = new ArrayList<>(others.size());
+                        for (int k = 0; k < counts.length; k++) {
+                            int n = counts[k] == PreparedStatement.SUCCESS_NO_INFO ? 1 : counts[k];
+                            held += n;
+                            if (n > 0) {
+                                recorded.add(others.get(k));
+                            }
                         }
+                        recordAttempts(c, destination, now, recorded);
                     }
                 }
                 c.commit();
@@ -217,6 +286,60 @@ public final class DeliveryQueue {
         } catch (SQLException e) {
             throw new StorageUnavailableException("recording delivery outcome failed: " + e.getMessage(), e);
         }
+    }
+
+    /** One row per outcome that was not a plain success (see db/migration/V4__delivery_attempt.sql). */
+    private void recordAttempts(Connection c, String destination, long now, List<Outcome> outcomes) throws SQLException {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(dialect == Database.Dialect.POSTGRESQL ? PG_ATTEMPT : H2_ATTEMPT)) {
+            for (Outcome o : outcomes) {
+                ps.setString(1, destination);
+                ps.setString(2, o.eventId());
+                ps.setInt(3, o.attempts());
+                ps.setLong(4, now);
+                ps.setString(5, o.status());
+                ps.setString(6, o.error() == null || o.error().length() <= MAX_ATTEMPT_ERROR ? o.error()
+                        : o.error().substring(0, MAX_ATTEMPT_ERROR - 1) + "…");
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * The recorded attempts of the given items of a destination, oldest first, at most {@code last} per
+     * item (the latest ones); items without any are absent.
+     */
+    public Map<String, List<Attempt>> attempts(String destination, Collection<String> eventIds, int last) {
+        Map<String, List<Attempt>> out = new HashMap<>();
+        if (eventIds.isEmpty()) {
+            return out;
+        }
+        StringBuilder sql = new StringBuilder("SELECT event_id, attempt, at, status, error FROM hub_delivery_attempt "
+                + "WHERE destination = ? AND event_id IN (");
+        for (int i = 0; i < eventIds.size(); i++) {
+            sql.append(i == 0 ? "?" : ",?");
+        }
+        sql.append(") ORDER BY event_id, at, attempt");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setString(i++, destination);
+            for (String id : eventIds) {
+                ps.setString(i++, id);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new Attempt(rs.getInt(2), rs.getLong(3), rs.getString(4), rs.getString(5)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("attempt history query failed: " + e.getMessage(), e);
+        }
+        out.replaceAll((id, list) -> list.size() <= last ? list : List.copyOf(list.subList(list.size() - last, list.size())));
+        return out;
     }
 
     /** The common case, a batch delivered, as one statement per 500 ids rather than one per item. */
@@ -331,13 +454,27 @@ public final class DeliveryQueue {
     }
 
     /**
-     * Puts items of a destination in the given statuses, queued in [since, until), back to pending with
-     * fresh attempts. Destinations are idempotent on event id, so replaying delivered items is harmless.
+     * Which items a replay takes: queued in [since, until), of an event that occurred in
+     * [occurredSince, occurredUntil) (null: any), and one event id (null: any).
      */
-    public int replay(String destination, Collection<String> statuses, long since, long until, long now) {
+    public record ReplayFilter(long since, long until, Long occurredSince, Long occurredUntil, String eventId) {
+    }
+
+    /**
+     * Puts items of a destination in the given statuses matching the filter back to pending with fresh
+     * attempts. Destinations are idempotent on event id, so replaying delivered items is harmless.
+     */
+    public int replay(String destination, Collection<String> statuses, ReplayFilter f, long now) {
         StringBuilder sql = new StringBuilder("UPDATE hub_delivery SET status = 'pending', attempts = 0, "
                 + "next_attempt_at = ?, updated_at = ?, last_error = NULL, lease_owner = NULL, lease_until = NULL "
-                + "WHERE destination = ? AND created_at >= ? AND created_at < ? AND status IN (");
+                + "WHERE destination = ? AND created_at >= ? AND created_at < ?");
+        if (f.eventId() != null) {
+            sql.append(" AND event_id = ?");
+        }
+        if (f.occurredSince() != null || f.occurredUntil() != null) {
+            sql.append(" AND event_id IN (SELECT id FROM hub_event WHERE occurred_at >= ? AND occurred_at < ?)");
+        }
+        sql.append(" AND status IN (");
         for (int i = 0; i < statuses.size(); i++) {
             sql.append(i == 0 ? "?" : ",?");
         }
@@ -347,14 +484,100 @@ public final class DeliveryQueue {
             ps.setLong(i++, now);
             ps.setLong(i++, now);
             ps.setString(i++, destination);
-            ps.setLong(i++, since);
-            ps.setLong(i++, until);
+            ps.setLong(i++, f.since());
+            ps.setLong(i++, f.until());
+            if (f.eventId() != null) {
+                ps.setString(i++, f.eventId());
+            }
+            if (f.occurredSince() != null || f.occurredUntil() != null) {
+                ps.setLong(i++, f.occurredSince() == null ? Long.MIN_VALUE : f.occurredSince());
+                ps.setLong(i++, f.occurredUntil() == null ? Long.MAX_VALUE : f.occurredUntil());
+            }
             for (String s : statuses) {
                 ps.setString(i++, s);
             }
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StorageUnavailableException("replay failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Queues for a destination every journal event received in [since, until) that has no item of that
+     * destination yet (a destination added after the events arrived). Running it again queues nothing new.
+     *
+     * @return how many items were queued
+     */
+    public int backfill(String destination, long since, long until, long now) {
+        String sql = "SELECT e.id FROM hub_event e WHERE e.received_at >= ? AND e.received_at < ? AND NOT EXISTS "
+                + "(SELECT 1 FROM hub_delivery d WHERE d.destination = ? AND d.event_id = e.id) ORDER BY e.received_at, e.id";
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<String> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setLong(1, since);
+                    ps.setLong(2, until);
+                    ps.setString(3, destination);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getString(1));
+                        }
+                    }
+                }
+                int queued = 0;
+                for (int from = 0; from < ids.size(); from += 1000) {
+                    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
+                    queued += enqueue(c, dialect, java.util.Collections.nCopies(chunk.size(), destination), chunk, now);
+                }
+                c.commit();
+                return queued;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("backfill failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The outbox insert, the one place it is written: queues event {@code eventIds[i]} for destination
+     * {@code destinations[i]}, pending and due at {@code now}, in the caller's transaction (intake's journal
+     * write, a suppression, a backfill). An item that exists already is left as it is. PostgreSQL: one
+     * statement for all; H2: one insert-when-absent per item in a JDBC batch.
+     *
+     * @return how many items were queued
+     */
+    static int enqueue(Connection c, Database.Dialect dialect, List<String> destinations, List<String> eventIds, long now)
+            throws SQLException {
+        if (destinations.isEmpty()) {
+            return 0;
+        }
+        if (dialect == Database.Dialect.POSTGRESQL) {
+            try (PreparedStatement ps = c.prepareStatement(PG_ENQUEUE)) {
+                ps.setLong(1, now);
+                ps.setLong(2, now);
+                ps.setLong(3, now);
+                ps.setArray(4, c.createArrayOf("varchar", destinations.toArray(String[]::new)));
+                ps.setArray(5, c.createArrayOf("varchar", eventIds.toArray(String[]::new)));
+                return ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(H2_ENQUEUE)) {
+            for (int i = 0; i < destinations.size(); i++) {
+                ps.setString(1, destinations.get(i));
+                ps.setString(2, eventIds.get(i));
+                ps.setLong(3, now);
+                ps.setLong(4, now);
+                ps.setLong(5, now);
+                ps.addBatch();
+            }
+            int queued = 0;
+            for (int n : ps.executeBatch()) {
+                queued += n == PreparedStatement.SUCCESS_NO_INFO ? 1 : n;
+            }
+            return queued;
         }
     }
 

@@ -32,12 +32,6 @@ public final class Journal {
             "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body) "
                     + "SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], "
                     + "?::varchar[], ?::bigint[], ?::bigint[], ?::text[]) ON CONFLICT (id) DO NOTHING RETURNING id";
-    private static final String PG_INSERT_DELIVERIES =
-            "INSERT INTO hub_delivery (destination, event_id, status, attempts, next_attempt_at, created_at, updated_at) "
-                    + "SELECT d, e, 'pending', 0, ?, ?, ? FROM unnest(?::varchar[], ?::varchar[]) AS t(d, e)";
-    private static final String INSERT_DELIVERY =
-            "INSERT INTO hub_delivery (destination, event_id, status, attempts, next_attempt_at, created_at, updated_at) "
-                    + "VALUES (?, ?, 'pending', 0, ?, ?, ?)";
     private static final String INSERT_TOKEN = "INSERT INTO hub_replay_token (vendor, token, seen_at) VALUES (?, ?, ?)";
     private static final String UNIQUE_VIOLATION = "23505";
     /** Column sizes of db/migration/V1__journal.sql. */
@@ -111,27 +105,19 @@ public final class Journal {
                 return insertDeliveriesPostgres(c, batch, counts, destinations, nowMs);
             }
             int accepted = 0;
-            try (PreparedStatement ps = c.prepareStatement(INSERT_DELIVERY)) {
-                boolean any = false;
-                for (int i = 0; i < batch.size(); i++) {
-                    if (counts[i] == 0) {
-                        continue;   // already known: its deliveries were queued when it was first stored
-                    }
-                    accepted++;
-                    for (String destination : destinations.getOrDefault(batch.get(i).id(), List.of())) {
-                        ps.setString(1, destination);
-                        ps.setString(2, batch.get(i).id());
-                        ps.setLong(3, nowMs);
-                        ps.setLong(4, nowMs);
-                        ps.setLong(5, nowMs);
-                        ps.addBatch();
-                        any = true;
-                    }
+            List<String> names = new ArrayList<>();
+            List<String> eventIds = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (counts[i] == 0) {
+                    continue;   // already known: its deliveries were queued when it was first stored
                 }
-                if (any) {
-                    ps.executeBatch();
+                accepted++;
+                for (String destination : destinations.getOrDefault(batch.get(i).id(), List.of())) {
+                    names.add(destination);
+                    eventIds.add(batch.get(i).id());
                 }
             }
+            DeliveryQueue.enqueue(c, dialect, names, eventIds, nowMs);
             return accepted;
         });
     }
@@ -202,16 +188,7 @@ public final class Journal {
                 eventIds.add(batch.get(i).id());
             }
         }
-        if (!names.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(PG_INSERT_DELIVERIES)) {
-                ps.setLong(1, nowMs);
-                ps.setLong(2, nowMs);
-                ps.setLong(3, nowMs);
-                ps.setArray(4, c.createArrayOf("varchar", names.toArray(String[]::new)));
-                ps.setArray(5, c.createArrayOf("varchar", eventIds.toArray(String[]::new)));
-                ps.executeUpdate();
-            }
-        }
+        DeliveryQueue.enqueue(c, Database.Dialect.POSTGRESQL, names, eventIds, nowMs);
         return accepted;
     }
 

@@ -41,6 +41,9 @@ public final class SuppressionStore {
         T run(Tx tx) throws SQLException;
     }
 
+    /** The esp of a suppression an operator added by hand (POST /api/suppressions): no journal event caused it. */
+    public static final String MANUAL_ESP = "manual";
+
     private static final String COLUMNS = "email, reason, esp, first_at, last_at, event_id";
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String PG_CREATE_STATE =
@@ -53,14 +56,6 @@ public final class SuppressionStore {
     private static final String H2_CREATE_STATE = "MERGE INTO hub_suppression_state s "
             + "USING (VALUES (CAST(? AS VARCHAR(512)))) AS v(email) ON s.email = v.email "
             + "WHEN NOT MATCHED THEN INSERT (email) VALUES (v.email)";
-    private static final String PG_ENQUEUE = "INSERT INTO hub_delivery (destination, event_id, status, attempts, "
-            + "next_attempt_at, created_at, updated_at) VALUES (?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT DO NOTHING";
-    private static final String H2_ENQUEUE = "MERGE INTO hub_delivery d USING (VALUES (CAST(? AS VARCHAR(64)), "
-            + "CAST(? AS VARCHAR(32)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))) "
-            + "AS v(destination, event_id, next_attempt_at, created_at, updated_at) "
-            + "ON d.destination = v.destination AND d.event_id = v.event_id WHEN NOT MATCHED THEN INSERT "
-            + "(destination, event_id, status, attempts, next_attempt_at, created_at, updated_at) "
-            + "VALUES (v.destination, v.event_id, 'pending', 0, v.next_attempt_at, v.created_at, v.updated_at)";
 
     private final DataSource dataSource;
     private final Database.Dialect dialect;
@@ -282,15 +277,7 @@ public final class SuppressionStore {
 
         /** Queues an event for another destination in this transaction (the outbox, as intake does). */
         public void enqueue(String destination, String eventId, long now) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement(dialect == Database.Dialect.POSTGRESQL
-                    ? PG_ENQUEUE : H2_ENQUEUE)) {
-                ps.setString(1, destination);
-                ps.setString(2, eventId);
-                ps.setLong(3, now);
-                ps.setLong(4, now);
-                ps.setLong(5, now);
-                ps.executeUpdate();
-            }
+            DeliveryQueue.enqueue(c, dialect, List.of(destination), List.of(eventId), now);
         }
     }
 

@@ -9,6 +9,7 @@ import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.event.Recipients;
 import com.emaileventhub.event.Timestamps;
+import com.emaileventhub.store.SuppressionStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +70,9 @@ public final class SuppressionForward {
     }
 
     static String reason(CanonicalEvent e) {
+        if (SuppressionStore.MANUAL_ESP.equals(e.esp()) && e.reason() != null) {
+            return e.reason();   // a suppression added by hand carries its own reason
+        }
         if (e.type() == EventType.BOUNCED) {
             return e.bounceType() == BounceType.HARD ? SuppressionRules.HARD_BOUNCE : SuppressionRules.REPEATED_SOFT_BOUNCE;
         }

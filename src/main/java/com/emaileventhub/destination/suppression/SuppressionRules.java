@@ -2,6 +2,8 @@ package com.emaileventhub.destination.suppression;
 
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.event.EventIds;
+import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Recipients;
 import com.emaileventhub.store.SuppressionStore.AuditEntry;
 import com.emaileventhub.store.SuppressionStore.Bounce;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -32,6 +35,10 @@ public final class SuppressionRules {
     public static final String COMPLAINT = "complaint";
     public static final String UNSUBSCRIBE = "unsubscribe";
     public static final String REPEATED_SOFT_BOUNCE = "repeated_soft_bounce";
+    /** The default reason of a suppression an operator adds by hand. */
+    public static final String MANUAL = "manual";
+    /** Every reason a suppression can carry. */
+    public static final Set<String> REASONS = Set.of(HARD_BOUNCE, COMPLAINT, UNSUBSCRIBE, REPEATED_SOFT_BOUNCE, MANUAL);
 
     private final SuppressionStore store;
     private final int softThreshold;
@@ -88,6 +95,34 @@ public final class SuppressionRules {
                     now));
             tx.audit(new AuditEntry(email, "lift", current.reason(), now, actor, note, null));
             return true;
+        });
+    }
+
+    /**
+     * POST /api/suppressions: suppresses an address by hand (esp {@value SuppressionStore#MANUAL_ESP}, first
+     * and last at now), audited with the actor, and queued for {@value #FORWARD} like any new suppression.
+     * Returns null when the address is already suppressed (nothing changes then).
+     */
+    public Suppression add(String email, String reason, String actor, String note) {
+        if (!REASONS.contains(reason)) {
+            throw new IllegalArgumentException("unknown reason " + reason);
+        }
+        long now = clock.millis();
+        return store.inTransaction(tx -> {
+            tx.lockState(email);
+            if (tx.current(email) != null) {
+                return null;
+            }
+            // an id of the same shape as an event's, which no vendor's event can have (esp "manual")
+            String id = EventIds.of(SuppressionStore.MANUAL_ESP, EventType.UNSUBSCRIBED, reason, email,
+                    Instant.ofEpochMilli(now), null, null);
+            Suppression s = new Suppression(email, reason, SuppressionStore.MANUAL_ESP, now, now, id);
+            tx.insert(s, now);
+            tx.audit(new AuditEntry(email, "suppress", reason, now, actor, note, null));
+            if (forward) {
+                tx.enqueue(FORWARD, id, now);
+            }
+            return s;
         });
     }
 
