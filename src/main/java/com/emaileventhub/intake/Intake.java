@@ -8,14 +8,17 @@ import com.emaileventhub.store.StorageUnavailableException;
 import com.emaileventhub.store.StoreResult;
 import com.emaileventhub.telemetry.HubMetrics;
 import com.emaileventhub.webhook.HttpAnswer;
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.VendorSettings;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -74,14 +77,17 @@ public final class Intake {
         List<CanonicalEvent> events = exchange.getMessage().getBody(List.class);
         Map<String, List<String>> destinations = fanout.select(events);
         StoreResult result = journal.store(request.vendor(), request.replayToken(), events, destinations, clock.instant());
+        Set<String> stored = new HashSet<>(result.acceptedIds());
         for (CanonicalEvent e : events) {
-            metrics.event(e.esp(), e.type().wireName());
+            if (stored.remove(e.id())) {   // once per new event: a known one, or a repeat within the request, is not counted
+                metrics.event(e.esp(), e.type().wireName());
+            }
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("accepted", result.accepted());
         body.put("duplicates", result.duplicates());
         HttpAnswer.respond(exchange, 200, body.toString());
-        metrics.webhook(request.vendor(), "accepted", "none", elapsed(exchange));
+        metrics.accepted(request.vendor(), elapsed(exchange));
     }
 
     /** Error handler of the intake routes: the status the contract promises and a message naming the fault. */
@@ -89,7 +95,7 @@ public final class Intake {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String vendor = exchange.getProperty("hub.vendor", "unknown", String.class);
         int status;
-        String reason;
+        RejectionReason reason;
         String message;
         if (cause instanceof WebhookRejection r) {
             status = r.status();
@@ -97,19 +103,19 @@ public final class Intake {
             message = r.getMessage();
         } else if (cause instanceof StorageUnavailableException) {
             status = 503;
-            reason = "storage_unavailable";
+            reason = RejectionReason.STORAGE_UNAVAILABLE;
             message = "storage is unavailable; nothing was stored, retry later";
             LOG.warn("{} webhook answered 503: {}", vendor, cause.getMessage());
         } else {
             status = 500;
-            reason = "internal_error";
+            reason = RejectionReason.INTERNAL_ERROR;
             message = "internal error; nothing was stored";
             LOG.error("{} webhook failed", vendor, cause);
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("error", message);
         HttpAnswer.respond(exchange, status, body.toString());
-        metrics.webhook(vendor, status == 503 || status == 500 ? "failed" : "rejected", reason, elapsed(exchange));
+        metrics.webhook(vendor, reason, elapsed(exchange));
     }
 
     private static long elapsed(Exchange exchange) {

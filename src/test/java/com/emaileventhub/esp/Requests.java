@@ -92,7 +92,7 @@ public final class Requests {
                 .isInstanceOfSatisfying(WebhookRejection.class, r -> {
                     org.assertj.core.api.Assertions.assertThat(r.status()).as("status of: " + r.getMessage())
                             .isEqualTo(status);
-                    org.assertj.core.api.Assertions.assertThat(r.reason()).as("reason of: " + r.getMessage())
+                    org.assertj.core.api.Assertions.assertThat(r.reason().label()).as("reason of: " + r.getMessage())
                             .isEqualTo(reason);
                 });
     }
