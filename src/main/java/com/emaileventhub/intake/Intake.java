@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The Java half of the intake template: opens a request (raw bytes, headers, vendor settings),
@@ -33,6 +34,9 @@ public final class Intake {
     public static final String REQUEST = "hub.request";
     private static final String STARTED = "hub.started";
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+    /** Logging context (MDC) of every line written while a request is handled: the vendor, and one event's id. */
+    public static final String MDC_VENDOR = "vendor";
+    public static final String MDC_EVENT = "event";
 
     private final HubConfig config;
     private final Journal journal;
@@ -59,6 +63,9 @@ public final class Intake {
     public WebhookRequest open(Exchange exchange) {
         exchange.setProperty(STARTED, System.nanoTime());
         String vendor = exchange.getProperty("hub.vendor", String.class);
+        // the verifier, the normalizer and the store run on this thread: their log lines name the vendor
+        MDC.put(MDC_VENDOR, vendor);
+        MDC.remove(MDC_EVENT);
         VendorSettings vs = settings(vendor);
         if (!vs.enabled()) {
             throw WebhookRejection.notFound("no webhook route for vendor " + vendor);
@@ -71,8 +78,16 @@ public final class Intake {
     }
 
     /** Last step: durable store of the events (with their destinations), then the 200 answer. */
-    @SuppressWarnings("unchecked")
     public void store(Exchange exchange) {
+        try {
+            storeEvents(exchange);
+        } finally {
+            clearContext();   // request threads are pooled
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void storeEvents(Exchange exchange) {
         WebhookRequest request = exchange.getProperty(REQUEST, WebhookRequest.class);
         List<CanonicalEvent> events = exchange.getMessage().getBody(List.class);
         Map<String, List<String>> destinations = fanout.select(events);
@@ -92,8 +107,17 @@ public final class Intake {
 
     /** Error handler of the intake routes: the status the contract promises and a message naming the fault. */
     public void reject(Exchange exchange) {
+        try {
+            answerFault(exchange);
+        } finally {
+            clearContext();
+        }
+    }
+
+    private void answerFault(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String vendor = exchange.getProperty("hub.vendor", "unknown", String.class);
+        MDC.put(MDC_VENDOR, vendor);
         int status;
         RejectionReason reason;
         String message;
@@ -101,6 +125,8 @@ public final class Intake {
             status = r.status();
             reason = r.reason();
             message = r.getMessage();
+            // the message names the check that failed and never a secret or a header value
+            LOG.warn("{} webhook refused ({} {}): {}", vendor, status, reason.label(), message);
         } else if (cause instanceof StorageUnavailableException) {
             status = 503;
             reason = RejectionReason.STORAGE_UNAVAILABLE;
@@ -116,6 +142,11 @@ public final class Intake {
         body.put("error", message);
         HttpAnswer.respond(exchange, status, body.toString());
         metrics.webhook(vendor, reason, elapsed(exchange));
+    }
+
+    private static void clearContext() {
+        MDC.remove(MDC_VENDOR);
+        MDC.remove(MDC_EVENT);
     }
 
     private static long elapsed(Exchange exchange) {
