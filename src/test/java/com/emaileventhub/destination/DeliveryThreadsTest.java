@@ -6,9 +6,15 @@ import com.emaileventhub.Hub;
 import com.emaileventhub.support.TestDatabases;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.service.ServiceSupport;
 import org.junit.jupiter.api.Test;
 
-/** The delivery loops run on Camel-managed threads that end with the hub, even with a poll scheduled an hour ahead. */
+/**
+ * The delivery loops run on Camel-managed threads that end with the hub, even with a poll scheduled an hour ahead,
+ * and the producers the workers send with are stopped with the context.
+ */
 class DeliveryThreadsTest {
 
     @Test
@@ -16,6 +22,8 @@ class DeliveryThreadsTest {
         Hub hub = DeliveryFixtures.start(DeliveryFixtures.overrides(TestDatabases.h2(), DeliveryFixtures.routes(),
                 "hub.delivery.poll-interval=PT1H"));
         List<Thread> threads;
+        Set<ProducerTemplate> producers = hub.context().hasServices(ProducerTemplate.class);
+        assertThat(producers).as("the delivery workers' producers are services of the context").isNotEmpty();
         try {
             // the first round ran at start: the next poll now waits an hour in the pool's queue
             threads = deliveryThreads();
@@ -28,6 +36,7 @@ class DeliveryThreadsTest {
             hub.close();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         }
+        assertThat(producers).allSatisfy(p -> assertThat(((ServiceSupport) p).isStopped()).isTrue());
         for (Thread t : threads) {
             t.join(5_000);
             assertThat(t.isAlive()).as(t.getName()).isFalse();
