@@ -12,11 +12,15 @@ import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.util.concurrent.SizedScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Durable per-destination delivery: one worker thread per destination whose route
@@ -25,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryEngine {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
+    /** How long stopping waits for a batch in flight before interrupting it. */
+    private static final long SHUTDOWN_WAIT_MILLIS = 30_000;
 
     private final DeliveryQueue queue;
     private final DeliverySettings settings;
@@ -33,6 +39,7 @@ public final class DeliveryEngine {
     private final String owner;
     private final Map<String, DestinationWorker> workers = new LinkedHashMap<>();
     private final List<ScheduledExecutorService> executors = new ArrayList<>();
+    private ExecutorServiceManager executorServices;
     private volatile boolean running;
     private Consumer<DestinationWorker> onWorker = w -> { };
 
@@ -59,6 +66,7 @@ public final class DeliveryEngine {
             return;
         }
         running = true;
+        executorServices = context.getExecutorServiceManager();
         if (workers.isEmpty()) {
             for (String name : DestinationRoutes.names(context)) {
                 if (!settings.enabled(name)) {
@@ -75,13 +83,10 @@ public final class DeliveryEngine {
             String name = worker.destination();
             // several loops claim disjoint items only where claims skip locked rows (PostgreSQL)
             int loops = queue.concurrentClaims() ? settings.workers(name) : 1;
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(loops, r -> {
-                Thread t = new Thread(r, "hub-deliver-" + name);
-                t.setDaemon(true);
-                return t;
-            });
+            // Camel's pools: named after the destination, daemon threads, listed and shut down with the context
+            ScheduledExecutorService executor = executorServices.newScheduledThreadPool(this, "hub-deliver-" + name, loops);
             // a poll scheduled far ahead must not hold up shutdown
-            executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            threadPool(executor).setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             executors.add(executor);
             for (int i = 0; i < loops; i++) {
                 executor.execute(() -> loop(worker, executor));
@@ -90,11 +95,23 @@ public final class DeliveryEngine {
         }
     }
 
+    /** Camel hands out its pool itself or, with a bounded queue, wrapped in a SizedScheduledExecutorService. */
+    private static ScheduledThreadPoolExecutor threadPool(ScheduledExecutorService executor) {
+        if (executor instanceof ScheduledThreadPoolExecutor pool) {
+            return pool;
+        }
+        if (executor instanceof SizedScheduledExecutorService sized) {
+            return sized.getScheduledThreadPoolExecutor();
+        }
+        throw new IllegalStateException("unexpected scheduled pool " + executor.getClass().getName());
+    }
+
     private void loop(DestinationWorker worker, ScheduledExecutorService executor) {
         if (!running) {
             return;
         }
         long delay = settings.pollInterval().toMillis();
+        MDC.put(DestinationWorker.MDC_DESTINATION, worker.destination());
         try {
             int claimed = worker.runOnce();
             if (claimed >= worker.batchSize()) {
@@ -103,6 +120,8 @@ public final class DeliveryEngine {
         } catch (RuntimeException e) {
             // the database is away or the outcome could not be written: leases bring the items back
             LOG.warn("{}: delivery round failed: {}", worker.destination(), e.getMessage());
+        } finally {
+            MDC.remove(DestinationWorker.MDC_DESTINATION);   // the pool's threads serve the next round
         }
         if (running) {
             try {
@@ -119,16 +138,10 @@ public final class DeliveryEngine {
             return;
         }
         running = false;
-        executors.forEach(ScheduledExecutorService::shutdown);
+        // no new rounds (a loop seeing running=false ends); polls scheduled ahead are dropped at once (policy above),
+        // a batch in flight may finish. shutdownGraceful skips a pool already shut down, so it does the shutdown itself
         for (ScheduledExecutorService e : executors) {
-            try {
-                if (!e.awaitTermination(30, TimeUnit.SECONDS)) {
-                    e.shutdownNow();
-                }
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                e.shutdownNow();
-            }
+            executorServices.shutdownGraceful(e, SHUTDOWN_WAIT_MILLIS);
         }
         executors.clear();
         LOG.info("delivery stopped");

@@ -20,6 +20,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Drains one destination's queue: claim a batch, load its events from the journal, hand them to the
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DestinationWorker {
     private static final Logger LOG = LoggerFactory.getLogger(DestinationWorker.class);
+    /** Logging context (MDC) of every line written while a batch is delivered: the destination, and one event's id. */
+    public static final String MDC_DESTINATION = "destination";
+    public static final String MDC_EVENT = "event";
 
     /** What health and operators see of a destination. */
     public record Status(String destination, long backlog, long oldestPendingMillis, String configurationError,
@@ -62,6 +66,11 @@ public final class DestinationWorker {
         this.owner = owner;
         this.batchSize = settings.batchSize(destination);
         this.template = context.createProducerTemplate();
+        try {
+            context.addService(template, true);   // stopped with the context, with its cached producers
+        } catch (Exception e) {
+            throw new IllegalStateException("producer of destination " + destination + " not registered", e);
+        }
     }
 
     public String destination() {
@@ -78,6 +87,22 @@ public final class DestinationWorker {
 
     /** One round: returns how many items were claimed (0 when nothing was due). */
     public int runOnce() {
+        // the destination's route runs on this thread too (direct:), so its lines name the destination as well
+        String outer = MDC.get(MDC_DESTINATION);
+        MDC.put(MDC_DESTINATION, destination);
+        try {
+            return deliverOnce();
+        } finally {
+            if (outer == null) {
+                MDC.remove(MDC_DESTINATION);   // threads are pooled
+            } else {
+                MDC.put(MDC_DESTINATION, outer);
+            }
+            MDC.remove(MDC_EVENT);
+        }
+    }
+
+    private int deliverOnce() {
         long now = clock.millis();
         refreshGauges(now, false);
         List<Claimed> claimed = queue.claim(destination, batchSize, now, now + settings.lease().toMillis(), owner);
@@ -198,7 +223,9 @@ public final class DestinationWorker {
 
     private Outcome dead(Claimed item, String error) {
         metrics.dead(1);
-        LOG.warn("{}: event {} is dead for this destination: {}", destination, item.eventId(), error);
+        try (MDC.MDCCloseable ignored = MDC.putCloseable(MDC_EVENT, item.eventId())) {
+            LOG.warn("{}: event {} is dead for this destination: {}", destination, item.eventId(), error);
+        }
         return new Outcome(item.eventId(), DeliveryQueue.DEAD, item.attempts() + 1, clock.millis(), error);
     }
 

@@ -1,5 +1,6 @@
 package com.emaileventhub.http;
 
+import com.emaileventhub.webhook.RejectionReason;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
@@ -51,11 +52,11 @@ final class WebhookGate {
         long started = System.nanoTime();
         String vendor = vendorOf(ctx.normalizedPath());
         if (vendor == null || !knownVendor.test(vendor)) {
-            refuse(ctx, "unknown", 404, "not_found", "no webhook route at " + PREFIX + (vendor == null ? "" : vendor), started);
+            refuse(ctx, "unknown", 404, RejectionReason.NOT_FOUND, "no webhook route at " + PREFIX + (vendor == null ? "" : vendor), started);
             return;
         }
         if (settings.requireHttps && !arrivedOverHttps(ctx)) {
-            refuse(ctx, vendor, 403, "https_required", "webhooks are accepted over HTTPS only", started);
+            refuse(ctx, vendor, 403, RejectionReason.HTTPS_REQUIRED, "webhooks are accepted over HTTPS only", started);
             return;
         }
         AddressList allowed = settings.allowList(vendor);
@@ -63,12 +64,12 @@ final class WebhookGate {
             InetAddress client = clients.resolve(ctx.request().remoteAddress().hostAddress(),
                     ctx.request().headers().getAll("X-Forwarded-For"));
             if (!allowed.contains(client)) {
-                refuse(ctx, vendor, 403, "ip_not_allowed", "source address is not in the allow-list of " + vendor, started);
+                refuse(ctx, vendor, 403, RejectionReason.IP_NOT_ALLOWED, "source address is not in the allow-list of " + vendor, started);
                 return;
             }
         }
         if (!permits.tryAcquire()) {
-            shed(ctx, vendor, "overloaded", "the hub is at its limit of concurrent webhook requests; retry later", started);
+            shed(ctx, vendor, RejectionReason.OVERLOADED, "the hub is at its limit of concurrent webhook requests; retry later", started);
             return;
         }
         HttpServerRequest request = ctx.request();
@@ -80,7 +81,7 @@ final class WebhookGate {
         ctx.put(ADMISSION, admission);
         long timer = ctx.vertx().setTimer(settings.requestTimeout.toMillis(), id -> {
             if (!ctx.response().ended() && admission.expire()) {
-                shed(ctx, vendor, "timeout", "the request was not processed within " + settings.requestTimeout
+                shed(ctx, vendor, RejectionReason.TIMEOUT, "the request was not processed within " + settings.requestTimeout
                         + "; retry later", started);
             }
         });
@@ -107,9 +108,9 @@ final class WebhookGate {
         Admission admission = ctx.get(ADMISSION);
         long started = admission == null ? System.nanoTime() : admission.startedNanos();
         if (ctx.statusCode() == 413) {
-            refuse(ctx, label, 413, "too_large", "body is larger than " + settings.maxBodyBytes + " bytes", started);
+            refuse(ctx, label, 413, RejectionReason.TOO_LARGE, "body is larger than " + settings.maxBodyBytes + " bytes", started);
         } else if (Answers.error(ctx, 500, "internal error; nothing was stored", null)) {
-            outcomes.webhook(label, "failed", "internal_error", System.nanoTime() - started);
+            outcomes.webhook(label, RejectionReason.INTERNAL_ERROR, System.nanoTime() - started);
         }
     }
 
@@ -152,15 +153,15 @@ final class WebhookGate {
         return hops[hops.length - 1].trim().equalsIgnoreCase("https");
     }
 
-    private void refuse(RoutingContext ctx, String vendor, int status, String reason, String message, long started) {
+    private void refuse(RoutingContext ctx, String vendor, int status, RejectionReason reason, String message, long started) {
         if (Answers.error(ctx, status, message, null)) {
-            outcomes.webhook(vendor, "rejected", reason, System.nanoTime() - started);
+            outcomes.webhook(vendor, reason, System.nanoTime() - started);
         }
     }
 
-    private void shed(RoutingContext ctx, String vendor, String reason, String message, long started) {
+    private void shed(RoutingContext ctx, String vendor, RejectionReason reason, String message, long started) {
         if (Answers.error(ctx, 503, message, retryAfterSeconds)) {
-            outcomes.webhook(vendor, "failed", reason, System.nanoTime() - started);
+            outcomes.webhook(vendor, reason, System.nanoTime() - started);
         }
     }
 

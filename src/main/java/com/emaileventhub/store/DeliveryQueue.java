@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -528,7 +529,7 @@ public final class DeliveryQueue {
                 int queued = 0;
                 for (int from = 0; from < ids.size(); from += 1000) {
                     List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
-                    queued += enqueue(c, dialect, java.util.Collections.nCopies(chunk.size(), destination), chunk, now);
+                    queued += enqueue(c, dialect, Collections.nCopies(chunk.size(), destination), chunk, now);
                 }
                 c.commit();
                 return queued;

@@ -2,6 +2,7 @@ package com.emaileventhub.store;
 
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.sql.BatchUpdateException;
@@ -66,8 +67,8 @@ public final class Journal {
         // On H2 two transactions inserting the same new id race to a unique violation; one retry resolves it
         for (int attempt = 1; ; attempt++) {
             try {
-                int accepted = write(vendor, replayToken, batch, bodies, destinations, now);
-                return new StoreResult(accepted, events.size() - accepted);
+                List<String> accepted = write(vendor, replayToken, batch, bodies, destinations, now);
+                return new StoreResult(accepted, events.size() - accepted.size());
             } catch (SQLException e) {
                 if (isUniqueViolation(e) && attempt < 3) {
                     continue;
@@ -82,7 +83,8 @@ public final class Journal {
         }
     }
 
-    private int write(String vendor, String replayToken, List<CanonicalEvent> batch, List<String> bodies,
+    /** Returns the ids of the events that were new, in request order. */
+    private List<String> write(String vendor, String replayToken, List<CanonicalEvent> batch, List<String> bodies,
                       Map<String, List<String>> destinations, Instant now) throws SQLException {
         long nowMs = now.toEpochMilli();
         return Transactions.inTransaction(dataSource, c -> {
@@ -94,24 +96,21 @@ public final class Journal {
                     ps.executeUpdate();
                 } catch (SQLException e) {
                     if (isUniqueViolation(e)) {
-                        throw WebhookRejection.unauthorized("replay", "token was already used (replayed request)");
+                        throw WebhookRejection.unauthorized(RejectionReason.REPLAY, "token was already used (replayed request)");
                     }
                     throw e;
                 }
             }
             int[] counts = dialect == Database.Dialect.POSTGRESQL ? insertEventsPostgres(c, batch, bodies)
                     : insertEvents(c, batch, bodies);
-            if (dialect == Database.Dialect.POSTGRESQL) {
-                return insertDeliveriesPostgres(c, batch, counts, destinations, nowMs);
-            }
-            int accepted = 0;
+            List<String> accepted = new ArrayList<>();
             List<String> names = new ArrayList<>();
             List<String> eventIds = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
                 if (counts[i] == 0) {
                     continue;   // already known: its deliveries were queued when it was first stored
                 }
-                accepted++;
+                accepted.add(batch.get(i).id());
                 for (String destination : destinations.getOrDefault(batch.get(i).id(), List.of())) {
                     names.add(destination);
                     eventIds.add(batch.get(i).id());
@@ -171,27 +170,6 @@ public final class Journal {
         }
         return counts;
     }
-
-    /** PostgreSQL: the outbox rows of the new events as one statement; returns how many events were new. */
-    private static int insertDeliveriesPostgres(Connection c, List<CanonicalEvent> batch, int[] counts,
-                                                Map<String, List<String>> destinations, long nowMs) throws SQLException {
-        List<String> names = new ArrayList<>();
-        List<String> eventIds = new ArrayList<>();
-        int accepted = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            if (counts[i] == 0) {
-                continue;   // already known: its deliveries were queued when it was first stored
-            }
-            accepted++;
-            for (String destination : destinations.getOrDefault(batch.get(i).id(), List.of())) {
-                names.add(destination);
-                eventIds.add(batch.get(i).id());
-            }
-        }
-        DeliveryQueue.enqueue(c, Database.Dialect.POSTGRESQL, names, eventIds, nowMs);
-        return accepted;
-    }
-
     /** H2: one guarded INSERT per event in a JDBC batch; its update counts tell new from known. */
     private static int[] insertEvents(Connection c, List<CanonicalEvent> batch, List<String> bodies) throws SQLException {
         int[] counts = new int[batch.size()];

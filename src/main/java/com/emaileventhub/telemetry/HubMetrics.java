@@ -1,5 +1,6 @@
 package com.emaileventhub.telemetry;
 
+import com.emaileventhub.webhook.RejectionReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,8 +24,17 @@ public final class HubMetrics {
         return registry;
     }
 
-    /** outcome: accepted or rejected; reason: the rejection label (or "none"). */
-    public void webhook(String vendor, String outcome, String reason, long nanos) {
+    /** An accepted webhook request: outcome accepted, reason none. */
+    public void accepted(String vendor, long nanos) {
+        record(vendor, "accepted", RejectionReason.NONE, nanos);
+    }
+
+    /** A webhook request refused (outcome rejected) or not processed (outcome failed), by its reason. */
+    public void webhook(String vendor, RejectionReason reason, long nanos) {
+        record(vendor, reason.failure() ? "failed" : "rejected", reason.label(), nanos);
+    }
+
+    private void record(String vendor, String outcome, String reason, long nanos) {
         counter("hub_webhooks", "vendor", vendor, "outcome", outcome, "reason", reason).increment();
         timers.computeIfAbsent(vendor + '|' + outcome, k -> Timer.builder("hub_webhook_latency")
                         .description("time from request to acknowledgement")
@@ -37,7 +47,7 @@ public final class HubMetrics {
                 .record(Duration.ofNanos(nanos));
     }
 
-    /** Events of accepted requests, per vendor and canonical type (duplicates included). */
+    /** Events newly stored, per vendor and canonical type (an event already in the journal is not counted again). */
     public void event(String esp, String type) {
         counter("hub_events", "esp", esp, "type", type).increment();
     }

@@ -1,5 +1,6 @@
 package com.emaileventhub.verify;
 
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -15,16 +16,16 @@ public final class BasicAuth {
 
     public static void check(String authorization, List<String> usernames, List<String> passwords) {
         if (usernames.isEmpty() || passwords.isEmpty()) {
-            throw WebhookRejection.unauthorized("not_configured", "no credentials are configured for this vendor");
+            throw WebhookRejection.unauthorized(RejectionReason.NOT_CONFIGURED, "no credentials are configured for this vendor");
         }
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            throw WebhookRejection.unauthorized("missing_credentials", "basic auth credentials are missing");
+            throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS, "basic auth credentials are missing");
         }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw WebhookRejection.unauthorized("bad_credentials", "basic auth credentials are not valid base64");
+            throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, "basic auth credentials are not valid base64");
         }
         int colon = decoded.indexOf(':');
         String user = colon >= 0 ? decoded.substring(0, colon) : decoded;
@@ -37,20 +38,20 @@ public final class BasicAuth {
             match |= Secrets.equal(u, user) & Secrets.equal(p, pass);
         }
         if (!match) {
-            throw WebhookRejection.unauthorized("bad_credentials", "basic auth credentials do not match");
+            throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, "basic auth credentials do not match");
         }
     }
 
     /** Bearer token check against rotated tokens. */
     public static void checkBearer(String authorization, List<String> tokens) {
         if (tokens.isEmpty()) {
-            throw WebhookRejection.unauthorized("not_configured", "no token is configured for this vendor");
+            throw WebhookRejection.unauthorized(RejectionReason.NOT_CONFIGURED, "no token is configured for this vendor");
         }
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw WebhookRejection.unauthorized("missing_credentials", "bearer token is missing");
+            throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS, "bearer token is missing");
         }
         if (!Secrets.equalsAny(tokens, authorization.substring(7).trim())) {
-            throw WebhookRejection.unauthorized("bad_credentials", "bearer token does not match");
+            throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, "bearer token does not match");
         }
     }
 }

@@ -2,6 +2,7 @@ package com.emaileventhub.verify;
 
 import com.emaileventhub.webhook.VendorSettings;
 import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import java.util.List;
@@ -24,7 +25,7 @@ public class BasicAuthVerifier implements Verifier {
         List<String> tokens = settings.secrets("token");
         boolean basicConfigured = !usernames.isEmpty() && !passwords.isEmpty();
         if (!basicConfigured && tokens.isEmpty()) {
-            throw WebhookRejection.unauthorized("not_configured",
+            throw WebhookRejection.unauthorized(RejectionReason.NOT_CONFIGURED,
                     "no credentials are configured for this vendor (" + settings.key("username") + ", "
                             + settings.key("password") + " or " + settings.key("token") + ")");
         }

@@ -1,5 +1,6 @@
 package com.emaileventhub.verify;
 
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
@@ -30,9 +31,9 @@ public final class Certificates {
         try {
             certificate.checkValidity(Date.from(now));
         } catch (CertificateExpiredException e) {
-            throw WebhookRejection.unauthorized("certificate_expired", what + " has expired");
+            throw WebhookRejection.unauthorized(RejectionReason.UNTRUSTED_SENDER, what + " has expired");
         } catch (CertificateNotYetValidException e) {
-            throw WebhookRejection.unauthorized("certificate_not_yet_valid", what + " is not valid yet");
+            throw WebhookRejection.unauthorized(RejectionReason.UNTRUSTED_SENDER, what + " is not valid yet");
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.emaileventhub.verify;
 
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ public final class StandardWebhooks {
      */
     public static void verify(WebhookRequest request, List<String> secrets, String secretKey, Duration tolerance) {
         if (secrets.isEmpty()) {
-            throw WebhookRejection.unauthorized("not_configured", "no signing secret is configured (" + secretKey + ")");
+            throw WebhookRejection.unauthorized(RejectionReason.NOT_CONFIGURED, "no signing secret is configured (" + secretKey + ")");
         }
         List<byte[]> keys = new ArrayList<>();
         for (String secret : secrets) {
@@ -63,7 +64,7 @@ public final class StandardWebhooks {
         }
         Headers h = Headers.of(request);
         if (h.id() == null || h.timestamp() == null || h.signature() == null) {
-            throw WebhookRejection.unauthorized("missing_signature",
+            throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS,
                     "svix-id, svix-timestamp and svix-signature headers are required");
         }
         Instant signedAt = TimeWindow.epochSeconds(h.timestamp(), "svix-timestamp");
@@ -79,7 +80,7 @@ public final class StandardWebhooks {
             match |= Hmac.matchesAny(Hmac.Algorithm.SHA256, keys, signed, entry.substring(comma + 1), Hmac.Encoding.BASE64);
         }
         if (!match) {
-            throw WebhookRejection.unauthorized("bad_signature", "no v1 signature in svix-signature matches");
+            throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, "no v1 signature in svix-signature matches");
         }
     }
 

@@ -1,5 +1,6 @@
 package com.emaileventhub.verify;
 
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -13,22 +14,22 @@ public final class TimeWindow {
     /** Parses decimal epoch seconds as vendors send them; 401 when absent or not a number. */
     public static Instant epochSeconds(String value, String what) {
         if (value == null || value.isBlank()) {
-            throw WebhookRejection.unauthorized("missing_timestamp", what + " is missing");
+            throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS, what + " is missing");
         }
         try {
             return Instant.ofEpochSecond(Long.parseLong(value.trim()));
         } catch (NumberFormatException | DateTimeException e) {
-            throw WebhookRejection.unauthorized("bad_timestamp", what + " is not a Unix timestamp");
+            throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, what + " is not a Unix timestamp");
         }
     }
 
     public static void check(Instant signedAt, Duration tolerance, Instant now, String what) {
         Duration age = Duration.between(signedAt, now);
         if (age.compareTo(tolerance) > 0) {
-            throw WebhookRejection.unauthorized("stale_timestamp", what + " is older than the tolerance of " + tolerance);
+            throw WebhookRejection.unauthorized(RejectionReason.STALE_TIMESTAMP, what + " is older than the tolerance of " + tolerance);
         }
         if (age.negated().compareTo(tolerance) > 0) {
-            throw WebhookRejection.unauthorized("future_timestamp", what + " is further in the future than the tolerance of " + tolerance);
+            throw WebhookRejection.unauthorized(RejectionReason.FUTURE_TIMESTAMP, what + " is further in the future than the tolerance of " + tolerance);
         }
     }
 }

@@ -93,7 +93,7 @@ public final class Requests {
                 .isInstanceOfSatisfying(WebhookRejection.class, r -> {
                     Assertions.assertThat(r.status()).as("status of: " + r.getMessage())
                             .isEqualTo(status);
-                    Assertions.assertThat(r.reason()).as("reason of: " + r.getMessage())
+                    Assertions.assertThat(r.reason().label()).as("reason of: " + r.getMessage())
                             .isEqualTo(reason);
                 });
     }

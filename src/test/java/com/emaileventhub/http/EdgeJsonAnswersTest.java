@@ -3,6 +3,7 @@ package com.emaileventhub.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.emaileventhub.support.HubRunner;
+import com.emaileventhub.support.Metrics;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;

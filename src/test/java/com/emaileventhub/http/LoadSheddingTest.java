@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.emaileventhub.support.HubRunner;
+import com.emaileventhub.support.Metrics;
 import com.emaileventhub.support.Postmark;
 import com.emaileventhub.support.RoutesCopy;
 import java.net.http.HttpClient;

@@ -3,6 +3,7 @@ package com.emaileventhub.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.emaileventhub.support.HubRunner;
+import com.emaileventhub.support.Metrics;
 import com.emaileventhub.support.Postmark;
 import java.time.Duration;
 import java.util.HashMap;

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /** The lines one logger writes while a test runs (Logback), for assertions on what an operator would read. */
@@ -26,6 +27,17 @@ public final class LogCapture implements AutoCloseable {
     public List<String> warnings() {
         return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                 .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** A captured line at WARN or above with the logging context (MDC) it was written in. */
+    public record Line(String message, Map<String, String> context) {
+    }
+
+    /** Lines at WARN or above, each with its MDC. */
+    public List<Line> warningLines() {
+        return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .map(e -> new Line(e.getFormattedMessage(), Map.copyOf(e.getMDCPropertyMap())))
+                .toList();
     }
 
     @Override

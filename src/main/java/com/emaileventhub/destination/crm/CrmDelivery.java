@@ -6,6 +6,7 @@ import com.emaileventhub.destination.DestinationConfigurationException;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.telemetry.HubMetrics;
+import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,8 +78,17 @@ public final class CrmDelivery {
                 new LinkedHashSet<>(list(config.get("hub.crm.last-event-types", "bounced,complained,unsubscribed,opened,clicked"))));
         this.fields = new CrmFields(config);
         this.metrics = metrics;
-        metrics.registry().gauge("hub_crm_api_usage_used", apiUsed);
-        metrics.registry().gauge("hub_crm_api_usage_limit", apiLimit);
+        if (config.bool("hub.crm.enabled", false)) {
+            // with the CRM off there is no allocation to report: no series rather than a made-up value
+            usageGauge("hub_crm_api_usage_used", apiUsed, "Salesforce API calls used today (Sforce-Limit-Info)");
+            usageGauge("hub_crm_api_usage_limit", apiLimit, "the org's daily Salesforce API allocation");
+        }
+    }
+
+    /** NaN until Salesforce has answered with its usage: -1 would read as a value. */
+    private void usageGauge(String name, AtomicLong value, String description) {
+        Gauge.builder(name, value, v -> v.get() < 0 ? Double.NaN : v.get()).description(description)
+                .register(metrics.registry());
     }
 
     /** Salesforce API calls made so far (queries and updates), for the benchmark and tests. */

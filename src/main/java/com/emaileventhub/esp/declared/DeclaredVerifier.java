@@ -7,6 +7,7 @@ import com.emaileventhub.verify.StandardWebhooks;
 import com.emaileventhub.verify.TimeWindow;
 import com.emaileventhub.webhook.VendorSettings;
 import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import java.nio.charset.StandardCharsets;
@@ -112,12 +113,12 @@ public class DeclaredVerifier implements Verifier {
     private void verifyHmac(WebhookRequest request, VendorSettings settings) {
         List<String> secrets = settings.secrets("secret");
         if (secrets.isEmpty()) {
-            throw WebhookRejection.unauthorized("not_configured", "no signing secret is configured ("
+            throw WebhookRejection.unauthorized(RejectionReason.NOT_CONFIGURED, "no signing secret is configured ("
                     + settings.key("secret") + ")");
         }
         String presented = request.header(signatureHeader);
         if (presented == null) {
-            throw WebhookRejection.unauthorized("missing_signature", signatureHeader + " header is missing");
+            throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS, signatureHeader + " header is missing");
         }
         Instant signedAt = null;
         String timestamp = null;
@@ -127,7 +128,7 @@ public class DeclaredVerifier implements Verifier {
         }
         if (!signaturePrefix.isEmpty()) {
             if (!presented.regionMatches(true, 0, signaturePrefix, 0, signaturePrefix.length())) {
-                throw WebhookRejection.unauthorized("bad_signature", signatureHeader + " does not start with "
+                throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, signatureHeader + " does not start with "
                         + signaturePrefix);
             }
             presented = presented.substring(signaturePrefix.length());
@@ -135,7 +136,7 @@ public class DeclaredVerifier implements Verifier {
         byte[] signed = signedContent.of(request, timestamp);
         Hmac.Algorithm algorithm = scheme == Scheme.HMAC_SHA1 ? Hmac.Algorithm.SHA1 : Hmac.Algorithm.SHA256;
         if (!Hmac.matchesAny(algorithm, keys(secrets, settings.key("secret")), signed, presented, signatureEncoding)) {
-            throw WebhookRejection.unauthorized("bad_signature", signatureHeader + " does not match the request");
+            throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, signatureHeader + " does not match the request");
         }
         if (signedAt != null) {
             TimeWindow.check(signedAt, settings.duration("tolerance", tolerance), request.receivedAt(), timestampHeader);

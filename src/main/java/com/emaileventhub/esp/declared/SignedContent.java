@@ -1,5 +1,6 @@
 package com.emaileventhub.esp.declared;
 
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import java.io.ByteArrayOutputStream;
@@ -92,7 +93,7 @@ final class SignedContent {
             } else if (part instanceof Header h) {
                 String value = request.headers().get(h.name());
                 if (value == null) {
-                    throw WebhookRejection.unauthorized("missing_signature", "header " + h.name()
+                    throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS, "header " + h.name()
                             + " (part of the signed content) is missing");
                 }
                 out.writeBytes(value.getBytes(StandardCharsets.UTF_8));

@@ -4,6 +4,7 @@ import com.emaileventhub.event.Json;
 import com.emaileventhub.verify.Hmac;
 import com.emaileventhub.verify.TimeWindow;
 import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +29,7 @@ public final class MailgunVerifier implements Verifier {
         List<byte[]> keys = request.settings().secrets("signing-key").stream()
                 .map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
         if (keys.isEmpty()) {
-            throw WebhookRejection.unauthorized("not_configured", "no Mailgun signing key is configured");
+            throw WebhookRejection.unauthorized(RejectionReason.NOT_CONFIGURED, "no Mailgun signing key is configured");
         }
         request.requireMediaType("application/json");
         JsonNode body = request.json();
@@ -38,22 +39,22 @@ public final class MailgunVerifier implements Verifier {
         JsonNode block = body.get("signature");
         if (block == null || !block.isObject()) {
             // the signature lives in the body: a parseable body without it is unsigned (401), as a missing header is
-            throw WebhookRejection.unauthorized("missing_signature",
+            throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS,
                     "$.signature: missing or not an object; expected Mailgun's {signature, event-data} body");
         }
         String timestamp = Json.text(block, "timestamp");
         String token = Json.text(block, "token");
         String signature = Json.text(block, "signature");
         if (signature == null || signature.isBlank()) {
-            throw WebhookRejection.unauthorized("missing_signature", "signature.signature is missing");
+            throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS, "signature.signature is missing");
         }
         Instant signedAt = TimeWindow.epochSeconds(timestamp, "signature.timestamp");
         if (token == null || token.isBlank()) {
-            throw WebhookRejection.unauthorized("missing_token", "signature.token is missing");
+            throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS, "signature.token is missing");
         }
         byte[] signed = (timestamp + token).getBytes(StandardCharsets.UTF_8);
         if (!Hmac.matchesAny(Hmac.Algorithm.SHA256, keys, signed, signature, Hmac.Encoding.HEX)) {
-            throw WebhookRejection.unauthorized("bad_signature", "Mailgun signature does not match");
+            throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, "Mailgun signature does not match");
         }
         TimeWindow.check(signedAt, request.settings().duration("tolerance", DEFAULT_TOLERANCE), request.receivedAt(),
                 "signature.timestamp");

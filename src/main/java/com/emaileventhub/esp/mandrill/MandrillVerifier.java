@@ -3,6 +3,7 @@ package com.emaileventhub.esp.mandrill;
 import com.emaileventhub.verify.Hmac;
 import com.emaileventhub.webhook.VendorSettings;
 import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import java.nio.charset.StandardCharsets;
@@ -28,25 +29,25 @@ public final class MandrillVerifier implements Verifier {
         List<String> keys = settings.secrets("webhook-key");
         String url = settings.get("webhook-url");
         if (keys.isEmpty() || url == null) {
-            throw WebhookRejection.unauthorized("not_configured", "Mandrill needs both " + settings.key("webhook-key")
+            throw WebhookRejection.unauthorized(RejectionReason.NOT_CONFIGURED, "Mandrill needs both " + settings.key("webhook-key")
                     + " and " + settings.key("webhook-url") + " to verify signatures");
         }
         String signature = request.header(SIGNATURE_HEADER);
         if (signature == null) {
-            throw WebhookRejection.unauthorized("missing_signature", SIGNATURE_HEADER + " header is missing");
+            throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS, SIGNATURE_HEADER + " header is missing");
         }
         Map<String, List<String>> form;
         try {
             form = request.form();
         } catch (WebhookRejection e) {
             // an undecodable form cannot carry a valid signature: the failure is one of authenticity
-            throw WebhookRejection.unauthorized("bad_signature", SIGNATURE_HEADER + " does not match (form undecodable)");
+            throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, SIGNATURE_HEADER + " does not match (form undecodable)");
         }
         byte[] signed = signedData(url, form).getBytes(StandardCharsets.UTF_8);
         List<byte[]> keyBytes = new ArrayList<>();
         keys.forEach(k -> keyBytes.add(k.getBytes(StandardCharsets.UTF_8)));
         if (!Hmac.matchesAny(Hmac.Algorithm.SHA1, keyBytes, signed, signature, Hmac.Encoding.BASE64)) {
-            throw WebhookRejection.unauthorized("bad_signature",
+            throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE,
                     SIGNATURE_HEADER + " does not match (check " + settings.key("webhook-url")
                             + ": it must be the URL exactly as registered in Mandrill)");
         }

@@ -3,6 +3,7 @@ package com.emaileventhub.esp.sendgrid;
 import com.emaileventhub.verify.Ecdsa;
 import com.emaileventhub.verify.TimeWindow;
 import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import java.nio.charset.StandardCharsets;
@@ -31,20 +32,20 @@ public final class SendGridVerifier implements Verifier {
         var settings = request.settings();
         String keySetting = settings.get("public-key");
         if (keySetting == null) {
-            throw WebhookRejection.unauthorized("not_configured", "no SendGrid verification key is configured");
+            throw WebhookRejection.unauthorized(RejectionReason.NOT_CONFIGURED, "no SendGrid verification key is configured");
         }
         List<PublicKey> keys = keys(keySetting, settings.key("public-key"));
 
         String signature = request.header(SIGNATURE_HEADER);
         if (signature == null) {
-            throw WebhookRejection.unauthorized("missing_signature", SIGNATURE_HEADER + " header is missing");
+            throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS, SIGNATURE_HEADER + " header is missing");
         }
         String timestamp = request.header(TIMESTAMP_HEADER);
         Instant signedAt = TimeWindow.epochSeconds(timestamp, TIMESTAMP_HEADER);
 
         byte[] presented = decode(signature);
         if (!Ecdsa.verifiesAny(keys, signedData(timestamp, request.body()), presented)) {
-            throw WebhookRejection.unauthorized("bad_signature", "SendGrid signature does not match the body");
+            throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, "SendGrid signature does not match the body");
         }
         TimeWindow.check(signedAt, settings.duration("tolerance", DEFAULT_TOLERANCE), request.receivedAt(),
                 TIMESTAMP_HEADER);
@@ -71,7 +72,7 @@ public final class SendGridVerifier implements Verifier {
         try {
             return Base64.getDecoder().decode(signature.trim());
         } catch (IllegalArgumentException e) {
-            throw WebhookRejection.unauthorized("bad_signature", SIGNATURE_HEADER + " is not valid base64");
+            throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, SIGNATURE_HEADER + " is not valid base64");
         }
     }
 }

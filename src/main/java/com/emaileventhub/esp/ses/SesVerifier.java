@@ -4,6 +4,7 @@ import com.emaileventhub.verify.PublicKeySignature;
 import com.emaileventhub.verify.TimeWindow;
 import com.emaileventhub.webhook.VendorSettings;
 import com.emaileventhub.webhook.Verifier;
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import java.net.URI;
@@ -43,7 +44,7 @@ public final class SesVerifier implements Verifier {
         String algorithm = algorithm(sns.signatureVersion());
         byte[] signature = PublicKeySignature.base64(sns.signature());
         if (signature == null) {
-            throw WebhookRejection.unauthorized("missing_signature", "Signature is missing or not base64");
+            throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS, "Signature is missing or not base64");
         }
         URI certificateUrl = SnsUrls.signingCertificate(sns.signingCertUrl());
         checkTopic(sns.topicArn(), settings.secrets("topic-arns"));
@@ -53,7 +54,7 @@ public final class SesVerifier implements Verifier {
         X509Certificate certificate = certificates.get(certificateUrl, settings.get("certificate-dir"),
                 request.receivedAt());
         if (!PublicKeySignature.verify(algorithm, certificate.getPublicKey(), sns.stringToSign(), signature)) {
-            throw WebhookRejection.unauthorized("signature", "SNS signature does not match the message");
+            throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, "SNS signature does not match the message");
         }
 
         if (sns.type() == SnsMessage.Type.SubscriptionConfirmation) {
@@ -66,12 +67,12 @@ public final class SesVerifier implements Verifier {
 
     private static String algorithm(String signatureVersion) {
         if (signatureVersion == null) {
-            throw WebhookRejection.unauthorized("missing_signature", "SignatureVersion is missing");
+            throw WebhookRejection.unauthorized(RejectionReason.MISSING_CREDENTIALS, "SignatureVersion is missing");
         }
         return switch (signatureVersion) {
             case "1" -> "SHA1withRSA";
             case "2" -> "SHA256withRSA";
-            default -> throw WebhookRejection.unauthorized("signature_version",
+            default -> throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE,
                     "SignatureVersion is not supported (1 or 2 are)");
         };
     }
@@ -79,10 +80,10 @@ public final class SesVerifier implements Verifier {
     /** Fail closed: without configured topics nothing is accepted; a valid AWS signature alone proves nothing. */
     private static void checkTopic(String topicArn, List<String> allowed) {
         if (allowed.isEmpty()) {
-            throw WebhookRejection.unauthorized("not_configured", "no SNS topic ARNs are configured for ses");
+            throw WebhookRejection.unauthorized(RejectionReason.NOT_CONFIGURED, "no SNS topic ARNs are configured for ses");
         }
         if (!allowed.contains(topicArn)) {
-            throw WebhookRejection.unauthorized("topic_not_allowed", "TopicArn is not an allowed SNS topic");
+            throw WebhookRejection.unauthorized(RejectionReason.UNTRUSTED_SENDER, "TopicArn is not an allowed SNS topic");
         }
     }
 }

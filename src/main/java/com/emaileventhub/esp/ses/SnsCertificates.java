@@ -1,6 +1,7 @@
 package com.emaileventhub.esp.ses;
 
 import com.emaileventhub.verify.Certificates;
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import java.io.IOException;
 import java.net.URI;
@@ -98,6 +99,6 @@ final class SnsCertificates {
     }
 
     private static WebhookRejection rejected(String message) {
-        return WebhookRejection.unauthorized("certificate_unavailable", message);
+        return WebhookRejection.unauthorized(RejectionReason.CERTIFICATE_UNAVAILABLE, message);
     }
 }

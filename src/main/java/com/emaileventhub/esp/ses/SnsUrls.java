@@ -1,5 +1,6 @@
 package com.emaileventhub.esp.ses;
 
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -20,16 +21,16 @@ final class SnsUrls {
 
     /** The SigningCertURL, when it is an https URL of an SNS host naming a .pem file; else 401. */
     static URI signingCertificate(String url) {
-        URI uri = snsHttps(url, "SigningCertURL", "certificate_url");
+        URI uri = snsHttps(url, "SigningCertURL", RejectionReason.UNTRUSTED_SENDER);
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || !PEM_FILE.matcher(fileName(uri)).matches()) {
-            throw WebhookRejection.unauthorized("certificate_url", "SigningCertURL does not name a .pem certificate");
+            throw WebhookRejection.unauthorized(RejectionReason.UNTRUSTED_SENDER, "SigningCertURL does not name a .pem certificate");
         }
         return uri;
     }
 
     /** The SubscribeURL of a confirmation, when it is an https URL of an SNS host; else 401. */
     static URI subscribe(String url) {
-        return snsHttps(url, "SubscribeURL", "subscribe_url");
+        return snsHttps(url, "SubscribeURL", RejectionReason.UNTRUSTED_SENDER);
     }
 
     /** The last path segment, which names the certificate in {@code hub.esp.ses.certificate-dir}. */
@@ -38,7 +39,7 @@ final class SnsUrls {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
-    private static URI snsHttps(String url, String field, String reason) {
+    private static URI snsHttps(String url, String field, RejectionReason reason) {
         if (url == null) {
             throw WebhookRejection.unauthorized(reason, field + " is missing");
         }

@@ -103,6 +103,9 @@ class CrmDeliveryTest {
         assertThat(salesforce.field("003A", "Email_Last_Opened__c").asText()).isEqualTo("2026-03-04T12:01:00.000Z");
         assertThat(salesforce.field("003A", "Email_Last_Event__c").asText()).isEqualTo("clicked");
         assertThat(salesforce.field("003A", "Email_Last_Event_At__c").asText()).isEqualTo("2026-03-04T12:01:10.000Z");
+        // the org's usage as Salesforce reported it on the last answer (the fake counts this test's query and update)
+        assertThat(gauge("hub_crm_api_usage_used")).isEqualTo(2);
+        assertThat(gauge("hub_crm_api_usage_limit")).isEqualTo(15000);
     }
 
     @Test
@@ -320,6 +323,11 @@ class CrmDeliveryTest {
 
     private String email(String name) {
         return name + "-" + run + "@example.com";
+    }
+
+    private double gauge(String name) {
+        return hub.context().getRegistry().lookupByNameAndType("metricsRegistry", io.micrometer.core.instrument.MeterRegistry.class)
+                .get(name).gauge().value();
     }
 
     private double unmatched() {

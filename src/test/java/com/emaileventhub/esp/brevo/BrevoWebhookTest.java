@@ -228,7 +228,7 @@ public class BrevoWebhookTest {
                 request(REQUEST_EVENT, Map.of("Authorization", "Bearer " + token), Map.of("username", username))))
                 .isInstanceOfSatisfying(WebhookRejection.class, e -> {
                     assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.reason()).isEqualTo("not_configured");
+                    assertThat(e.reason().label()).isEqualTo("not_configured");
                 });
     }
 

@@ -78,7 +78,7 @@ class DeclaredVerifierTest {
                     .header("X-Sig", sig).header("X-Ts", ts).body("{}")), 401, offset < 0 ? "stale_timestamp" : "future_timestamp");
         }
         assertRejected(() -> v.verify(Requests.to("acme").setting("secret", "k").receivedAt(NOW)
-                .header("X-Sig", "00").body("{}")), 401, "missing_timestamp");
+                .header("X-Sig", "00").body("{}")), 401, "missing_credentials");
     }
 
     @Test

@@ -16,7 +16,7 @@ public final class MailgunPayloads {
             "from":"Bob <bob@sandboxf3a2.mailgun.org>","subject":"Test accepted webhook"},"attachments":[],"size":111},\
             "recipient":"alice@example.com","recipient-domain":"example.com","storage":{"url":"https://se.api.mailgun.net/v3/domains/sandboxf3a2.mailgun.org/messages/message_key","key":"message_key"},\
             "campaigns":[],"tags":["my_tag_1","my_tag_2"],"user-variables":{"my_var_1":"Mailgun Variable #1","my-var-2":"awesome"}}""";
-    static final String DELIVERED = """
+    public static final String DELIVERED = """
             {"tags":["my_tag_1","my_tag_2"],"timestamp":1521472262.908181,\
             "storage":{"url":"https://se.api.mailgun.net/v3/domains/sandboxf3a2.mailgun.org/messages/message_key","key":"message_key"},\
             "envelope":{"transport":"smtp","sender":"bob@sandboxf3a2.mailgun.org","sending-ip":"209.61.154.250","targets":"alice@example.com"},\

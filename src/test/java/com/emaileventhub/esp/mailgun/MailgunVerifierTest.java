@@ -96,23 +96,23 @@ class MailgunVerifierTest {
     void rejects_missing_signature_value_with_401() {
         String body = "{\"signature\":{\"timestamp\":\"" + TS + "\",\"token\":\"" + TOKEN + "\"},\"event-data\":"
                 + MailgunPayloads.DELIVERED + "}";
-        assertRejected(() -> verifier.verify(request(KEY, body)), 401, "missing_signature");
+        assertRejected(() -> verifier.verify(request(KEY, body)), 401, "missing_credentials");
     }
 
     @Test
     void rejects_missing_token_and_timestamp_with_401() {
         String noToken = "{\"signature\":{\"timestamp\":\"" + TS + "\",\"signature\":\"abcd\"},\"event-data\":{}}";
-        assertRejected(() -> verifier.verify(request(KEY, noToken)), 401, "missing_token");
+        assertRejected(() -> verifier.verify(request(KEY, noToken)), 401, "missing_credentials");
         String noTimestamp = "{\"signature\":{\"token\":\"" + TOKEN + "\",\"signature\":\"abcd\"},\"event-data\":{}}";
-        assertRejected(() -> verifier.verify(request(KEY, noTimestamp)), 401, "missing_timestamp");
+        assertRejected(() -> verifier.verify(request(KEY, noTimestamp)), 401, "missing_credentials");
     }
 
     @Test
     void rejects_an_object_without_the_signature_block_with_401_and_a_body_of_another_shape_with_400() {
         assertRejected(() -> verifier.verify(request(KEY, "{\"event-data\":" + MailgunPayloads.DELIVERED + "}")),
-                401, "missing_signature");
+                401, "missing_credentials");
         assertRejected(() -> verifier.verify(request(KEY, "{\"signature\":[],\"event-data\":{}}")),
-                401, "missing_signature");
+                401, "missing_credentials");
         assertRejected(() -> verifier.verify(request(KEY, "[]")), 400, "bad_request");
     }
 

@@ -25,12 +25,12 @@ class PostmarkVerifierTest {
 
     @Test
     void rejects_a_wrong_password() {
-        assertRejected(() -> verifier.verify(request("hook", "s3cret", basic("hook", "guess"))), 401, "bad_credentials");
+        assertRejected(() -> verifier.verify(request("hook", "s3cret", basic("hook", "guess"))), 401, "bad_signature");
     }
 
     @Test
     void rejects_a_wrong_username() {
-        assertRejected(() -> verifier.verify(request("hook", "s3cret", basic("other", "s3cret"))), 401, "bad_credentials");
+        assertRejected(() -> verifier.verify(request("hook", "s3cret", basic("other", "s3cret"))), 401, "bad_signature");
     }
 
     @Test
@@ -42,7 +42,7 @@ class PostmarkVerifierTest {
     void rejects_bad_credentials_with_401_even_when_the_body_is_malformed() {
         WebhookRequest request = Requests.to("postmark").setting("username", "hook").setting("password", "s3cret")
                 .json().header("Authorization", basic("hook", "nope")).body("{not json");
-        assertRejected(() -> verifier.verify(request), 401, "bad_credentials");
+        assertRejected(() -> verifier.verify(request), 401, "bad_signature");
     }
 
     @Test

@@ -254,9 +254,9 @@ public class ResendWebhookTest {
         WebhookRequest future = signed(SENT, "msg_1", NOW.plus(Duration.ofMinutes(5)).plusSeconds(1));
 
         assertThatThrownBy(() -> new ResendVerifier().verify(stale)).isInstanceOfSatisfying(WebhookRejection.class,
-                e -> assertThat(e.reason()).isEqualTo("stale_timestamp"));
+                e -> assertThat(e.reason().label()).isEqualTo("stale_timestamp"));
         assertThatThrownBy(() -> new ResendVerifier().verify(future)).isInstanceOfSatisfying(WebhookRejection.class,
-                e -> assertThat(e.reason()).isEqualTo("future_timestamp"));
+                e -> assertThat(e.reason().label()).isEqualTo("future_timestamp"));
         new ResendVerifier().verify(signed(SENT, "msg_1", NOW.minus(Duration.ofMinutes(5)).plusSeconds(1)));
     }
 
@@ -277,7 +277,7 @@ public class ResendWebhookTest {
 
         assertThatThrownBy(() -> new ResendVerifier().verify(r)).isInstanceOfSatisfying(WebhookRejection.class, e -> {
             assertThat(e.status()).isEqualTo(401);
-            assertThat(e.reason()).isEqualTo("not_configured");
+            assertThat(e.reason().label()).isEqualTo("not_configured");
         });
     }
 

@@ -116,7 +116,7 @@ class SendGridVerifierTest {
         WebhookRequest request = base(publicKey(KEY))
                 .header(SendGridVerifier.TIMESTAMP_HEADER, Long.toString(NOW.getEpochSecond()))
                 .body(BODY);
-        assertRejected(() -> verifier.verify(request), 401, "missing_signature");
+        assertRejected(() -> verifier.verify(request), 401, "missing_credentials");
     }
 
     @Test
@@ -124,7 +124,7 @@ class SendGridVerifierTest {
         WebhookRequest request = base(publicKey(KEY))
                 .header(SendGridVerifier.SIGNATURE_HEADER, sign(KEY, NOW.getEpochSecond() + BODY))
                 .body(BODY);
-        assertRejected(() -> verifier.verify(request), 401, "missing_timestamp");
+        assertRejected(() -> verifier.verify(request), 401, "missing_credentials");
     }
 
     @Test

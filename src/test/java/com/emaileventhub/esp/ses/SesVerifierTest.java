@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.emaileventhub.webhook.RejectionReason;
 import com.emaileventhub.webhook.WebhookRejection;
 import com.emaileventhub.webhook.WebhookRequest;
 import java.io.IOException;
@@ -115,6 +116,9 @@ class SesVerifierTest {
         SnsEnvelope envelope = notification().signedWith(keys.valid.privateKey());
         envelope.set("Message", envelope.get("Message").replace("a@example.com", "b@example.com"));
         assertRejected(() -> verifier.verify(request(envelope)), 401, "signature");
+        // labelled as every other vendor's bad signature
+        assertThatThrownBy(() -> verifier.verify(request(envelope))).isInstanceOfSatisfying(WebhookRejection.class,
+                r -> assertThat(r.reason()).isEqualTo(RejectionReason.BAD_SIGNATURE));
     }
 
     @Test

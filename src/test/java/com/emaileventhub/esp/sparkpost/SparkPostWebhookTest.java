@@ -292,7 +292,7 @@ public class SparkPostWebhookTest {
         assertThatThrownBy(() -> new SparkPostVerifier().verify(r))
                 .isInstanceOfSatisfying(WebhookRejection.class, e -> {
                     assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.reason()).isEqualTo("not_configured");
+                    assertThat(e.reason().label()).isEqualTo("not_configured");
                 });
     }
 
