@@ -62,15 +62,15 @@ public final class Hub implements AutoCloseable {
         VendorKeys.validate(config);
         Logging.levels(config);
         this.edge = new HttpEdge(config);
-        this.database = new Database(config.get("hub.db.url"), config.get("hub.db.username", "sa"),
-                config.get("hub.db.password", ""), config.integer("hub.db.pool-size", 10),
-                config.duration("hub.db.connection-timeout", Duration.ofSeconds(3)));
+        this.database = new Database(config.get("hub.db.url"), config.require("hub.db.username"),
+                config.get("hub.db.password", ""), config.integer("hub.db.pool-size"),
+                config.duration("hub.db.connection-timeout"));
         database.migrate();
         this.main = new Main();
         Properties props = new Properties();
         config.asMap().forEach(props::setProperty);
         main.setOverrideProperties(props);
-        Path routesDir = Path.of(config.get("hub.routes.dir", "routes"));
+        Path routesDir = Path.of(config.require("hub.routes.dir"));
         this.routes = RouteFiles.resolve(routesDir);
         LOG.info(routes.summary(routesDir));
         main.configure().withRoutesIncludePattern(routes.includePattern());
@@ -88,7 +88,7 @@ public final class Hub implements AutoCloseable {
         Journal journal = new Journal(database);
         main.bind("journal", journal);
         main.bind("journalMaintenance", new JournalMaintenance(journal,
-                config.duration("hub.journal.retention", Duration.ofDays(30)), longestTolerance(config),
+                config.duration("hub.journal.retention"), longestTolerance(config),
                 Clock.systemUTC()));
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));

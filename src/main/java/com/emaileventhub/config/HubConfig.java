@@ -93,6 +93,36 @@ public final class HubConfig {
         return value == null ? defaultValue : value;
     }
 
+    /**
+     * A key whose default lives in application.properties (the one in the jar is always read), so the
+     * Java side repeats no default; a key missing there is a packaging mistake and stops start-up.
+     */
+    public String require(String key) {
+        String value = get(key);
+        if (value == null) {
+            throw new IllegalStateException("configuration key " + key + " has no value: application.properties must define it");
+        }
+        return value;
+    }
+
+    public int integer(String key) {
+        require(key);
+        return integer(key, 0);
+    }
+
+    public long longValue(String key) {
+        require(key);
+        return longValue(key, 0);
+    }
+
+    public Duration duration(String key) {
+        return parseDuration(key, require(key));
+    }
+
+    public boolean bool(String key) {
+        return parseBool(key, require(key));
+    }
+
     public int integer(String key, int defaultValue) {
         String value = get(key);
         if (value == null) {

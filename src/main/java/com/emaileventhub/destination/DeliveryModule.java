@@ -35,8 +35,8 @@ public final class DeliveryModule implements AutoCloseable {
         this.queue = new DeliveryQueue(database);
         this.engine = new DeliveryEngine(queue, DeliverySettings.from(config), registry, clock, instanceId(config));
         this.suppressions = new SuppressionStore(database);
-        this.rules = new SuppressionRules(suppressions, config.integer("hub.suppression.soft-bounce-threshold", 3),
-                config.duration("hub.suppression.soft-bounce-window", Duration.ofDays(7)),
+        this.rules = new SuppressionRules(suppressions, config.integer("hub.suppression.soft-bounce-threshold"),
+                config.duration("hub.suppression.soft-bounce-window"),
                 config.url("hub.suppression.forward-url") != null, clock);
         this.archive = ArchiveDatabase.open(config, database);
     }

@@ -13,15 +13,15 @@ public record DeliverySettings(int defaultBatchSize, int maxAttempts, Backoff ba
 
     public static DeliverySettings from(HubConfig config) {
         return new DeliverySettings(
-                config.integer("hub.delivery.batch-size", 500),
-                config.integer("hub.delivery.max-attempts", 12),
-                new Backoff(config.duration("hub.delivery.backoff", Duration.ofSeconds(2)),
-                        config.duration("hub.delivery.max-backoff", Duration.ofMinutes(10))),
-                config.duration("hub.delivery.poll-interval", Duration.ofSeconds(1)),
-                config.duration("hub.delivery.lease", Duration.ofMinutes(2)),
-                config.duration("hub.delivery.configuration-retry", Duration.ofMinutes(1)),
-                config.duration("hub.delivery.stalled-after", Duration.ofMinutes(15)),
-                config.duration("hub.delivery.gauge-interval", Duration.ofSeconds(5)),
+                config.integer("hub.delivery.batch-size"),
+                config.integer("hub.delivery.max-attempts"),
+                new Backoff(config.duration("hub.delivery.backoff"),
+                        config.duration("hub.delivery.max-backoff")),
+                config.duration("hub.delivery.poll-interval"),
+                config.duration("hub.delivery.lease"),
+                config.duration("hub.delivery.configuration-retry"),
+                config.duration("hub.delivery.stalled-after"),
+                config.duration("hub.delivery.gauge-interval"),
                 config);
     }
 
@@ -32,9 +32,9 @@ public record DeliverySettings(int defaultBatchSize, int maxAttempts, Backoff ba
         if (attempts <= 0) {
             throw HubConfig.invalid(prefix + "max-attempts", "must be a positive integer");
         }
-        Duration first = config.duration(prefix + "backoff", config.duration("hub.delivery.backoff", Duration.ofSeconds(2)));
+        Duration first = config.duration(prefix + "backoff", config.duration("hub.delivery.backoff"));
         Duration max = config.duration(prefix + "max-backoff",
-                config.duration("hub.delivery.max-backoff", Duration.ofMinutes(10)));
+                config.duration("hub.delivery.max-backoff"));
         if (first.isNegative() || first.isZero()) {
             throw HubConfig.invalid(prefix + "backoff", "must be a positive duration");
         }

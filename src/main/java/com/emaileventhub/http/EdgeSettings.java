@@ -27,16 +27,16 @@ final class EdgeSettings {
     EdgeSettings(HubConfig config) {
         this.config = config;
         this.trustedProxies = AddressList.parse("hub.http.trusted-proxies", config.get("hub.http.trusted-proxies"));
-        this.workerThreads = positive(config, "hub.http.worker-threads", 72);
-        this.maxConcurrentRequests = positive(config, "hub.http.max-concurrent-requests", 64);
+        this.workerThreads = positiveInt(config, "hub.http.worker-threads");
+        this.maxConcurrentRequests = positiveInt(config, "hub.http.max-concurrent-requests");
         if (workerThreads <= maxConcurrentRequests) {
             throw HubConfig.invalid("hub.http.worker-threads", "must exceed hub.http.max-concurrent-requests, so that "
                     + "health probes and the API are answered while webhooks are at their limit");
         }
-        this.requestTimeout = positive(config, "hub.http.request-timeout", Duration.ofSeconds(8));
-        this.retryAfter = positive(config, "hub.http.retry-after", Duration.ofSeconds(30));
-        this.requireHttps = config.bool("hub.http.require-https", false);
-        this.maxBodyBytes = config.longValue("hub.http.max-body-bytes", 10_485_760);
+        this.requestTimeout = positiveDuration(config, "hub.http.request-timeout");
+        this.retryAfter = positiveDuration(config, "hub.http.retry-after");
+        this.requireHttps = config.bool("hub.http.require-https");
+        this.maxBodyBytes = config.longValue("hub.http.max-body-bytes");
         String cert = config.get("hub.http.tls.cert-file");
         String key = config.get("hub.http.tls.key-file");
         if ((cert == null) != (key == null)) {
@@ -45,7 +45,7 @@ final class EdgeSettings {
         }
         this.certFile = cert == null ? null : Path.of(cert);
         this.keyFile = key == null ? null : Path.of(key);
-        this.tlsReloadInterval = positive(config, "hub.http.tls.reload-interval", Duration.ofMinutes(1));
+        this.tlsReloadInterval = positiveDuration(config, "hub.http.tls.reload-interval");
         for (String k : config.asMap().keySet()) {
             if (k.startsWith(VENDOR_PREFIX) && k.endsWith(ALLOWED_IPS)) {
                 allowList(k.substring(VENDOR_PREFIX.length(), k.length() - ALLOWED_IPS.length()));
@@ -71,16 +71,16 @@ final class EdgeSettings {
         });
     }
 
-    private static int positive(HubConfig config, String key, int defaultValue) {
-        int value = config.integer(key, defaultValue);
+    private static int positiveInt(HubConfig config, String key) {
+        int value = config.integer(key);
         if (value <= 0) {
             throw HubConfig.invalid(key, "must be a positive integer");
         }
         return value;
     }
 
-    private static Duration positive(HubConfig config, String key, Duration defaultValue) {
-        Duration value = config.duration(key, defaultValue);
+    private static Duration positiveDuration(HubConfig config, String key) {
+        Duration value = config.duration(key);
         if (value.isZero() || value.toMillis() < 1) {
             throw HubConfig.invalid(key, "must be a positive duration");
         }

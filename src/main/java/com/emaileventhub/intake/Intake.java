@@ -52,7 +52,7 @@ public final class Intake {
         this.fanout = fanout;
         this.metrics = metrics;
         this.clock = clock;
-        this.maxBodyBytes = config.longValue("hub.http.max-body-bytes", 10_485_760);
+        this.maxBodyBytes = config.longValue("hub.http.max-body-bytes");
     }
 
     public VendorSettings settings(String vendor) {

@@ -31,8 +31,8 @@ public final class ArchiveDatabase implements AutoCloseable {
                 throw HubConfig.invalid("hub.archive.db.url", "must be a jdbc:h2: or jdbc:postgresql: URL");
             }
             Database own = new Database("hub.archive.db.url", url, config.get("hub.archive.db.username", "sa"),
-                    config.get("hub.archive.db.password", ""), config.integer("hub.archive.db.pool-size", 4),
-                    config.duration("hub.db.connection-timeout", Duration.ofSeconds(3)));
+                    config.get("hub.archive.db.password", ""), config.integer("hub.archive.db.pool-size"),
+                    config.duration("hub.db.connection-timeout"));
             archive = new ArchiveDatabase(own, own.dataSource(), own.dialect());
         }
         archive.migrate();

@@ -38,4 +38,14 @@ class HubConfigParsingTest {
         assertThat(acme.duration("tolerance", Duration.ZERO)).isEqualTo(Duration.ofDays(7));
         assertThatThrownBy(acme::enabled).hasMessage("invalid configuration hub.esp.acme.enabled: must be true or false");
     }
+
+    @Test
+    void a_default_lives_in_application_properties_and_a_missing_one_is_named() {
+        HubConfig config = HubConfig.load(Map.of());
+
+        assertThat(config.integer("hub.db.pool-size")).isEqualTo(10);
+        assertThat(config.duration("hub.journal.retention")).isEqualTo(Duration.ofDays(30));
+        assertThatThrownBy(() -> config.integer("hub.no.such-key"))
+                .hasMessage("configuration key hub.no.such-key has no value: application.properties must define it");
+    }
 }

@@ -43,8 +43,8 @@ public final class AnalyticsDelivery {
         this.mapper = new AnalyticsEventMapper(config);
         this.metrics = metrics;
         this.clock = clock;
-        this.batchSize = config.integer("hub.analytics.batch-size", 2000);
-        this.maxBatchBytes = config.longValue("hub.analytics.max-batch-bytes", 2_000_000L);
+        this.batchSize = config.integer("hub.analytics.batch-size");
+        this.maxBatchBytes = config.longValue("hub.analytics.max-batch-bytes");
     }
 
     /** Body List&lt;CanonicalEvent&gt; → exchange property {@value AnalyticsBatch#PROPERTY}. */

@@ -58,27 +58,27 @@ public final class CrmDelivery {
     private final AtomicLong apiLimit = new AtomicLong(-1);
 
     public CrmDelivery(HubConfig config, DataSource dataSource, HubMetrics metrics, Clock clock) {
-        this.objects = list(config.get("hub.crm.objects", "Contact,Lead"));
+        this.objects = list(config.require("hub.crm.objects"));
         for (String object : objects) {
             String filter = config.get("hub.crm.filter." + object);
             if (filter != null) {
                 filters.put(object, filter);
             }
         }
-        this.lookupBatchSize = config.integer("hub.crm.lookup-batch-size", 100);
-        this.lookupMaxChars = config.integer("hub.crm.lookup-max-chars", 4000);
-        this.updateBatchSize = Math.min(200, config.integer("hub.crm.update-batch-size", 200));
-        this.limitBackoff = config.duration("hub.crm.limit-backoff", Duration.ofMinutes(30));
-        this.permanentErrors = new LinkedHashSet<>(list(config.get("hub.crm.permanent-errors", "")));
-        this.staleRecordErrors = new LinkedHashSet<>(list(config.get("hub.crm.stale-record-errors", "")));
-        this.cache = new RecordCache(config.integer("hub.crm.cache-size", 50_000),
-                config.duration("hub.crm.cache-ttl", Duration.ofHours(1)),
-                config.duration("hub.crm.negative-cache-ttl", Duration.ofMinutes(10)), clock);
+        this.lookupBatchSize = config.integer("hub.crm.lookup-batch-size");
+        this.lookupMaxChars = config.integer("hub.crm.lookup-max-chars");
+        this.updateBatchSize = Math.min(200, config.integer("hub.crm.update-batch-size"));
+        this.limitBackoff = config.duration("hub.crm.limit-backoff");
+        this.permanentErrors = new LinkedHashSet<>(list(config.require("hub.crm.permanent-errors")));
+        this.staleRecordErrors = new LinkedHashSet<>(list(config.require("hub.crm.stale-record-errors")));
+        this.cache = new RecordCache(config.integer("hub.crm.cache-size"),
+                config.duration("hub.crm.cache-ttl"),
+                config.duration("hub.crm.negative-cache-ttl"), clock);
         this.journal = new JournalEngagement(dataSource,
-                new LinkedHashSet<>(list(config.get("hub.crm.last-event-types", "bounced,complained,unsubscribed,opened,clicked"))));
+                new LinkedHashSet<>(list(config.require("hub.crm.last-event-types"))));
         this.fields = new CrmFields(config);
         this.metrics = metrics;
-        if (config.bool("hub.crm.enabled", false)) {
+        if (config.bool("hub.crm.enabled")) {
             // with the CRM off there is no allocation to report: no series rather than a made-up value
             usageGauge("hub_crm_api_usage_used", apiUsed, "Salesforce API calls used today (Sforce-Limit-Info)");
             usageGauge("hub_crm_api_usage_limit", apiLimit, "the org's daily Salesforce API allocation");
