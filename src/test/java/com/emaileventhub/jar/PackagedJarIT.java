@@ -59,6 +59,10 @@ class PackagedJarIT {
             assertThat(timeline.body()).contains("\"type\":\"opened\"").contains("\"type\":\"delivered\"")
                     .contains("\"recipient\":\"jar@example.com\"");
             assertThat(get(hub, "/api/events?limit=1").statusCode()).isEqualTo(401);
+            HttpResponse<String> openApi = get(hub, "/api/openapi.json");
+            assertThat(openApi.statusCode()).as(openApi.body()).isEqualTo(200);
+            assertThat(openApi.body()).contains("\"title\":\"Email Event Hub query API\"")
+                    .contains("\"/api/suppressions/{email}/audit\"");
 
             HttpResponse<String> health = get(hub, "/observe/health");
             assertThat(health.statusCode()).isEqualTo(200);
