@@ -13,9 +13,6 @@ import org.apache.camel.Exchange;
  * string, and the HTTP method from the request itself.
  */
 public final class AdminAuth {
-    /** Exchange property holding the request's real HTTP method, for routes that branch on it. */
-    public static final String METHOD = "hubHttpMethod";
-
     private final List<String> adminTokens;
     private final List<String> readTokens;
 
@@ -33,7 +30,6 @@ public final class AdminAuth {
         String header = HttpRequestHeaders.get(exchange, "Authorization");
         String method = HttpRequestHeaders.method(exchange);
         exchange.getMessage().removeHeader("Authorization");
-        exchange.setProperty(METHOD, method);
         if (adminTokens.isEmpty() && readTokens.isEmpty()) {
             throw new ApiError(401, "the API is disabled: neither hub.admin.token nor hub.api.read-token is set");
         }
