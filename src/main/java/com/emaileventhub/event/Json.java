@@ -9,6 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -72,48 +78,24 @@ public final class Json {
     }
 
     /**
-     * The offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
-     * nothing above U+10FFFF), or -1.
+     * The offset of the first byte that is not well-formed UTF-8 (the JDK's strict decoder: no overlong
+     * forms, no surrogates, nothing above U+10FFFF), or -1. Decodes into a small buffer it reuses.
      */
     static int firstInvalidUtf8(byte[] b) {
-        int i = 0;
-        while (i < b.length) {
-            int c = b[i] & 0xff;
-            if (c < 0x80) {
-                i++;
-                continue;
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b);
+        CharBuffer out = CharBuffer.allocate(4096);
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                return in.position();
             }
-            int n;
-            int min;
-            if (c >= 0xc2 && c <= 0xdf) {
-                n = 1;
-                min = 0x80;
-            } else if (c >= 0xe0 && c <= 0xef) {
-                n = 2;
-                min = 0x800;
-            } else if (c >= 0xf0 && c <= 0xf4) {
-                n = 3;
-                min = 0x10000;
-            } else {
-                return i;
+            if (result.isUnderflow()) {
+                return decoder.flush(out).isError() ? in.position() : -1;
             }
-            if (i + n >= b.length) {
-                return i;
-            }
-            int cp = c & (0x3f >> n);
-            for (int k = 1; k <= n; k++) {
-                int cont = b[i + k] & 0xff;
-                if ((cont & 0xc0) != 0x80) {
-                    return i;
-                }
-                cp = (cp << 6) | (cont & 0x3f);
-            }
-            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-                return i;
-            }
-            i += n + 1;
+            out.clear();   // overflow: the decoded text is not needed, only whether it decodes
         }
-        return -1;
     }
 
     private static JsonNode checked(JsonNode root) {

@@ -103,9 +103,8 @@ public final class DeliveryQueue {
         if (dialect == Database.Dialect.POSTGRESQL) {
             return claimPostgres(destination, limit, now, leaseUntil, owner);
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return Transactions.inTransaction(dataSource, c -> {
                 List<Claimed> due = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement(SELECT_DUE)) {
                     ps.setString(1, destination);
@@ -138,12 +137,8 @@ public final class DeliveryQueue {
                         }
                     }
                 }
-                c.commit();
                 return claimed;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw new StorageUnavailableException("delivery claim failed: " + e.getMessage(), e);
         }
@@ -248,9 +243,8 @@ public final class DeliveryQueue {
         for (Outcome o : outcomes) {
             (o.status().equals(DELIVERED) && o.error() == null ? delivered : others).add(o);
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return Transactions.inTransaction(dataSource, c -> {
                 int held = dialect == Database.Dialect.H2 ? applyDeliveredByKey(c, destination, owner, now, delivered)
                         : applyDelivered(c, destination, owner, now, delivered);
                 if (!others.isEmpty()) {
@@ -278,12 +272,8 @@ public final class DeliveryQueue {
                         recordAttempts(c, destination, now, recorded);
                     }
                 }
-                c.commit();
                 return held;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw new StorageUnavailableException("recording delivery outcome failed: " + e.getMessage(), e);
         }
@@ -512,9 +502,8 @@ public final class DeliveryQueue {
     public int backfill(String destination, long since, long until, long now) {
         String sql = "SELECT e.id FROM hub_event e WHERE e.received_at >= ? AND e.received_at < ? AND NOT EXISTS "
                 + "(SELECT 1 FROM hub_delivery d WHERE d.destination = ? AND d.event_id = e.id) ORDER BY e.received_at, e.id";
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return Transactions.inTransaction(dataSource, c -> {
                 List<String> ids = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setLong(1, since);
@@ -531,12 +520,8 @@ public final class DeliveryQueue {
                     List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
                     queued += enqueue(c, dialect, Collections.nCopies(chunk.size(), destination), chunk, now);
                 }
-                c.commit();
                 return queued;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw new StorageUnavailableException("backfill failed: " + e.getMessage(), e);
         }

@@ -66,16 +66,8 @@ public final class SuppressionStore {
     }
 
     public <T> T inTransaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(new Tx(c));
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+        try {
+            return Transactions.inTransaction(dataSource, c -> work.run(new Tx(c)));
         } catch (SQLException e) {
             throw new StorageUnavailableException("suppression write failed: " + e.getMessage(), e);
         }
