@@ -38,19 +38,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DeliveryHistoryApiTest {
     @Parameter
     TestDatabases.Kind kind;
-    private String dbUrl;
+    private DeliveryFixtures.Running running;
     private Hub hub;
 
     private void start(String... overrides) throws Exception {
-        dbUrl = kind.freshUrl();
-        hub = DeliveryFixtures.start(DeliveryFixtures.overrides(dbUrl, DeliveryFixtures.routes(), overrides));
+        running = DeliveryFixtures.startOn(kind, overrides);
+        hub = running.hub();
     }
 
     @AfterEach
     void stop() {
-        if (hub != null) {
-            hub.close();
-            TestDatabases.drop(dbUrl);
+        if (running != null) {
+            running.close();
         }
     }
 

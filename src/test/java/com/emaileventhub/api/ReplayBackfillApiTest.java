@@ -37,24 +37,22 @@ class ReplayBackfillApiTest {
 
     @Parameter
     TestDatabases.Kind kind;
-    private String dbUrl;
+    private DeliveryFixtures.Running running;
     private Hub hub;
     private FakeDestination fake;
 
     @BeforeEach
     void start() throws Exception {
-        dbUrl = kind.freshUrl();
-        hub = DeliveryFixtures.start(DeliveryFixtures.overrides(dbUrl, DeliveryFixtures.routes(),
-                "hub.delivery.max-attempts=1", "hub.api.read-token=" + READ));
+        running = DeliveryFixtures.startOn(kind, "hub.delivery.max-attempts=1", "hub.api.read-token=" + READ);
+        hub = running.hub();
         fake = fake(hub);
     }
 
     @AfterEach
     void stop() {
-        if (hub != null) {
-            hub.close();
+        if (running != null) {
+            running.close();
         }
-        TestDatabases.drop(dbUrl);
     }
 
     @Test

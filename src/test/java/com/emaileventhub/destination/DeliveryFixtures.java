@@ -77,6 +77,21 @@ public final class DeliveryFixtures {
         return o;
     }
 
+    /** A fixture hub on a fresh database of one kind; closing it stops the hub and drops that database. */
+    public record Running(Hub hub, String dbUrl) implements AutoCloseable {
+        @Override
+        public void close() {
+            hub.close();
+            TestDatabases.drop(dbUrl);
+        }
+    }
+
+    /** The fixture routes (with the fake destination) on a fresh database of {@code kind}. */
+    public static Running startOn(TestDatabases.Kind kind, String... overrides) throws Exception {
+        String dbUrl = kind.freshUrl();
+        return new Running(start(overrides(dbUrl, routes(), overrides)), dbUrl);
+    }
+
     public static Hub start(Map<String, String> overrides) throws Exception {
         return new Hub(HubConfig.load(overrides)).start();
     }

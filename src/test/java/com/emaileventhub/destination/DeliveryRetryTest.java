@@ -38,20 +38,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DeliveryRetryTest {
     @Parameter
     TestDatabases.Kind kind;
-    private String dbUrl;
+    private DeliveryFixtures.Running running;
     private Hub hub;
 
     private Hub start(String... overrides) throws Exception {
-        dbUrl = kind.freshUrl();
-        hub = DeliveryFixtures.start(DeliveryFixtures.overrides(dbUrl, DeliveryFixtures.routes(), overrides));
+        running = DeliveryFixtures.startOn(kind, overrides);
+        hub = running.hub();
         return hub;
     }
 
     @AfterEach
     void stop() {
-        if (hub != null) {
-            hub.close();
-            TestDatabases.drop(dbUrl);
+        if (running != null) {
+            running.close();
         }
     }
 
