@@ -2,7 +2,6 @@ package com.emaileventhub.api;
 
 import static com.emaileventhub.destination.DeliveryFixtures.call;
 import static com.emaileventhub.destination.DeliveryFixtures.event;
-import static com.emaileventhub.destination.DeliveryFixtures.overrides;
 import static com.emaileventhub.destination.DeliveryFixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,7 +43,7 @@ class SuppressionAddApiTest {
 
     @Parameter
     TestDatabases.Kind kind;
-    private String dbUrl;
+    private DeliveryFixtures.Running running;
     private HttpServer forward;
     private final List<String> posted = new CopyOnWriteArrayList<>();
     private Hub hub;
@@ -58,18 +57,17 @@ class SuppressionAddApiTest {
             exchange.close();
         });
         forward.start();
-        dbUrl = kind.freshUrl();
-        hub = DeliveryFixtures.start(overrides(dbUrl, DeliveryFixtures.routes(), "hub.api.read-token=" + READ,
-                "hub.suppression.forward-url=http://127.0.0.1:" + forward.getAddress().getPort() + "/suppressions"));
+        running = DeliveryFixtures.startOn(kind, "hub.api.read-token=" + READ,
+                "hub.suppression.forward-url=http://127.0.0.1:" + forward.getAddress().getPort() + "/suppressions");
+        hub = running.hub();
     }
 
     @AfterEach
     void stop() {
-        if (hub != null) {
-            hub.close();
+        if (running != null) {
+            running.close();
         }
         forward.stop(0);
-        TestDatabases.drop(dbUrl);
     }
 
     @Test

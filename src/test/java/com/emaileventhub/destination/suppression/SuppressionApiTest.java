@@ -2,7 +2,6 @@ package com.emaileventhub.destination.suppression;
 
 import static com.emaileventhub.destination.DeliveryFixtures.call;
 import static com.emaileventhub.destination.DeliveryFixtures.event;
-import static com.emaileventhub.destination.DeliveryFixtures.overrides;
 import static com.emaileventhub.destination.DeliveryFixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,7 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SuppressionApiTest {
     @Parameter
     TestDatabases.Kind kind;
-    private String dbUrl;
+    private DeliveryFixtures.Running running;
     private HttpServer forward;
     private final List<String> posted = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
@@ -62,18 +61,17 @@ class SuppressionApiTest {
             exchange.close();
         });
         forward.start();
-        dbUrl = kind.freshUrl();
-        hub = DeliveryFixtures.start(overrides(dbUrl, DeliveryFixtures.routes(),
-                "hub.suppression.forward-url=http://127.0.0.1:" + forward.getAddress().getPort() + "/suppressions"));
+        running = DeliveryFixtures.startOn(kind,
+                "hub.suppression.forward-url=http://127.0.0.1:" + forward.getAddress().getPort() + "/suppressions");
+        hub = running.hub();
     }
 
     @AfterEach
     void stop() {
-        if (hub != null) {
-            hub.close();
+        if (running != null) {
+            running.close();
         }
         forward.stop(0);
-        TestDatabases.drop(dbUrl);
     }
 
     @Test
