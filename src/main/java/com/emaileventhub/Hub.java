@@ -19,6 +19,7 @@ import com.emaileventhub.observe.LoadHealthCheck;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
+import com.emaileventhub.store.JournalSettings;
 import com.emaileventhub.store.JournalMaintenance;
 import com.emaileventhub.telemetry.HubMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -85,8 +86,9 @@ public final class Hub implements AutoCloseable {
         metrics.httpInFlight(edge::inFlight, edge.maxConcurrentRequests());
         BooleanSupplier shedding = edge::isShedding;
         main.bind(LoadHealthCheck.BEAN, shedding);
-        Journal journal = new Journal(database);
+        Journal journal = new Journal(database, JournalSettings.from(config));
         main.bind("journal", journal);
+        metrics.journalCommits(journal::groupCommits, journal::groupedRequests);
         main.bind("journalMaintenance", new JournalMaintenance(journal,
                 config.duration("hub.journal.retention"), longestTolerance(config),
                 Clock.systemUTC()));
