@@ -23,6 +23,7 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
     abstract static class Pending<R> {
         final Semaphore wake = new Semaphore(0);
         private volatile boolean settled;
+        volatile boolean taken;
         private R result;
         private RuntimeException failure;
 
@@ -76,7 +77,8 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
     void submit(W write) {
         queue.add(write);
         while (!write.settled()) {
-            if (leaders.tryAcquire()) {
+            // a write already taken is in a group in flight: its request waits for the outcome, it does not lead
+            if (!write.taken && leaders.tryAcquire()) {
                 try {
                     lead();
                 } finally {
@@ -106,6 +108,7 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
             if (taken == null) {
                 break;
             }
+            taken.taken = true;
             group.add(taken);
             size += taken.size();
         }
