@@ -72,7 +72,7 @@ public final class Hub implements AutoCloseable {
         config.asMap().forEach(props::setProperty);
         main.setOverrideProperties(props);
         Path routesDir = Path.of(config.require("hub.routes.dir"));
-        this.routes = RouteFiles.resolve(routesDir);
+        this.routes = RouteFiles.resolve(routesDir).withoutDisabledDestinations(name -> config.bool("hub." + name + ".enabled", true));
         LOG.info(routes.summary(routesDir));
         main.configure().withRoutesIncludePattern(routes.includePattern());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
