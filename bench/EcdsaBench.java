@@ -1,0 +1,43 @@
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+
+/**
+ * CPU time of one ECDSA P-256 / SHA-256 verification over a 2 KB body: the check every SendGrid request pays.
+ * Counted in thread CPU time, so a busy machine changes the answer little. Run it with each JDK to compare:
+ * {@code /usr/lib/jvm/java-17-openjdk-amd64/bin/java bench/EcdsaBench.java} and
+ * {@code /usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/EcdsaBench.java}.
+ */
+public class EcdsaBench {
+    public static void main(String[] args) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair pair = generator.generateKeyPair();
+        byte[] body = new byte[2000];
+        new SecureRandom().nextBytes(body);
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(pair.getPrivate());
+        signer.update(body);
+        byte[] signature = signer.sign();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (int round = 0; round < 3; round++) {   // the first rounds warm the JIT up
+            long start = threads.getCurrentThreadCpuTime();
+            int n = 0;
+            while (threads.getCurrentThreadCpuTime() - start < 3_000_000_000L) {
+                Signature verifier = Signature.getInstance("SHA256withECDSA");
+                verifier.initVerify(pair.getPublic());
+                verifier.update(body);
+                if (!verifier.verify(signature)) {
+                    throw new IllegalStateException("signature did not verify");
+                }
+                n++;
+            }
+            System.out.printf("java %s, round %d: %.0f us CPU per verification%n",
+                    System.getProperty("java.version"), round, 3_000_000.0 / n);
+        }
+    }
+}
