@@ -9,6 +9,7 @@ import com.emaileventhub.destination.DeliveryModule;
 import com.emaileventhub.destination.analytics.AnalyticsDelivery;
 import com.emaileventhub.destination.crm.CrmDelivery;
 import com.emaileventhub.esp.VendorKeys;
+import com.emaileventhub.http.EdgeOutcomes;
 import com.emaileventhub.http.HttpEdge;
 import com.emaileventhub.intake.DestinationRoutes;
 import com.emaileventhub.intake.Fanout;
@@ -21,6 +22,7 @@ import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
 import com.emaileventhub.store.JournalMaintenance;
 import com.emaileventhub.telemetry.HubMetrics;
+import com.emaileventhub.webhook.RejectionReason;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -81,7 +83,17 @@ public final class Hub implements AutoCloseable {
         main.bind("hubDataSource", database.dataSource());
         main.bind("hubMetrics", metrics);
         // --- HTTP edge: TLS, worker pool, webhook gate (allow-lists, shedding, deadlines) ---
-        edge.bind(main::bind, metrics::webhook);
+        edge.bind(main::bind, new EdgeOutcomes() {
+            @Override
+            public void webhook(String vendor, RejectionReason reason, long nanos) {
+                metrics.webhook(vendor, reason, nanos);
+            }
+
+            @Override
+            public void unrouted(String area, RejectionReason reason) {
+                metrics.unrouted(area, reason);
+            }
+        });
         metrics.httpInFlight(edge::inFlight, edge.maxConcurrentRequests());
         BooleanSupplier shedding = edge::isShedding;
         main.bind(LoadHealthCheck.BEAN, shedding);
