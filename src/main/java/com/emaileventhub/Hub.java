@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -69,9 +68,7 @@ public final class Hub implements AutoCloseable {
                 config.duration("hub.db.connection-timeout"));
         database.migrate();
         this.main = new Main();
-        Properties props = new Properties();
-        config.asMap().forEach(props::setProperty);
-        main.setOverrideProperties(props);
+        config.governPlaceholders(main);
         Path routesDir = Path.of(config.require("hub.routes.dir"));
         this.routes = RouteFiles.resolve(routesDir);
         LOG.info(routes.summary(routesDir));
