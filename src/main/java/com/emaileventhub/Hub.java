@@ -6,8 +6,12 @@ import com.emaileventhub.api.EventsApi;
 import com.emaileventhub.api.SuppressionsApi;
 import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.DeliveryModule;
+import com.emaileventhub.destination.DeliverySettings;
 import com.emaileventhub.destination.analytics.AnalyticsDelivery;
+import com.emaileventhub.destination.analytics.AnalyticsSettings;
 import com.emaileventhub.destination.crm.CrmDelivery;
+import com.emaileventhub.destination.crm.CrmSettings;
+import com.emaileventhub.destination.suppression.SuppressionSettings;
 import com.emaileventhub.esp.VendorKeys;
 import com.emaileventhub.http.EdgeOutcomes;
 import com.emaileventhub.http.HttpEdge;
@@ -17,6 +21,7 @@ import com.emaileventhub.intake.Intake;
 import com.emaileventhub.observe.DatabaseHealthCheck;
 import com.emaileventhub.observe.DestinationHealthCheck;
 import com.emaileventhub.observe.LoadHealthCheck;
+import com.emaileventhub.store.ArchiveSettings;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
@@ -102,14 +107,15 @@ public final class Hub implements AutoCloseable {
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));
         // --- durable delivery: queues, engine, archive + suppression destinations ---
-        this.delivery = new DeliveryModule(config, database, registry, Clock.systemUTC());
+        this.delivery = new DeliveryModule(DeliverySettings.from(config), SuppressionSettings.from(config),
+                ArchiveSettings.from(config), database, registry, Clock.systemUTC());
         delivery.bind(main::bind);
         main.bind("deliveriesApi", new DeliveriesApi(delivery.queue(), Clock.systemUTC(),
                 () -> DestinationRoutes.names(main.getCamelContext())));
         main.bind("suppressionsApi", new SuppressionsApi(delivery.suppressions(), delivery.rules()));
         // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
-        main.bind("analyticsDelivery", new AnalyticsDelivery(config, metrics, Clock.systemUTC()));
-        main.bind("crmDelivery", new CrmDelivery(config, database.dataSource(), metrics, Clock.systemUTC()));
+        main.bind("analyticsDelivery", new AnalyticsDelivery(AnalyticsSettings.from(config), metrics, Clock.systemUTC()));
+        main.bind("crmDelivery", new CrmDelivery(CrmSettings.from(config), database.dataSource(), metrics, Clock.systemUTC()));
         // --- end destinations ---
         main.addMainListener(new MainListenerSupport() {
             @Override
