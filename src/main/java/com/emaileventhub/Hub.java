@@ -25,6 +25,7 @@ import com.emaileventhub.store.ArchiveSettings;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
+import com.emaileventhub.store.JournalSettings;
 import com.emaileventhub.store.JournalMaintenance;
 import com.emaileventhub.telemetry.HubMetrics;
 import com.emaileventhub.webhook.RejectionReason;
@@ -75,7 +76,7 @@ public final class Hub implements AutoCloseable {
         this.main = new Main();
         config.governPlaceholders(main);
         Path routesDir = Path.of(config.require("hub.routes.dir"));
-        this.routes = RouteFiles.resolve(routesDir);
+        this.routes = RouteFiles.resolve(routesDir).withoutDisabledDestinations(name -> config.bool("hub." + name + ".enabled", true));
         LOG.info(routes.summary(routesDir));
         main.configure().withRoutesIncludePattern(routes.includePattern());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -99,8 +100,9 @@ public final class Hub implements AutoCloseable {
         metrics.httpInFlight(edge::inFlight, edge.maxConcurrentRequests());
         BooleanSupplier shedding = edge::isShedding;
         main.bind(LoadHealthCheck.BEAN, shedding);
-        Journal journal = new Journal(database);
+        Journal journal = new Journal(database, JournalSettings.from(config));
         main.bind("journal", journal);
+        metrics.journalCommits(journal::groupCommits, journal::groupedRequests);
         main.bind("journalMaintenance", new JournalMaintenance(journal,
                 config.duration("hub.journal.retention"), longestTolerance(config),
                 Clock.systemUTC()));

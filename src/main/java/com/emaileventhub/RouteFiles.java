@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -29,12 +30,15 @@ import java.util.stream.Stream;
 public final class RouteFiles {
     private static final String SUFFIX = ".camel.yaml";
     private static final String BUILT_IN = "routes/";
+    private static final String DESTINATIONS = "destinations/";
 
     /** Relative path (webhooks/postmark.camel.yaml) to where it is loaded from, in a stable order. */
     private final Map<String, String> files;
     private final List<String> overridden;
     private final List<String> added;
     private final List<String> switchedOff;
+    /** Destinations whose route file is left out because hub.NAME.enabled=false. */
+    private final List<String> disabled = new ArrayList<>();
 
     private RouteFiles(Map<String, String> files, List<String> overridden, List<String> added, List<String> switchedOff) {
         this.files = files;
@@ -68,6 +72,28 @@ public final class RouteFiles {
         return new RouteFiles(files, overridden, added, switchedOff);
     }
 
+    /**
+     * Leaves out the route file of every destination switched off by configuration (destinations/NAME.camel.yaml
+     * with hub.NAME.enabled=false): its endpoints are never created, so a component only that destination uses
+     * (Salesforce for the CRM) is neither loaded nor started.
+     */
+    public RouteFiles withoutDisabledDestinations(Predicate<String> enabled) {
+        Map<String, String> kept = new TreeMap<>(files);
+        List<String> off = new ArrayList<>();
+        for (String name : files.keySet()) {
+            if (name.startsWith(DESTINATIONS) && name.endsWith(SUFFIX) && name.indexOf('/', DESTINATIONS.length()) < 0) {
+                String destination = name.substring(DESTINATIONS.length(), name.length() - SUFFIX.length());
+                if (!enabled.test(destination)) {
+                    kept.remove(name);
+                    off.add(destination);
+                }
+            }
+        }
+        RouteFiles without = new RouteFiles(kept, overridden, added, switchedOff);
+        without.disabled.addAll(off);
+        return without;
+    }
+
     /** The value of camel.main.routes-include-pattern: every file by its exact location. */
     public String includePattern() {
         return String.join(",", files.values());
@@ -75,7 +101,7 @@ public final class RouteFiles {
 
     /** One line for the start-up log: which files come from where. */
     public String summary(Path localDir) {
-        int builtIn = files.size() - overridden.size() - added.size();
+        long builtIn = files.values().stream().filter(v -> v.startsWith("classpath:")).count();
         StringBuilder sb = new StringBuilder();
         sb.append("routes: ").append(builtIn).append(" built-in file(s)");
         if (!overridden.isEmpty() || !added.isEmpty() || !switchedOff.isEmpty()) {
@@ -89,6 +115,9 @@ public final class RouteFiles {
             if (!switchedOff.isEmpty()) {
                 sb.append(" switching off ").append(switchedOff);
             }
+        }
+        if (!disabled.isEmpty()) {
+            sb.append("; destinations switched off by configuration, their routes not loaded: ").append(disabled);
         }
         return sb.toString();
     }

@@ -2,13 +2,16 @@ package com.emaileventhub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.emaileventhub.intake.Fanout;
 import com.emaileventhub.support.HubRunner;
+import com.emaileventhub.support.LogCapture;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +67,29 @@ class RouteFilesTest {
             assertThat(postmark.statusCode()).isEqualTo(401);
             assertThat(mandrill.statusCode()).isEqualTo(404);
             assertThat(hub.hub().context().getRoute("fanout-rules")).isNotNull();
+        }
+    }
+
+    @Test
+    void a_destination_switched_off_by_configuration_has_its_route_file_left_out(@TempDir Path dir) {
+        RouteFiles files = RouteFiles.resolve(dir).withoutDisabledDestinations(name -> !name.equals("crm"));
+
+        assertThat(files.files()).doesNotContainKey("destinations/crm.camel.yaml")
+                .containsKeys("destinations/archive.camel.yaml", "destinations/analytics.camel.yaml");
+        assertThat(files.summary(dir)).contains("destinations switched off by configuration, their routes not loaded: [crm]");
+    }
+
+    @Test
+    void with_the_crm_off_its_route_is_not_loaded_and_no_rule_is_reported_unknown() {
+        try (LogCapture log = LogCapture.of(Fanout.class);
+             HubRunner hub = HubRunner.start(Map.of("hub.crm.enabled", "false", "hub.analytics.enabled", "false"))) {
+            CamelContext context = hub.hub().context();
+            assertThat(context.getRoute("deliver-crm")).isNull();
+            assertThat(context.getRoute("deliver-archive")).isNotNull();
+            assertThat(log.warnings()).noneMatch(w -> w.contains("'crm'") || w.contains("'analytics'"));
+        }
+        try (HubRunner hub = HubRunner.start(Map.of("hub.crm.enabled", "true"))) {
+            assertThat(hub.hub().context().getRoute("deliver-crm")).isNotNull();
         }
     }
 }

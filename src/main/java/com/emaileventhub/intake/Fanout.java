@@ -87,8 +87,8 @@ public final class Fanout {
 
     /** Warns once per name and counts every event it would have gone to. */
     private boolean unknown(String name) {
-        if (known.contains(name)) {
-            return false;
+        if (known.contains(name) || !enabledByConfig.test(name)) {
+            return false;   // a destination switched off by configuration has no route on purpose
         }
         if (warned.add(name)) {
             LOG.warn("fan-out rules select destination '{}', which has no route (direct:deliver-{} in routes/destinations/): "

@@ -1,5 +1,6 @@
 package com.emaileventhub.store;
 
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.webhook.RejectionReason;
@@ -8,10 +9,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,20 +21,12 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * The durable journal. All events of one request, their outbox rows and the request's replay
- * token are written in one transaction; duplicates (same id) are skipped, not failed.
+ * The durable journal. All events of one request, their outbox rows and the request's replay token are
+ * written in one transaction; duplicates (same id) are skipped, not failed. Concurrent requests share
+ * transactions (group commit, {@link GroupCommit}): each request still gets its answer only after the
+ * commit that holds its events, and a request whose rows the database refuses fails alone.
  */
 public final class Journal {
-    private static final String H2_INSERT_EVENT =
-            "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body) "
-                    + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM (VALUES (0)) AS one(x) "
-                    + "WHERE NOT EXISTS (SELECT 1 FROM hub_event WHERE id = ?)";
-    /** One statement for the whole batch (arrays), returning the ids it inserted: duplicates are skipped. */
-    private static final String PG_INSERT_EVENTS =
-            "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body) "
-                    + "SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], "
-                    + "?::varchar[], ?::bigint[], ?::bigint[], ?::text[]) ON CONFLICT (id) DO NOTHING RETURNING id";
-    private static final String INSERT_TOKEN = "INSERT INTO hub_replay_token (vendor, token, seen_at) VALUES (?, ?, ?)";
     private static final String UNIQUE_VIOLATION = "23505";
     /** Column sizes of db/migration/V1__journal.sql. */
     static final int RECIPIENT_COLUMN = 512;
@@ -43,161 +36,207 @@ public final class Journal {
 
     private final DataSource dataSource;
     private final Database.Dialect dialect;
+    private final GroupCommit<Write> group;
 
+    /** A journal with the group commit of application.properties (tests, tools). */
     public Journal(Database database) {
+        this(database, JournalSettings.from(HubConfig.load(Map.of())));
+    }
+
+    public Journal(Database database, JournalSettings settings) {
         this.dataSource = database.dataSource();
         this.dialect = database.dialect();
+        this.group = new GroupCommit<>(settings.writers(), settings.groupMaxEvents(), this::commit);
     }
 
     /**
+     * Stores one request's events and returns once they are committed.
+     *
      * @param destinations per event id, the destinations the fan-out rules chose (may be missing: none)
+     * @throws WebhookRejection a replayed token (401) or rows the database refuses (400): nothing was stored
+     * @throws StorageUnavailableException the database could not take the write (503): nothing was stored
      */
     public StoreResult store(String vendor, String replayToken, List<CanonicalEvent> events,
                              Map<String, List<String>> destinations, Instant now) {
         checkColumnSizes(replayToken, events);
-        Map<String, CanonicalEvent> unique = new LinkedHashMap<>();
-        for (CanonicalEvent e : events) {
-            unique.putIfAbsent(e.id(), e);
-        }
-        List<CanonicalEvent> batch = new ArrayList<>(unique.values());
-        List<String> bodies = new ArrayList<>(batch.size());
-        for (CanonicalEvent e : batch) {
-            bodies.add(toJson(e));
-        }
-        // On H2 two transactions inserting the same new id race to a unique violation; one retry resolves it
-        for (int attempt = 1; ; attempt++) {
-            try {
-                List<String> accepted = write(vendor, replayToken, batch, bodies, destinations, now);
-                return new StoreResult(accepted, events.size() - accepted.size());
-            } catch (SQLException e) {
-                if (isUniqueViolation(e) && attempt < 3) {
-                    continue;
-                }
-                if (isDataError(e)) {
-                    // the same request would fail the same way forever: a 503 would have the ESP retry it for days
-                    throw WebhookRejection.badRequest("the database refused a value of this request (SQLState "
-                            + sqlState(e) + "); nothing was stored");
-                }
-                throw StorageUnavailableException.of("journal write", e);
+        Write write = new Write(vendor, replayToken, events, destinations, now.toEpochMilli());
+        group.submit(write);
+        return write.outcome();
+    }
+
+    /** Group transactions committed or attempted so far (a group that failed counts too). */
+    public long groupCommits() {
+        return group.groups();
+    }
+
+    /** Requests those groups held. */
+    public long groupedRequests() {
+        return group.writes();
+    }
+
+    /** Requests waiting for a group to take them. */
+    int queuedRequests() {
+        return group.queued();
+    }
+
+    /** One request's part of a group: its events (each id once, request order) and their JSON, serialized by the caller. */
+    static final class Write extends GroupCommit.Pending<StoreResult> {
+        final String vendor;
+        final String replayToken;
+        final List<CanonicalEvent> events;
+        final List<String> bodies;
+        final Map<String, List<String>> destinations;
+        final long now;
+        final int requestEvents;
+
+        Write(String vendor, String replayToken, List<CanonicalEvent> requestEvents,
+              Map<String, List<String>> destinations, long now) {
+            Map<String, CanonicalEvent> unique = new LinkedHashMap<>();
+            for (CanonicalEvent e : requestEvents) {
+                unique.putIfAbsent(e.id(), e);
             }
+            this.vendor = vendor;
+            this.replayToken = replayToken;
+            this.events = new ArrayList<>(unique.values());
+            this.bodies = new ArrayList<>(events.size());
+            for (CanonicalEvent e : events) {
+                bodies.add(toJson(e));
+            }
+            this.destinations = destinations;
+            this.now = now;
+            this.requestEvents = requestEvents.size();
+        }
+
+        @Override
+        int size() {
+            return Math.max(1, events.size());
         }
     }
 
-    /** Returns the ids of the events that were new, in request order. */
-    private List<String> write(String vendor, String replayToken, List<CanonicalEvent> batch, List<String> bodies,
-                      Map<String, List<String>> destinations, Instant now) throws SQLException {
-        long nowMs = now.toEpochMilli();
-        return Transactions.inTransaction(dataSource, c -> {
-            if (replayToken != null) {
-                try (PreparedStatement ps = c.prepareStatement(INSERT_TOKEN)) {
-                    ps.setString(1, vendor);
-                    ps.setString(2, replayToken);
-                    ps.setLong(3, nowMs);
-                    ps.executeUpdate();
-                } catch (SQLException e) {
-                    if (isUniqueViolation(e)) {
-                        throw WebhookRejection.unauthorized(RejectionReason.REPLAY, "token was already used (replayed request)");
+    /**
+     * Commits a group. When the database refuses a value, the group is committed again request by request, so
+     * only the request that holds it fails (400) and its neighbours are stored.
+     */
+    private void commit(List<Write> writes) {
+        try {
+            commitTogether(writes);
+        } catch (SQLException e) {
+            if (writes.size() > 1 && (isDataError(e) || isUniqueViolation(e))) {
+                for (Write w : writes) {
+                    try {
+                        commitTogether(List.of(w));
+                    } catch (SQLException alone) {
+                        w.fail(failure(alone));
                     }
+                }
+                return;
+            }
+            RuntimeException failure = failure(e);
+            writes.forEach(w -> w.fail(failure));
+        }
+    }
+
+    /** On H2 two transactions inserting the same new id race to a unique violation; one retry resolves it. */
+    private void commitTogether(List<Write> writes) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<Object> outcomes = Transactions.inTransaction(dataSource, c -> write(c, writes));
+                for (int i = 0; i < writes.size(); i++) {
+                    if (outcomes.get(i) instanceof StoreResult r) {
+                        writes.get(i).succeed(r);
+                    } else {
+                        writes.get(i).fail((RuntimeException) outcomes.get(i));
+                    }
+                }
+                return;
+            } catch (SQLException e) {
+                if (!isUniqueViolation(e) || attempt >= 3) {
                     throw e;
                 }
             }
-            int[] counts = dialect == Database.Dialect.POSTGRESQL ? insertEventsPostgres(c, batch, bodies)
-                    : insertEvents(c, batch, bodies);
-            List<String> accepted = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            List<String> eventIds = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-                if (counts[i] == 0) {
-                    continue;   // already known: its deliveries were queued when it was first stored
-                }
-                accepted.add(batch.get(i).id());
-                for (String destination : destinations.getOrDefault(batch.get(i).id(), List.of())) {
-                    names.add(destination);
-                    eventIds.add(batch.get(i).id());
-                }
-            }
-            DeliveryQueue.enqueue(c, dialect, names, eventIds, nowMs);
-            return accepted;
-        });
+        }
     }
 
-    /** PostgreSQL: the whole batch as one statement; counts[i] is 1 when batch[i] was new. */
-    private static int[] insertEventsPostgres(Connection c, List<CanonicalEvent> batch, List<String> bodies)
-            throws SQLException {
-        int n = batch.size();
-        int[] counts = new int[n];
-        if (n == 0) {
-            return counts;
-        }
-        String[] ids = new String[n];
-        String[] esps = new String[n];
-        String[] types = new String[n];
-        String[] bounceTypes = new String[n];
-        String[] recipients = new String[n];
-        String[] messageIds = new String[n];
-        Long[] occurred = new Long[n];
-        Long[] received = new Long[n];
-        for (int i = 0; i < n; i++) {
-            CanonicalEvent e = batch.get(i);
-            ids[i] = e.id();
-            esps[i] = e.esp();
-            types[i] = e.type().wireName();
-            bounceTypes[i] = e.bounceTypeName();
-            recipients[i] = e.recipient();
-            messageIds[i] = e.messageId();
-            occurred[i] = e.occurredAt().toEpochMilli();
-            received[i] = e.receivedAt().toEpochMilli();
-        }
-        Set<String> inserted = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(PG_INSERT_EVENTS)) {
-            ps.setArray(1, c.createArrayOf("varchar", ids));
-            ps.setArray(2, c.createArrayOf("varchar", esps));
-            ps.setArray(3, c.createArrayOf("varchar", types));
-            ps.setArray(4, c.createArrayOf("varchar", bounceTypes));
-            ps.setArray(5, c.createArrayOf("varchar", recipients));
-            ps.setArray(6, c.createArrayOf("varchar", messageIds));
-            ps.setArray(7, c.createArrayOf("bigint", occurred));
-            ps.setArray(8, c.createArrayOf("bigint", received));
-            ps.setArray(9, c.createArrayOf("text", bodies.toArray(String[]::new)));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    inserted.add(rs.getString(1));
+    /**
+     * The group's rows in the caller's transaction. Returns per write its StoreResult, or the rejection of a
+     * replayed token (that request's events are not written). An id repeated across requests belongs to the
+     * first; the others count it as a duplicate, as if they had come after its commit.
+     */
+    private List<Object> write(Connection c, List<Write> writes) throws SQLException {
+        List<JournalRows.Token> tokens = new ArrayList<>();
+        List<Integer> tokenOwners = new ArrayList<>();
+        Set<JournalRows.Token> seen = new HashSet<>();
+        Set<Integer> replayed = new HashSet<>();
+        long latest = 0;
+        for (int i = 0; i < writes.size(); i++) {
+            Write w = writes.get(i);
+            latest = Math.max(latest, w.now);
+            if (w.replayToken != null) {
+                JournalRows.Token t = new JournalRows.Token(w.vendor, w.replayToken, w.now);
+                if (seen.add(new JournalRows.Token(w.vendor, w.replayToken, 0))) {
+                    tokens.add(t);
+                    tokenOwners.add(i);
+                } else {
+                    replayed.add(i);   // the same token twice in one group: the first request used it
                 }
             }
         }
-        for (int i = 0; i < n; i++) {
-            counts[i] = inserted.contains(ids[i]) ? 1 : 0;
+        for (int known : JournalRows.insertTokens(c, dialect, tokens)) {
+            replayed.add(tokenOwners.get(known));
         }
-        return counts;
+        Map<String, Integer> owner = new HashMap<>();
+        List<CanonicalEvent> events = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            if (replayed.contains(i)) {
+                continue;
+            }
+            Write w = writes.get(i);
+            for (int j = 0; j < w.events.size(); j++) {
+                if (owner.putIfAbsent(w.events.get(j).id(), i) == null) {
+                    events.add(w.events.get(j));
+                    bodies.add(w.bodies.get(j));
+                }
+            }
+        }
+        Set<String> inserted = JournalRows.insertEvents(c, dialect, events, bodies);
+        List<String> names = new ArrayList<>();
+        List<String> eventIds = new ArrayList<>();
+        for (CanonicalEvent e : events) {
+            if (inserted.contains(e.id())) {   // an event already known had its deliveries queued when first stored
+                for (String destination : writes.get(owner.get(e.id())).destinations.getOrDefault(e.id(), List.of())) {
+                    names.add(destination);
+                    eventIds.add(e.id());
+                }
+            }
+        }
+        DeliveryQueue.enqueue(c, dialect, names, eventIds, latest);
+        List<Object> outcomes = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            Write w = writes.get(i);
+            if (replayed.contains(i)) {
+                outcomes.add(WebhookRejection.unauthorized(RejectionReason.REPLAY, "token was already used (replayed request)"));
+                continue;
+            }
+            List<String> accepted = new ArrayList<>();
+            for (CanonicalEvent e : w.events) {
+                if (inserted.contains(e.id()) && owner.get(e.id()) == i) {
+                    accepted.add(e.id());
+                }
+            }
+            outcomes.add(new StoreResult(accepted, w.requestEvents - accepted.size()));
+        }
+        return outcomes;
     }
-    /** H2: one guarded INSERT per event in a JDBC batch; its update counts tell new from known. */
-    private static int[] insertEvents(Connection c, List<CanonicalEvent> batch, List<String> bodies) throws SQLException {
-        int[] counts = new int[batch.size()];
-        if (batch.isEmpty()) {
-            return counts;
+
+    /** What a request whose rows could not be written is told: 400 when the rows are wrong, else 503. */
+    private static RuntimeException failure(SQLException e) {
+        if (isDataError(e)) {
+            // the same request would fail the same way forever: a 503 would have the ESP retry it for days
+            return WebhookRejection.badRequest("the database refused a value of this request (SQLState "
+                    + sqlState(e) + "); nothing was stored");
         }
-        try (PreparedStatement ps = c.prepareStatement(H2_INSERT_EVENT)) {
-            for (int i = 0; i < batch.size(); i++) {
-                CanonicalEvent e = batch.get(i);
-                ps.setString(1, e.id());
-                ps.setString(2, e.esp());
-                ps.setString(3, e.type().wireName());
-                ps.setString(4, e.bounceType() == null ? null : e.bounceType().wireName());
-                ps.setString(5, e.recipient());
-                ps.setString(6, e.messageId());
-                ps.setLong(7, e.occurredAt().toEpochMilli());
-                ps.setLong(8, e.receivedAt().toEpochMilli());
-                ps.setString(9, bodies.get(i));
-                ps.setString(10, e.id());
-                ps.addBatch();
-            }
-            int[] result = ps.executeBatch();
-            for (int i = 0; i < result.length; i++) {
-                // SUCCESS_NO_INFO would hide duplicates; both H2 and pgjdbc report row counts for these statements
-                counts[i] = result[i] == PreparedStatement.SUCCESS_NO_INFO ? 1 : result[i];
-            }
-        }
-        return counts;
+        return StorageUnavailableException.of("journal write", e);
     }
 
     /** Drops tokens older than the window in which they could still be replayed. */

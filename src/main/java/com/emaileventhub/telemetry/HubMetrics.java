@@ -2,6 +2,7 @@ package com.emaileventhub.telemetry;
 
 import com.emaileventhub.webhook.RejectionReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /** The hub's own meters (webhooks per vendor and outcome, events per type, acknowledgement latency). */
 public final class HubMetrics {
@@ -63,6 +65,14 @@ public final class HubMetrics {
                 .description("webhook requests being read, waiting for a worker or processed").register(registry);
         Gauge.builder("hub_http_max_concurrent_requests", () -> limit)
                 .description("hub.http.max-concurrent-requests: beyond it webhooks are answered 503").register(registry);
+    }
+
+    /** The journal's group commit: transactions committed and the requests they held (their ratio is the group size). */
+    public void journalCommits(LongSupplier commits, LongSupplier requests) {
+        FunctionCounter.builder("hub_journal_commits", commits, c -> c.getAsLong())
+                .description("journal transactions committed (one per group of concurrent requests)").register(registry);
+        FunctionCounter.builder("hub_journal_committed_requests", requests, r -> r.getAsLong())
+                .description("webhook requests whose events those transactions held").register(registry);
     }
 
     public Counter counter(String name, String... tags) {

@@ -39,15 +39,17 @@ import org.awaitility.Awaitility;
  * Property-based fuzzing of every webhook route (the nine built-in vendors and the YAML-declared MailerSend),
  * with valid credentials or signatures, against one in-process hub per database (H2 and PostgreSQL).
  * Per request: no 5xx (storage is up), no 2xx for a body that cannot be a vendor payload, the status the
- * category demands, an answer within {@link #ANSWER_WITHIN}, and the journal grows by exactly the accepted
- * count (a refused request stores nothing). After the run both hubs still report healthy.
+ * category demands, an answer at all (a request that hangs reaches the hub's deadline, hub.http.request-timeout,
+ * and its 503 fails the no-5xx check; time is not asserted, so a busy machine cannot fail the run), and the
+ * journal grows by exactly the accepted count (a refused request stores nothing). After the run both hubs still report healthy.
  *
  * <p>Tries per run come from {@code -Dfuzz.tries} (the pom passes it to jqwik as jqwik.tries.default); the seed
  * is fixed, so CI runs the same requests every time. Long run: {@code mvn -B test -Dtest=WebhookFuzzTest
  * -Dfuzz.tries=20000} (docs/testing.md).
  */
 class WebhookFuzzTest {
-    static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
+    /** Far beyond the hub's own deadline: the client gives up only when the hub failed to answer at all. */
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)   // as ESPs post (no h2c upgrade)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -132,7 +134,6 @@ class WebhookFuzzTest {
 
         String what = c + " answered " + status + " " + abbreviated(r.body());
         assertThat(status).as(what).isLessThan(500);
-        assertThat(took).as(what).isLessThan(ANSWER_WITHIN);
         Set<Integer> allowed = allowed(c);
         if (!allowed.isEmpty()) {
             assertThat(status).as(what).isIn(allowed);
@@ -193,7 +194,7 @@ class WebhookFuzzTest {
 
     private static HttpResponse<String> post(HubRunner hub, String vendor, WireRequest request) {
         HttpRequest.Builder b = HttpRequest.newBuilder(hub.uri("/webhooks/" + vendor))
-                .timeout(ANSWER_WITHIN.multipliedBy(4))
+                .timeout(CLIENT_TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
         if (request.contentType() != null) {
             b.header("Content-Type", request.contentType());

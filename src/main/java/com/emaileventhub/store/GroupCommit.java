@@ -1,0 +1,158 @@
+package com.emaileventhub.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Group commit without threads of its own (leader/follower): a request queues its write and, when fewer than
+ * {@code leaders} groups are in flight, becomes a leader that takes everything queued (up to a bound) and
+ * commits it as one group, for itself and for the followers that queued while the previous group committed.
+ * A follower waits for its outcome, or for the hand-off that makes it the next leader. No write waits for a
+ * timer: under light load a group is one request, under heavy load one commit serves many.
+ *
+ * @param <W> a queued write; the committer settles every write of the group it is given (a write it leaves
+ *            unsettled, or all of them when it throws, fail with what it threw)
+ */
+final class GroupCommit<W extends GroupCommit.Pending<?>> {
+    /** A write waiting in the queue: its size (to bound a group), then its outcome. */
+    abstract static class Pending<R> {
+        final Semaphore wake = new Semaphore(0);
+        private volatile boolean settled;
+        volatile boolean taken;
+        private R result;
+        private RuntimeException failure;
+
+        abstract int size();
+
+        final void succeed(R value) {
+            result = value;
+            settle();
+        }
+
+        final void fail(RuntimeException e) {
+            failure = e;
+            settle();
+        }
+
+        /** The outcome, once settled: the result, or the failure rethrown on the request's thread. */
+        final R outcome() {
+            if (failure != null) {
+                throw failure;
+            }
+            return result;
+        }
+
+        private void settle() {
+            settled = true;   // volatile write after the outcome fields: the request thread sees both
+            wake.release();
+        }
+
+        final boolean settled() {
+            return settled;
+        }
+    }
+
+    /** A follower re-checks after this long even without a hand-off: a lost wake-up costs latency, never a hang. */
+    private static final long RECHECK_MS = 20;
+
+    private final ConcurrentLinkedQueue<W> queue = new ConcurrentLinkedQueue<>();
+    private final Semaphore leaders;
+    private final int maxSize;
+    private final Consumer<List<W>> committer;
+    private final AtomicLong groups = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
+
+    GroupCommit(int leaders, int maxSize, Consumer<List<W>> committer) {
+        this.leaders = new Semaphore(leaders);
+        this.maxSize = maxSize;
+        this.committer = committer;
+    }
+
+    /** Queues the write and returns once it is settled (by this thread or by another leader). */
+    void submit(W write) {
+        queue.add(write);
+        while (!write.settled()) {
+            // a write already taken is in a group in flight: its request waits for the outcome, it does not lead
+            if (!write.taken && leaders.tryAcquire()) {
+                try {
+                    lead();
+                } finally {
+                    leaders.release();
+                }
+                handOff();
+            } else {
+                try {
+                    write.wake.tryAcquire(RECHECK_MS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    // the write stays queued and is committed by a leader; this request no longer waits for it
+                    throw new StorageUnavailableException("interrupted while the journal committed", e);
+                }
+            }
+        }
+    }
+
+    private void lead() {
+        List<W> group = new ArrayList<>();
+        int size = 0;
+        for (W next = queue.peek(); next != null; next = queue.peek()) {
+            if (!group.isEmpty() && size + next.size() > maxSize) {
+                break;
+            }
+            W taken = queue.poll();
+            if (taken == null) {
+                break;
+            }
+            taken.taken = true;
+            group.add(taken);
+            size += taken.size();
+        }
+        if (group.isEmpty()) {
+            return;
+        }
+        groups.incrementAndGet();
+        writes.addAndGet(group.size());
+        RuntimeException failure = null;
+        try {
+            committer.accept(group);
+        } catch (RuntimeException e) {
+            failure = e;
+        } catch (Error e) {
+            failure = new IllegalStateException("group commit failed: " + e, e);
+        }
+        for (W w : group) {
+            if (!w.settled()) {
+                // a follower waits until settled: whatever went wrong, no write is left waiting forever
+                w.fail(failure != null ? failure : new IllegalStateException("group commit left a write unsettled"));
+            }
+        }
+    }
+
+    /** Groups handed to the committer so far. */
+    long groups() {
+        return groups.get();
+    }
+
+    /** Writes in those groups. */
+    long writes() {
+        return writes.get();
+    }
+
+    /** Writes queued and not yet taken by a leader. */
+    int queued() {
+        return queue.size();
+    }
+
+    /** Wakes the oldest waiting write, so that what queued during this group is led next without delay. */
+    private void handOff() {
+        W head = queue.peek();
+        if (head != null) {
+            head.wake.release();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package com.emaileventhub.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Leader/follower group commit, without a database: who commits what, and that every write is settled. */
+class GroupCommitTest {
+    private final ExecutorService pool = Executors.newFixedThreadPool(24);
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    static final class Item extends GroupCommit.Pending<Integer> {
+        final int id;
+        final int size;
+
+        Item(int id, int size) {
+            this.id = id;
+            this.size = size;
+        }
+
+        @Override
+        int size() {
+            return size;
+        }
+    }
+
+    /** Records each group, and holds the first one until released. */
+    static final class Recorder implements Consumer<List<Item>> {
+        final List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch firstHeld = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public void accept(List<Item> group) {
+            groups.add(group.stream().map(i -> i.id).toList());
+            if (calls.getAndIncrement() == 0) {
+                firstHeld.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            group.forEach(i -> i.succeed(i.id));
+        }
+    }
+
+    private List<Future<Integer>> submitAll(GroupCommit<Item> commit, List<Item> items) {
+        List<Future<Integer>> futures = new ArrayList<>();
+        for (Item item : items) {
+            futures.add(pool.submit(() -> {
+                commit.submit(item);
+                return item.outcome();
+            }));
+        }
+        return futures;
+    }
+
+    @Test
+    void writes_that_queue_while_a_group_commits_share_the_next_group() throws Exception {
+        Recorder recorder = new Recorder();
+        GroupCommit<Item> commit = new GroupCommit<>(1, 1000, recorder);
+        List<Future<Integer>> first = submitAll(commit, List.of(new Item(0, 1)));
+        recorder.firstHeld.await();
+        List<Item> waiting = new ArrayList<>();
+        for (int i = 1; i <= 19; i++) {
+            waiting.add(new Item(i, 1));
+        }
+        List<Future<Integer>> rest = submitAll(commit, waiting);
+        await().until(() -> commit.queued() == 19);
+        recorder.release.countDown();
+        assertThat(first.get(0).get()).isZero();
+        for (int i = 0; i < rest.size(); i++) {
+            assertThat(rest.get(i).get()).isEqualTo(i + 1);
+        }
+        assertThat(recorder.groups).hasSize(2);
+        assertThat(recorder.groups.get(1)).containsExactlyInAnyOrderElementsOf(waiting.stream().map(i -> i.id).toList());
+        assertThat(commit.groups()).isEqualTo(2);
+        assertThat(commit.writes()).isEqualTo(20);
+    }
+
+    @Test
+    void a_group_holds_at_most_its_bound_and_a_larger_write_goes_alone() throws Exception {
+        Recorder recorder = new Recorder();
+        GroupCommit<Item> commit = new GroupCommit<>(1, 10, recorder);
+        List<Future<Integer>> first = submitAll(commit, List.of(new Item(0, 1)));
+        recorder.firstHeld.await();
+        List<Item> waiting = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            waiting.add(new Item(i, i == 6 ? 25 : 3));
+        }
+        List<Future<Integer>> rest = submitAll(commit, waiting);
+        await().until(() -> commit.queued() == 12);
+        recorder.release.countDown();
+        first.get(0).get();
+        for (Future<Integer> f : rest) {
+            f.get();
+        }
+        List<Integer> all = new ArrayList<>();
+        for (List<Integer> group : recorder.groups.subList(1, recorder.groups.size())) {
+            int size = group.stream().mapToInt(id -> waiting.get(id - 1).size).sum();
+            assertThat(size <= 10 || group.size() == 1).as("group %s of size %d", group, size).isTrue();
+            all.addAll(group);
+        }
+        assertThat(all).containsExactlyInAnyOrderElementsOf(waiting.stream().map(i -> i.id).toList());
+        assertThat(recorder.groups).anySatisfy(g -> assertThat(g).containsExactly(6));
+    }
+
+    @Test
+    void a_committer_that_throws_fails_every_write_of_its_group_and_later_groups_still_commit() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        GroupCommit<Item> commit = new GroupCommit<>(2, 100, group -> {
+            if (calls.getAndIncrement() == 0) {
+                throw new StorageUnavailableException("database down", null);
+            }
+            group.forEach(i -> i.succeed(i.id));
+        });
+        Item failed = new Item(1, 1);
+        assertThatThrownBy(() -> {
+            commit.submit(failed);
+            failed.outcome();
+        }).isInstanceOf(StorageUnavailableException.class).hasMessage("database down");
+        Item next = new Item(2, 1);
+        commit.submit(next);
+        assertThat(next.outcome()).isEqualTo(2);
+    }
+
+    @Test
+    void under_contention_every_write_is_committed_exactly_once_in_fewer_groups_than_writes() throws Exception {
+        List<Integer> committed = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<Item> commit = new GroupCommit<>(2, 50, group -> {
+            group.forEach(i -> committed.add(i.id));
+            try {
+                Thread.sleep(1);   // a commit's latency, during which the next group forms
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            group.forEach(i -> i.succeed(i.id));
+        });
+        List<Future<?>> threads = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            int base = t * 200;
+            threads.add(pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    Item item = new Item(base + i, 1);
+                    commit.submit(item);
+                    assertThat(item.outcome()).isEqualTo(base + i);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : threads) {
+            f.get();
+        }
+        assertThat(committed).hasSize(3200).doesNotHaveDuplicates();
+        assertThat(commit.writes()).isEqualTo(3200);
+        assertThat(commit.groups()).isLessThan(3200);
+    }
+}
