@@ -6,9 +6,14 @@ import com.emaileventhub.api.EventsApi;
 import com.emaileventhub.api.SuppressionsApi;
 import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.DeliveryModule;
+import com.emaileventhub.destination.DeliverySettings;
 import com.emaileventhub.destination.analytics.AnalyticsDelivery;
+import com.emaileventhub.destination.analytics.AnalyticsSettings;
 import com.emaileventhub.destination.crm.CrmDelivery;
+import com.emaileventhub.destination.crm.CrmSettings;
+import com.emaileventhub.destination.suppression.SuppressionSettings;
 import com.emaileventhub.esp.VendorKeys;
+import com.emaileventhub.http.EdgeOutcomes;
 import com.emaileventhub.http.HttpEdge;
 import com.emaileventhub.intake.DestinationRoutes;
 import com.emaileventhub.intake.Fanout;
@@ -16,12 +21,14 @@ import com.emaileventhub.intake.Intake;
 import com.emaileventhub.observe.DatabaseHealthCheck;
 import com.emaileventhub.observe.DestinationHealthCheck;
 import com.emaileventhub.observe.LoadHealthCheck;
+import com.emaileventhub.store.ArchiveSettings;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
 import com.emaileventhub.store.JournalSettings;
 import com.emaileventhub.store.JournalMaintenance;
 import com.emaileventhub.telemetry.HubMetrics;
+import com.emaileventhub.webhook.RejectionReason;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -30,7 +37,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -68,9 +74,7 @@ public final class Hub implements AutoCloseable {
                 config.duration("hub.db.connection-timeout"));
         database.migrate();
         this.main = new Main();
-        Properties props = new Properties();
-        config.asMap().forEach(props::setProperty);
-        main.setOverrideProperties(props);
+        config.governPlaceholders(main);
         Path routesDir = Path.of(config.require("hub.routes.dir"));
         this.routes = RouteFiles.resolve(routesDir).withoutDisabledDestinations(name -> config.bool("hub." + name + ".enabled", true));
         LOG.info(routes.summary(routesDir));
@@ -82,7 +86,17 @@ public final class Hub implements AutoCloseable {
         main.bind("hubDataSource", database.dataSource());
         main.bind("hubMetrics", metrics);
         // --- HTTP edge: TLS, worker pool, webhook gate (allow-lists, shedding, deadlines) ---
-        edge.bind(main::bind, metrics::webhook);
+        edge.bind(main::bind, new EdgeOutcomes() {
+            @Override
+            public void webhook(String vendor, RejectionReason reason, long nanos) {
+                metrics.webhook(vendor, reason, nanos);
+            }
+
+            @Override
+            public void unrouted(String area, RejectionReason reason) {
+                metrics.unrouted(area, reason);
+            }
+        });
         metrics.httpInFlight(edge::inFlight, edge.maxConcurrentRequests());
         BooleanSupplier shedding = edge::isShedding;
         main.bind(LoadHealthCheck.BEAN, shedding);
@@ -95,14 +109,15 @@ public final class Hub implements AutoCloseable {
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));
         // --- durable delivery: queues, engine, archive + suppression destinations ---
-        this.delivery = new DeliveryModule(config, database, registry, Clock.systemUTC());
+        this.delivery = new DeliveryModule(DeliverySettings.from(config), SuppressionSettings.from(config),
+                ArchiveSettings.from(config), database, registry, Clock.systemUTC());
         delivery.bind(main::bind);
         main.bind("deliveriesApi", new DeliveriesApi(delivery.queue(), Clock.systemUTC(),
                 () -> DestinationRoutes.names(main.getCamelContext())));
         main.bind("suppressionsApi", new SuppressionsApi(delivery.suppressions(), delivery.rules()));
         // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
-        main.bind("analyticsDelivery", new AnalyticsDelivery(config, metrics, Clock.systemUTC()));
-        main.bind("crmDelivery", new CrmDelivery(config, database.dataSource(), metrics, Clock.systemUTC()));
+        main.bind("analyticsDelivery", new AnalyticsDelivery(AnalyticsSettings.from(config), metrics, Clock.systemUTC()));
+        main.bind("crmDelivery", new CrmDelivery(CrmSettings.from(config), database.dataSource(), metrics, Clock.systemUTC()));
         // --- end destinations ---
         main.addMainListener(new MainListenerSupport() {
             @Override

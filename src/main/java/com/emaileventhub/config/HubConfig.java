@@ -17,11 +17,20 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
 
 /**
- * The hub's configuration, resolved once at start-up. Precedence, lowest first: the
- * application.properties in the jar, ./application.properties, environment variables
- * (HUB_HTTP_PORT for hub.http.port), JVM system properties, then explicit overrides (tests).
+ * The hub's configuration, resolved once at start-up, and the one source of Camel's placeholders too
+ * (governPlaceholders). Precedence, lowest first: the application.properties in the jar,
+ * ./application.properties, environment variables (HUB_HTTP_PORT for hub.http.port), JVM system
+ * properties, then explicit overrides (tests).
+ *
+ * <p>The layering is done here rather than by Camel's properties component because the hub needs its
+ * configuration before a CamelContext exists: the database is opened and migrated, the HTTP edge's TLS
+ * files and the vendor keys are checked, and the beans are built and bound into camel-main before it
+ * creates its context (ConfigLayeringTest shows both views agree on every layer).
  */
 public final class HubConfig {
     private final Map<String, String> values;
@@ -76,6 +85,26 @@ public final class HubConfig {
             p.load(r);
         }
         p.forEach((k, val) -> into.put(k.toString().trim(), val.toString().trim()));
+    }
+
+    /**
+     * Makes Camel read these values, so that {{key}} in a route or a camel.* key and get(key) never disagree:
+     * they become the override properties of Camel's properties component, and its own environment and
+     * system-property lookups, which by default come before any properties (environment first), only answer
+     * keys these values lack, the same environment fallback get() makes.
+     */
+    public void governPlaceholders(BaseMainSupport main) {
+        Properties camel = new Properties();
+        values.forEach(camel::setProperty);
+        main.setOverrideProperties(camel);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                PropertiesComponent properties = (PropertiesComponent) m.getCamelContext().getPropertiesComponent();
+                properties.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_FALLBACK);
+                properties.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_FALLBACK);
+            }
+        });
     }
 
     /** The value, or null when unset or blank. */

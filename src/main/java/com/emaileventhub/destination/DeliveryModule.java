@@ -1,18 +1,16 @@
 package com.emaileventhub.destination;
 
-import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.archive.ArchiveBatch;
 import com.emaileventhub.destination.suppression.SuppressionForward;
 import com.emaileventhub.destination.suppression.SuppressionRules;
+import com.emaileventhub.destination.suppression.SuppressionSettings;
 import com.emaileventhub.store.ArchiveDatabase;
+import com.emaileventhub.store.ArchiveSettings;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.DeliveryQueue;
 import com.emaileventhub.store.SuppressionStore;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetAddress;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
@@ -30,15 +28,15 @@ public final class DeliveryModule implements AutoCloseable {
     private final SuppressionRules rules;
     private final Clock clock;
 
-    public DeliveryModule(HubConfig config, Database database, MeterRegistry registry, Clock clock) {
+    public DeliveryModule(DeliverySettings delivery, SuppressionSettings suppression, ArchiveSettings archive,
+                          Database database, MeterRegistry registry, Clock clock) {
         this.clock = clock;
         this.queue = new DeliveryQueue(database);
-        this.engine = new DeliveryEngine(queue, DeliverySettings.from(config), registry, clock, instanceId(config));
+        this.engine = new DeliveryEngine(queue, delivery, registry, clock, delivery.instanceId());
         this.suppressions = new SuppressionStore(database);
-        this.rules = new SuppressionRules(suppressions, config.integer("hub.suppression.soft-bounce-threshold"),
-                config.duration("hub.suppression.soft-bounce-window"),
-                config.url("hub.suppression.forward-url") != null, clock);
-        this.archive = ArchiveDatabase.open(config, database);
+        this.rules = new SuppressionRules(suppressions, suppression.softBounceThreshold(), suppression.softBounceWindow(),
+                suppression.forwarding(), clock);
+        this.archive = ArchiveDatabase.open(archive, database);
     }
 
     /** Registry beans, by the names the YAML routes use. */
@@ -98,20 +96,5 @@ public final class DeliveryModule implements AutoCloseable {
     public void close() {
         engine.stop();
         archive.close();
-    }
-
-    /** Names this instance in leases: hub.instance-id, else host name plus a random suffix. */
-    static String instanceId(HubConfig config) {
-        String id = config.get("hub.instance-id");
-        if (id != null) {
-            return id;
-        }
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "hub";
-        }
-        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

@@ -12,7 +12,8 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
 
 /**
  * The HTTP edge of the hub: the Vert.x server's worker pool and TLS, and the webhook gate in front
- * of every /webhooks/* route (allow-lists, HTTPS-only, load shedding, deadlines, JSON refusals).
+ * of every /webhooks/* route (allow-lists, HTTPS-only, load shedding, deadlines, JSON refusals), and the
+ * JSON 404 / 405 of a request no route takes.
  * Knows nothing about vendors beyond the path segment and the hub.esp.NAME.allowed-ips key.
  */
 public final class HttpEdge {
@@ -32,7 +33,7 @@ public final class HttpEdge {
     /** Registry beans Camel picks up when it creates the server: the engine with the gate, the worker pool size. */
     public void bind(BiConsumer<String, Object> registry, EdgeOutcomes outcomes) {
         this.gate = new WebhookGate(settings, outcomes);
-        registry.accept("platform-http-engine", new HubHttpEngine(gate));
+        registry.accept("platform-http-engine", new HubHttpEngine(gate, outcomes));
         registry.accept("vertxOptions", new VertxOptions().setWorkerPoolSize(settings.workerThreads));
     }
 

@@ -1,6 +1,5 @@
 package com.emaileventhub.store;
 
-import com.emaileventhub.config.HubConfig;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -21,18 +20,13 @@ public final class ArchiveDatabase implements AutoCloseable {
         this.dialect = dialect;
     }
 
-    public static ArchiveDatabase open(HubConfig config, Database hub) {
-        String url = config.get("hub.archive.db.url");
+    public static ArchiveDatabase open(ArchiveSettings settings, Database hub) {
         ArchiveDatabase archive;
-        if (url == null) {
+        if (settings.url() == null) {
             archive = new ArchiveDatabase(null, hub.dataSource(), hub.dialect());
         } else {
-            if (!(url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:"))) {
-                throw HubConfig.invalid("hub.archive.db.url", "must be a jdbc:h2: or jdbc:postgresql: URL");
-            }
-            Database own = new Database("hub.archive.db.url", url, config.get("hub.archive.db.username", "sa"),
-                    config.get("hub.archive.db.password", ""), config.integer("hub.archive.db.pool-size"),
-                    config.duration("hub.db.connection-timeout"));
+            Database own = new Database("hub.archive.db.url", settings.url(), settings.username(), settings.password(),
+                    settings.poolSize(), settings.connectionTimeout());
             archive = new ArchiveDatabase(own, own.dataSource(), own.dialect());
         }
         archive.migrate();

@@ -49,6 +49,11 @@ public final class HubMetrics {
                 .record(Duration.ofNanos(nanos));
     }
 
+    /** A request outside /webhooks/* that no route took (404, or 405 for a wrong method), by the area of its path. */
+    public void unrouted(String area, RejectionReason reason) {
+        counter("hub_http_rejected", "area", area, "reason", reason.label()).increment();
+    }
+
     /** Events newly stored, per vendor and canonical type (an event already in the journal is not counted again). */
     public void event(String esp, String type) {
         counter("hub_events", "esp", esp, "type", type).increment();

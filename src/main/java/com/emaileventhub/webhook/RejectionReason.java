@@ -26,9 +26,13 @@ public enum RejectionReason {
     /** The body cannot be read as the vendor's format. */
     BAD_REQUEST("bad_request"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
+    /** The path answers only media types the request's Accept header excludes (406). */
+    NOT_ACCEPTABLE("not_acceptable"),
     TOO_LARGE("too_large"),
     /** No webhook route for that vendor (counted with vendor "unknown" at the HTTP edge). */
     NOT_FOUND("not_found"),
+    /** A method the path is not served with (405, the Allow header names those it is). */
+    METHOD_NOT_ALLOWED("method_not_allowed"),
     IP_NOT_ALLOWED("ip_not_allowed"),
     HTTPS_REQUIRED("https_required"),
     /** 503: the hub was at its limit of concurrent webhook requests. */

@@ -26,7 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -38,19 +38,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DeliveryHistoryApiTest {
     @Parameter
     TestDatabases.Kind kind;
+    @AutoClose
     private DeliveryFixtures.Running running;
     private Hub hub;
 
     private void start(String... overrides) throws Exception {
         running = DeliveryFixtures.startOn(kind, overrides);
         hub = running.hub();
-    }
-
-    @AfterEach
-    void stop() {
-        if (running != null) {
-            running.close();
-        }
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -37,6 +37,7 @@ class ReplayBackfillApiTest {
 
     @Parameter
     TestDatabases.Kind kind;
+    @AutoClose
     private DeliveryFixtures.Running running;
     private Hub hub;
     private FakeDestination fake;
@@ -46,13 +47,6 @@ class ReplayBackfillApiTest {
         running = DeliveryFixtures.startOn(kind, "hub.delivery.max-attempts=1", "hub.api.read-token=" + READ);
         hub = running.hub();
         fake = fake(hub);
-    }
-
-    @AfterEach
-    void stop() {
-        if (running != null) {
-            running.close();
-        }
     }
 
     @Test

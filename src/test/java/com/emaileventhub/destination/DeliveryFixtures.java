@@ -19,18 +19,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.camel.test.AvailablePortFinder;
 
 /**
  * What the delivery tests share: a copy of routes/ plus a fake destination route, hub start-up with fast delivery timings, and canonical events.
  */
 public final class DeliveryFixtures {
-    public static final String TOKEN = "test-admin-token";
+    public static final String TOKEN = HubRunner.ADMIN_TOKEN;
 
     private DeliveryFixtures() {
     }
@@ -58,13 +56,9 @@ public final class DeliveryFixtures {
 
     /** Overrides for a hub on dbUrl with fast polling and short back-off; more overrides win. */
     public static Map<String, String> overrides(String dbUrl, Path routes, String... more) {
-        Map<String, String> o = new HashMap<>();
-        o.put("hub.http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
-        o.put("hub.db.url", dbUrl);
-        o.put("hub.db.username", TestDatabases.user(dbUrl));
+        Map<String, String> o = HubRunner.basics(dbUrl);
         o.put("hub.db.password", "");
         o.put("hub.routes.dir", routes.toString());
-        o.put("hub.admin.token", TOKEN);
         o.put("hub.delivery.poll-interval", "PT0.05S");
         o.put("hub.delivery.backoff", "PT0.2S");
         o.put("hub.delivery.max-backoff", "PT1S");

@@ -14,7 +14,6 @@ import com.emaileventhub.store.Database;
 import com.emaileventhub.store.DeliveryQueue;
 import com.emaileventhub.support.TestDatabases;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -58,8 +57,7 @@ class DeliveryRestartTest {
         String url = kind.freshUrl();
         List<CanonicalEvent> events = events(10, EventType.OPENED);
         long leaseEnd = System.currentTimeMillis() + 1500;
-        try (Database db = new Database(url, TestDatabases.user(url), "", 2, Duration.ofSeconds(3))) {
-            db.migrate();
+        try (Database db = TestDatabases.open(url, 2)) {
             store(db, events, "fake");
             // a hub that claimed the batch and died before recording any outcome
             assertThat(new DeliveryQueue(db).claim("fake", 100, System.currentTimeMillis(), leaseEnd, "crashed"))

@@ -26,7 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -38,6 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DeliveryRetryTest {
     @Parameter
     TestDatabases.Kind kind;
+    @AutoClose
     private DeliveryFixtures.Running running;
     private Hub hub;
 
@@ -45,13 +46,6 @@ class DeliveryRetryTest {
         running = DeliveryFixtures.startOn(kind, overrides);
         hub = running.hub();
         return hub;
-    }
-
-    @AfterEach
-    void stop() {
-        if (running != null) {
-            running.close();
-        }
     }
 
     @Test

@@ -63,12 +63,6 @@ class EdgeJsonAnswersTest {
         assertThat(r.body()).isEqualTo("{\"error\":\"body is larger than " + LIMIT + " bytes\"}");
     }
 
-    @Test
-    void leaves_a_wrong_method_on_a_known_vendor_to_the_route() {
-        HttpResponse<String> r = hub.get("/webhooks/sendgrid");
-        assertThat(r.statusCode()).isEqualTo(405);
-    }
-
     private double count(String vendor, String reason) {
         return Metrics.value(hub.get("/observe/metrics").body(),
                 "hub_webhooks_total{outcome=\"rejected\",reason=\"" + reason + "\",vendor=\"" + vendor + "\"}");

@@ -26,20 +26,28 @@ public final class HubRunner implements AutoCloseable {
         this.port = port;
     }
 
-    public static HubRunner start(Map<String, String> overrides) {
-        int port = AvailablePortFinder.getNextAvailable();
+    /**
+     * What every test hub needs, for a database URL of {@link TestDatabases}: a free port, the admin token, the
+     * database and its user. Callers add their own keys over these.
+     */
+    public static Map<String, String> basics(String dbUrl) {
         Map<String, String> all = new HashMap<>();
-        all.put("hub.http.port", Integer.toString(port));
+        all.put("hub.http.port", Integer.toString(AvailablePortFinder.getNextAvailable()));
         all.put("hub.admin.token", ADMIN_TOKEN);
+        all.put("hub.db.url", dbUrl);
+        all.put("hub.db.username", TestDatabases.user(dbUrl));
+        return all;
+    }
+
+    /** A hub on a fresh H2 database unless the overrides name one (hub.db.url); overrides win over the basics. */
+    public static HubRunner start(Map<String, String> overrides) {
+        Map<String, String> all = basics(overrides.getOrDefault("hub.db.url", TestDatabases.h2()));
         all.put("hub.db.pool-size", "4");
         all.putAll(overrides);
-        if (!all.containsKey("hub.db.url")) {
-            all.put("hub.db.url", TestDatabases.h2());
-        }
         try {
             Hub hub = new Hub(HubConfig.load(all));
             hub.start();
-            return new HubRunner(hub, port);
+            return new HubRunner(hub, Integer.parseInt(all.get("hub.http.port")));
         } catch (Exception e) {
             throw new IllegalStateException("hub did not start", e);
         }

@@ -1,10 +1,12 @@
 package com.emaileventhub.support;
 
+import com.emaileventhub.store.Database;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +52,13 @@ public final class TestDatabases {
         }
         CREATED.add(schema);
         return PG_ADMIN_URL + SCHEMA_PARAMETER + schema;
+    }
+
+    /** The hub's database at a URL of either kind, migrated; the caller closes it. */
+    public static Database open(String url, int poolSize) {
+        Database db = new Database(url, user(url), "", poolSize, Duration.ofSeconds(3));
+        db.migrate();
+        return db;
     }
 
     /** The user name that goes with a URL of either kind. */

@@ -1,6 +1,5 @@
 package com.emaileventhub.destination.analytics;
 
-import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.Delivery;
 import com.emaileventhub.destination.DestinationConfigurationException;
 import com.emaileventhub.destination.RetryAfter;
@@ -39,12 +38,12 @@ public final class AnalyticsDelivery {
     private final int batchSize;
     private final long maxBatchBytes;
 
-    public AnalyticsDelivery(HubConfig config, HubMetrics metrics, Clock clock) {
-        this.mapper = new AnalyticsEventMapper(config);
+    public AnalyticsDelivery(AnalyticsSettings settings, HubMetrics metrics, Clock clock) {
+        this.mapper = new AnalyticsEventMapper(settings);
         this.metrics = metrics;
         this.clock = clock;
-        this.batchSize = config.integer("hub.analytics.batch-size");
-        this.maxBatchBytes = config.longValue("hub.analytics.max-batch-bytes");
+        this.batchSize = settings.batchSize();
+        this.maxBatchBytes = settings.maxBatchBytes();
     }
 
     /** Body List&lt;CanonicalEvent&gt; → exchange property {@value AnalyticsBatch#PROPERTY}. */

@@ -1,12 +1,9 @@
 package com.emaileventhub.destination.analytics;
 
-import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Timestamps;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,15 +13,10 @@ import java.util.Map;
  * without a Java change.
  */
 public final class AnalyticsEventMapper {
-    public static final String NAME_KEY_PREFIX = "hub.analytics.event-name.";
+    private final Map<EventType, String> names;
 
-    private final Map<EventType, String> names = new EnumMap<>(EventType.class);
-
-    public AnalyticsEventMapper(HubConfig config) {
-        for (EventType type : EventType.values()) {
-            // an unconfigured type still gets a readable name rather than failing the batch
-            names.put(type, config.get(NAME_KEY_PREFIX + type.wireName(), "Email " + capitalized(type.wireName())));
-        }
+    public AnalyticsEventMapper(AnalyticsSettings settings) {
+        this.names = settings.eventNames();
     }
 
     public String eventName(EventType type) {
@@ -63,9 +55,5 @@ public final class AnalyticsEventMapper {
         if (value != null) {
             into.put(key, value);
         }
-    }
-
-    private static String capitalized(String s) {
-        return s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
     }
 }

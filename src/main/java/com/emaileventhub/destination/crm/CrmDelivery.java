@@ -1,6 +1,5 @@
 package com.emaileventhub.destination.crm;
 
-import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.Delivery;
 import com.emaileventhub.destination.DestinationConfigurationException;
 import com.emaileventhub.event.CanonicalEvent;
@@ -11,10 +10,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +39,7 @@ public final class CrmDelivery {
     private static final Pattern API_USAGE = Pattern.compile("api-usage=(\\d+)/(\\d+)");
 
     private final List<String> objects;
-    private final Map<String, String> filters = new LinkedHashMap<>();
+    private final Map<String, String> filters;
     private final int lookupBatchSize;
     private final int lookupMaxChars;
     private final int updateBatchSize;
@@ -57,28 +54,20 @@ public final class CrmDelivery {
     private final AtomicLong apiUsed = new AtomicLong(-1);
     private final AtomicLong apiLimit = new AtomicLong(-1);
 
-    public CrmDelivery(HubConfig config, DataSource dataSource, HubMetrics metrics, Clock clock) {
-        this.objects = list(config.require("hub.crm.objects"));
-        for (String object : objects) {
-            String filter = config.get("hub.crm.filter." + object);
-            if (filter != null) {
-                filters.put(object, filter);
-            }
-        }
-        this.lookupBatchSize = config.integer("hub.crm.lookup-batch-size");
-        this.lookupMaxChars = config.integer("hub.crm.lookup-max-chars");
-        this.updateBatchSize = Math.min(200, config.integer("hub.crm.update-batch-size"));
-        this.limitBackoff = config.duration("hub.crm.limit-backoff");
-        this.permanentErrors = new LinkedHashSet<>(list(config.require("hub.crm.permanent-errors")));
-        this.staleRecordErrors = new LinkedHashSet<>(list(config.require("hub.crm.stale-record-errors")));
-        this.cache = new RecordCache(config.integer("hub.crm.cache-size"),
-                config.duration("hub.crm.cache-ttl"),
-                config.duration("hub.crm.negative-cache-ttl"), clock);
-        this.journal = new JournalEngagement(dataSource,
-                new LinkedHashSet<>(list(config.require("hub.crm.last-event-types"))));
-        this.fields = new CrmFields(config);
+    public CrmDelivery(CrmSettings settings, DataSource dataSource, HubMetrics metrics, Clock clock) {
+        this.objects = settings.objects();
+        this.filters = settings.filters();
+        this.lookupBatchSize = settings.lookupBatchSize();
+        this.lookupMaxChars = settings.lookupMaxChars();
+        this.updateBatchSize = settings.updateBatchSize();
+        this.limitBackoff = settings.limitBackoff();
+        this.permanentErrors = settings.permanentErrors();
+        this.staleRecordErrors = settings.staleRecordErrors();
+        this.cache = new RecordCache(settings.cacheSize(), settings.cacheTtl(), settings.negativeCacheTtl(), clock);
+        this.journal = new JournalEngagement(dataSource, settings.lastEventTypes());
+        this.fields = new CrmFields(settings.fields());
         this.metrics = metrics;
-        if (config.bool("hub.crm.enabled")) {
+        if (settings.enabled()) {
             // with the CRM off there is no allocation to report: no series rather than a made-up value
             usageGauge("hub_crm_api_usage_used", apiUsed, "Salesforce API calls used today (Sforce-Limit-Info)");
             usageGauge("hub_crm_api_usage_limit", apiLimit, "the org's daily Salesforce API allocation");
@@ -316,10 +305,6 @@ public final class CrmDelivery {
         return null;
     }
 
-
-    private static List<String> list(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toList());
-    }
 
     private static CrmBatch batch(Exchange exchange) {
         return exchange.getProperty(CrmBatch.PROPERTY, CrmBatch.class);

@@ -1,15 +1,19 @@
 package com.emaileventhub.destination.crm;
 
-import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.Timestamps;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The Salesforce field names the hub writes ({@code hub.crm.field.*}); an empty name turns that
- * field off, for orgs that lack it. Values are absolute, so a write can be repeated safely.
+ * The Salesforce field names the hub writes ({@code hub.crm.field.*}, defaults in application.properties);
+ * an empty name turns that field off, for orgs that lack it. Values are absolute, so a write can be repeated safely.
  */
 final class CrmFields {
+    /** The hub's fields, each written to the Salesforce field named by hub.crm.field.NAME. */
+    static final List<String> NAMES = List.of("opted-out", "bounced-date", "bounced-reason", "last-opened",
+            "last-clicked", "opens", "clicks", "last-event", "last-event-at");
+
     private final String optedOut;
     private final String bouncedDate;
     private final String bouncedReason;
@@ -20,25 +24,17 @@ final class CrmFields {
     private final String lastEvent;
     private final String lastEventAt;
 
-    CrmFields(HubConfig config) {
-        optedOut = name(config, "opted-out", "HasOptedOutOfEmail");
-        bouncedDate = name(config, "bounced-date", "EmailBouncedDate");
-        bouncedReason = name(config, "bounced-reason", "EmailBouncedReason");
-        lastOpened = name(config, "last-opened", "Email_Last_Opened__c");
-        lastClicked = name(config, "last-clicked", "Email_Last_Clicked__c");
-        opens = name(config, "opens", "Email_Opens__c");
-        clicks = name(config, "clicks", "Email_Clicks__c");
-        lastEvent = name(config, "last-event", "Email_Last_Event__c");
-        lastEventAt = name(config, "last-event-at", "Email_Last_Event_At__c");
-    }
-
-    private static String name(HubConfig config, String key, String defaultName) {
-        String full = "hub.crm.field." + key;
-        // present but blank = switched off; absent = the documented default
-        if (config.asMap().containsKey(full) && config.get(full) == null) {
-            return null;
-        }
-        return config.get(full, defaultName);
+    /** names: Salesforce field per hub field; a hub field without one is not written. */
+    CrmFields(Map<String, String> names) {
+        optedOut = names.get("opted-out");
+        bouncedDate = names.get("bounced-date");
+        bouncedReason = names.get("bounced-reason");
+        lastOpened = names.get("last-opened");
+        lastClicked = names.get("last-clicked");
+        opens = names.get("opens");
+        clicks = names.get("clicks");
+        lastEvent = names.get("last-event");
+        lastEventAt = names.get("last-event-at");
     }
 
     Map<String, Object> values(Engagement e) {

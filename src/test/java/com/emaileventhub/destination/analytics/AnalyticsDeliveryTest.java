@@ -8,6 +8,7 @@ import com.emaileventhub.destination.Delivery;
 import com.emaileventhub.destination.DestinationConfigurationException;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
+import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -48,14 +49,14 @@ class AnalyticsDeliveryTest {
     void start() throws Exception {
         api = new FakeImportApi();
         dbUrl = kind.freshUrl();
-        hub = DestinationTestHub.start(dbUrl, Map.of(
+        hub = HubRunner.start(Map.of("hub.db.url", dbUrl,
                 "hub.analytics.enabled", "true",
                 "hub.analytics.url", api.url(),
                 "hub.analytics.project-id", "proj-1",
                 "hub.analytics.username", "svc-user",
                 "hub.analytics.password", "s3cret:with&odd=chars",
                 "hub.analytics.batch-size", "5",
-                "hub.analytics.event-name.complained", "Spam Report"));
+                "hub.analytics.event-name.complained", "Spam Report")).hub();
         template = hub.context().createProducerTemplate();
     }
 

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.emaileventhub.Hub;
 import com.emaileventhub.destination.Delivery;
-import com.emaileventhub.destination.analytics.DestinationTestHub;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.Journal;
+import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.TestDatabases;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -52,13 +52,13 @@ class CrmDeliveryTest {
     void start() throws Exception {
         salesforce = new FakeSalesforce();
         dbUrl = kind.freshUrl();
-        hub = DestinationTestHub.start(dbUrl, Map.of(
+        hub = HubRunner.start(Map.of("hub.db.url", dbUrl,
                 "hub.crm.enabled", "true",
                 "hub.crm.limit-backoff", "PT45M",
                 "camel.component.salesforce.loginUrl", salesforce.url(),
                 "camel.component.salesforce.authenticationType", "CLIENT_CREDENTIALS",
                 "camel.component.salesforce.clientId", "test-client",
-                "camel.component.salesforce.clientSecret", "test-secret"));
+                "camel.component.salesforce.clientSecret", "test-secret")).hub();
         template = hub.context().createProducerTemplate();
         journal = new Journal(hub.database());
         crm = hub.context().getRegistry().lookupByNameAndType("crmDelivery", CrmDelivery.class);

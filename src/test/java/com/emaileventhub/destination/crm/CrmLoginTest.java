@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.emaileventhub.Hub;
 import com.emaileventhub.destination.Delivery;
 import com.emaileventhub.destination.DestinationConfigurationException;
-import com.emaileventhub.destination.analytics.DestinationTestHub;
 import com.emaileventhub.event.EventType;
+import com.emaileventhub.support.HubRunner;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +21,12 @@ class CrmLoginTest {
     void the_hub_starts_while_salesforce_refuses_the_login_and_delivery_reports_a_configuration_error() throws Exception {
         try (FakeSalesforce salesforce = new FakeSalesforce()) {
             salesforce.refuseLogin(true);
-            try (Hub hub = DestinationTestHub.start(Map.of(
+            try (Hub hub = HubRunner.start(Map.of(
                     "hub.crm.enabled", "true",
                     "camel.component.salesforce.loginUrl", salesforce.url(),
                     "camel.component.salesforce.authenticationType", "CLIENT_CREDENTIALS",
                     "camel.component.salesforce.clientId", "test-client",
-                    "camel.component.salesforce.clientSecret", "wrong-secret"))) {
+                    "camel.component.salesforce.clientSecret", "wrong-secret")).hub()) {
                 assertThat(salesforce.tokenCalls()).as("lazy login: nothing sent at start").isZero();
                 Exchange exchange = new DefaultExchange(hub.context());
                 exchange.getMessage().setBody(List.of(event(EventType.OPENED, "someone@example.com", Instant.now())));

@@ -43,8 +43,7 @@ class SuppressionBatchTest {
 
     private void open(TestDatabases.Kind kind) {
         url = kind.freshUrl();
-        db = new Database(url, TestDatabases.user(url), "", 8, Duration.ofSeconds(3));
-        db.migrate();
+        db = TestDatabases.open(url, 8);
         store = new SuppressionStore(db);
         rules = new SuppressionRules(store, 3, Duration.ofDays(7), true, Clock.systemUTC());
     }

@@ -37,9 +37,7 @@ class SuppressionRulesTest {
     }
 
     private void open(Supplier<String> url) {
-        String u = url.get();
-        db = new Database(u, TestDatabases.user(u), "", 4, Duration.ofSeconds(3));
-        db.migrate();
+        db = TestDatabases.open(url.get(), 4);
         store = new SuppressionStore(db);
         rules = new SuppressionRules(store, 3, Duration.ofDays(7), true, Clock.systemUTC());
     }
