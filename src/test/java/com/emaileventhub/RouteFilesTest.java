@@ -80,16 +80,18 @@ class RouteFilesTest {
     }
 
     @Test
-    void with_the_crm_off_its_route_is_not_loaded_and_no_rule_is_reported_unknown() {
+    void with_the_crm_off_its_route_and_the_salesforce_component_are_never_created_and_no_rule_is_reported_unknown() {
         try (LogCapture log = LogCapture.of(Fanout.class);
              HubRunner hub = HubRunner.start(Map.of("hub.crm.enabled", "false", "hub.analytics.enabled", "false"))) {
             CamelContext context = hub.hub().context();
             assertThat(context.getRoute("deliver-crm")).isNull();
             assertThat(context.getRoute("deliver-archive")).isNotNull();
+            assertThat(context.hasComponent("salesforce")).isNull();
             assertThat(log.warnings()).noneMatch(w -> w.contains("'crm'") || w.contains("'analytics'"));
         }
         try (HubRunner hub = HubRunner.start(Map.of("hub.crm.enabled", "true"))) {
             assertThat(hub.hub().context().getRoute("deliver-crm")).isNotNull();
+            assertThat(hub.hub().context().hasComponent("salesforce")).isNotNull();
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.Consumer;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.BaseMainSupport;
@@ -92,11 +93,20 @@ public final class HubConfig {
      * they become the override properties of Camel's properties component, and its own environment and
      * system-property lookups, which by default come before any properties (environment first), only answer
      * keys these values lack, the same environment fallback get() makes.
+     *
+     * @param forCamel the keys Camel is given; a component's keys left out keep camel-main from creating and
+     *                 starting that component for a part of the hub that is switched off
      */
-    public void governPlaceholders(BaseMainSupport main) {
+    public void governPlaceholders(BaseMainSupport main, Predicate<String> forCamel) {
         Properties camel = new Properties();
-        values.forEach(camel::setProperty);
+        values.forEach((key, value) -> {
+            if (forCamel.test(key)) {
+                camel.setProperty(key, value);
+            }
+        });
         main.setOverrideProperties(camel);
+        // camel-main would read application.properties from the classpath again by itself, past the filter above
+        main.setDefaultPropertyPlaceholderLocation("false");
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport m) {
