@@ -12,8 +12,9 @@ MODE=${3:-postmark}
 DB=${4:-pg}
 PORT=${BENCH_PORT:-18081}
 WORK=target/bench-sustained
-JAR=target/email-event-hub.jar
+JAR=${BENCH_JAR:-target/email-event-hub.jar}
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
+JAR_ABS=$(realpath "$JAR")
 rm -rf "$WORK" && mkdir -p "$WORK"
 PUB=$(java bench/LoadGen.java keygen "$WORK")
 PG_SCHEMA="bench_$(date +%s%N | tail -c 9)"
@@ -25,7 +26,7 @@ else
 fi
 ( cd "$WORK" && HUB_HTTP_PORT=$PORT HUB_DB_URL="$URL" HUB_DB_USERNAME="$USER" HUB_DB_POOL_SIZE=16 \
     HUB_ESP_POSTMARK_USERNAME=bench HUB_ESP_POSTMARK_PASSWORD=bench HUB_ESP_SENDGRID_PUBLIC_KEY="$PUB" \
-    exec java -Xms1g -Xmx1g -jar "../../$JAR" > hub.log 2>&1 ) &
+    exec java -Xms1g -Xmx1g -jar "$JAR_ABS" > hub.log 2>&1 ) &
 HUB_PID=$!
 trap 'kill $HUB_PID 2>/dev/null; wait $HUB_PID 2>/dev/null; [ "$DB" = pg ] && psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS $PG_SCHEMA CASCADE" >/dev/null 2>&1' EXIT
 for _ in $(seq 1 1200); do curl -sf "http://127.0.0.1:$PORT/observe/health/ready" >/dev/null 2>&1 && break; sleep 0.05; done
