@@ -6,7 +6,7 @@
 # each at a fixed concurrency (peak), then again open-loop at half the measured peak rate (p99 there),
 # and the time from `java -jar` to a ready health check for each database. Every rate is also given as a
 # ratio to the trivial route measured in the same run, so runs on busier or quieter machines compare.
-# Usage: [BENCH_JAR=path] bench/run.sh [seconds=15] [concurrency=32]     (needs PostgreSQL on 127.0.0.1:5432, database test)
+# Usage: [BENCH_JAR=path] [BENCH_JAVA=java binary for the hub] bench/run.sh [seconds=15] [concurrency=32]     (needs PostgreSQL on 127.0.0.1:5432, database test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_RUN=${1:-15}
@@ -26,7 +26,7 @@ start_hub() {   # $1 = database url
   local schema
   ( cd "$WORK" && HUB_HTTP_PORT=$PORT HUB_DB_URL="$1" HUB_DB_USERNAME="$2" HUB_DB_POOL_SIZE=16 \
       HUB_ESP_POSTMARK_USERNAME=bench HUB_ESP_POSTMARK_PASSWORD=bench HUB_ESP_SENDGRID_PUBLIC_KEY="$PUB" \
-      exec java -Xms1g -Xmx1g -jar "$JAR_ABS" > "hub-$3.log" 2>&1 ) &
+      exec "${BENCH_JAVA:-java}" -Xms1g -Xmx1g -jar "$JAR_ABS" > "hub-$3.log" 2>&1 ) &
   HUB_PID=$!
   local t0 t1
   t0=$(date +%s%N)
