@@ -8,6 +8,7 @@ import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.DeliveryModule;
 import com.emaileventhub.destination.analytics.AnalyticsDelivery;
 import com.emaileventhub.destination.crm.CrmDelivery;
+import com.emaileventhub.destination.rabbitmq.RabbitStream;
 import com.emaileventhub.esp.VendorKeys;
 import com.emaileventhub.http.HttpEdge;
 import com.emaileventhub.intake.DestinationRoutes;
@@ -56,6 +57,7 @@ public final class Hub implements AutoCloseable {
     private final DeliveryModule delivery;
     private final RouteFiles routes;
     private final HttpEdge edge;
+    private final RabbitStream rabbitmq;
 
     public Hub(HubConfig config) {
         this.config = config;
@@ -101,6 +103,10 @@ public final class Hub implements AutoCloseable {
         // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
         main.bind("analyticsDelivery", new AnalyticsDelivery(config, metrics, Clock.systemUTC()));
         main.bind("crmDelivery", new CrmDelivery(config, database.dataSource(), metrics, Clock.systemUTC()));
+        // --- event streams out: RabbitMQ (routes/destinations/rabbitmq.camel.yaml) ---
+        this.rabbitmq = new RabbitStream(config);
+        main.bind("rabbitmqStream", rabbitmq);
+        main.bind("rabbitmqConnectionFactory", rabbitmq.connectionFactory());
         // --- end destinations ---
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -241,6 +247,7 @@ public final class Hub implements AutoCloseable {
             LOG.warn("stopping camel failed", e);
         }
         delivery.close();
+        rabbitmq.close();
         database.close();
     }
 }
