@@ -128,9 +128,12 @@ public final class Hub implements AutoCloseable {
                 delivery.attach(context);
                 context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
                     @Override
-                    public void notify(CamelEvent event) {
+                    public void notify(CamelEvent event) throws Exception {
                         summarizeVendors(context);
                         fanout.checkRules();
+                        if (config.bool("hub.routes.reload")) {
+                            new RouteReload(routesDir, routes, metrics, fanout::refresh).attach(context);
+                        }
                     }
 
                     @Override
