@@ -76,7 +76,13 @@ final class RouteReload {
         FileWatcherResourceReloadStrategy watcher = new FileWatcherResourceReloadStrategy(dir.toString(), true);
         watcher.setFileFilter(f -> f.getName().endsWith(SUFFIX));
         watcher.setResourceReload((name, resource) -> schedule(name));
-        context.addService(watcher, true, true);
+        try {
+            context.addService(watcher, true, true);
+        } catch (RuntimeException e) {
+            // e.g. the system's limit of file watches reached: the hub runs on, its routes change with a restart
+            LOG.warn("routes: live reload off: cannot watch {}: {}", dir, rootMessage(e));
+            return;
+        }
         LOG.info("routes: live reload on, watching {} (plain route files; templates, webhooks, REST and error handling need a restart)", dir);
     }
 
