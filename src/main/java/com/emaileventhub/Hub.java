@@ -11,6 +11,7 @@ import com.emaileventhub.destination.analytics.AnalyticsDelivery;
 import com.emaileventhub.destination.analytics.AnalyticsSettings;
 import com.emaileventhub.destination.crm.CrmDelivery;
 import com.emaileventhub.destination.crm.CrmSettings;
+import com.emaileventhub.destination.rabbitmq.RabbitStream;
 import com.emaileventhub.destination.suppression.SuppressionSettings;
 import com.emaileventhub.esp.VendorKeys;
 import com.emaileventhub.http.EdgeOutcomes;
@@ -63,6 +64,7 @@ public final class Hub implements AutoCloseable {
     private final DeliveryModule delivery;
     private final RouteFiles routes;
     private final HttpEdge edge;
+    private final RabbitStream rabbitmq;
 
     public Hub(HubConfig config) {
         this.config = config;
@@ -121,6 +123,10 @@ public final class Hub implements AutoCloseable {
         // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
         main.bind("analyticsDelivery", new AnalyticsDelivery(AnalyticsSettings.from(config), metrics, Clock.systemUTC()));
         main.bind("crmDelivery", new CrmDelivery(CrmSettings.from(config), database.dataSource(), metrics, Clock.systemUTC()));
+        // --- event streams out: RabbitMQ (routes/destinations/rabbitmq.camel.yaml) ---
+        this.rabbitmq = new RabbitStream(config);
+        main.bind("rabbitmqStream", rabbitmq);
+        main.bind("rabbitmqConnectionFactory", rabbitmq.connectionFactory());
         // --- end destinations ---
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -142,9 +148,12 @@ public final class Hub implements AutoCloseable {
                 delivery.attach(context);
                 context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
                     @Override
-                    public void notify(CamelEvent event) {
+                    public void notify(CamelEvent event) throws Exception {
                         summarizeVendors(context);
                         fanout.checkRules();
+                        if (config.bool("hub.routes.reload")) {
+                            new RouteReload(routesDir, routes, metrics, fanout::refresh).attach(context);
+                        }
                     }
 
                     @Override
@@ -261,6 +270,7 @@ public final class Hub implements AutoCloseable {
             LOG.warn("stopping camel failed", e);
         }
         delivery.close();
+        rabbitmq.close();
         database.close();
     }
 }

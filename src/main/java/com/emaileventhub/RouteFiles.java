@@ -133,7 +133,8 @@ public final class RouteFiles {
         return null;
     }
 
-    private static String read(String location) {
+    /** The text of a route file by its location (file: or classpath:); empty when it cannot be read. */
+    static String read(String location) {
         try {
             if (location.startsWith("file:")) {
                 return Files.readString(Path.of(location.substring("file:".length())));

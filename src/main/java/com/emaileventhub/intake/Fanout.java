@@ -41,6 +41,8 @@ public final class Fanout {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile Set<String> known;
     private volatile Set<String> enabled;
+    /** Whether the rules route exists; kept, so a live reload swapping it never reads as "no rules" (direct: waits for it). */
+    private volatile boolean hasRules;
     private volatile Producer producer;
 
     public Fanout(CamelContext context, Predicate<String> enabledByConfig, HubMetrics metrics) {
@@ -53,16 +55,24 @@ public final class Fanout {
     private Set<String> enabled() {
         Set<String> e = enabled;
         if (e == null) {
-            known = Set.copyOf(DestinationRoutes.names(context));
-            e = new HashSet<>();
-            for (String name : known) {
-                if (enabledByConfig.test(name)) {
-                    e.add(name);
-                }
-            }
-            enabled = e;
+            refresh();
+            e = enabled;
         }
         return e;
+    }
+
+    /** Looks the rules route and the destination routes up again: at start, and after routes were reloaded live. */
+    public synchronized void refresh() {
+        Set<String> names = Set.copyOf(DestinationRoutes.names(context));
+        Set<String> e = new HashSet<>();
+        for (String name : names) {
+            if (enabledByConfig.test(name)) {
+                e.add(name);
+            }
+        }
+        known = names;
+        hasRules = context.getRoute("fanout-rules") != null;
+        enabled = e;
     }
 
     /**
@@ -99,7 +109,11 @@ public final class Fanout {
 
     public Map<String, List<String>> select(List<CanonicalEvent> events) {
         Map<String, List<String>> out = new HashMap<>();
-        if (events.isEmpty() || context.getRoute("fanout-rules") == null) {
+        if (events.isEmpty()) {
+            return out;
+        }
+        enabled();   // resolves hasRules on first use
+        if (!hasRules) {
             return out;
         }
         Producer rules = producer();
