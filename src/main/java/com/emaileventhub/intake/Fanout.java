@@ -38,15 +38,25 @@ public final class Fanout {
     private final CamelContext context;
     private final Predicate<String> enabledByConfig;
     private final HubMetrics metrics;
+    private final Set<String> required;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile Set<String> known;
     private volatile Set<String> enabled;
     private volatile Producer producer;
 
     public Fanout(CamelContext context, Predicate<String> enabledByConfig, HubMetrics metrics) {
+        this(context, enabledByConfig, metrics, Set.of());
+    }
+
+    /**
+     * @param required destinations every event goes to whatever the rules say (when their route is there and
+     *                 enabled): figures the hub's own API reads, which a rule left out of a local file would corrupt
+     */
+    public Fanout(CamelContext context, Predicate<String> enabledByConfig, HubMetrics metrics, Set<String> required) {
         this.context = context;
         this.enabledByConfig = enabledByConfig;
         this.metrics = metrics;
+        this.required = Set.copyOf(required);
     }
 
     /** Resolved on first use, when every route has been added. */
@@ -99,7 +109,12 @@ public final class Fanout {
 
     public Map<String, List<String>> select(List<CanonicalEvent> events) {
         Map<String, List<String>> out = new HashMap<>();
-        if (events.isEmpty() || context.getRoute("fanout-rules") == null) {
+        if (events.isEmpty()) {
+            return out;
+        }
+        if (context.getRoute("fanout-rules") == null) {
+            List<String> always = required.stream().filter(enabled()::contains).sorted().toList();
+            events.forEach(e -> out.put(e.id(), always));
             return out;
         }
         Producer rules = producer();
@@ -134,6 +149,11 @@ public final class Fanout {
                     }
                 }
             });
+            for (String name : required) {
+                if (!chosen.contains(name) && enabled().contains(name)) {
+                    chosen.add(name);
+                }
+            }
             chosen.sort(null);
             out.put(event.id(), chosen);
         }
