@@ -131,8 +131,9 @@ final class InsightRows {
         SendState s = new SendState(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4));
         s.tags.addAll(tags(rs.getString(6)));
         s.flags = rs.getInt(7);
-        for (int i = 0; i < 5; i++) {
-            s.counts[i] = rs.getInt(8 + i);
+        s.counts[4] = rs.getInt(8);
+        for (int i = 0; i < 4; i++) {
+            s.counts[i] = rs.getInt(9 + i);
         }
         long delivered = rs.getLong(13);
         s.deliveredAt = rs.wasNull() ? null : delivered;
