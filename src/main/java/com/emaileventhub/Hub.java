@@ -3,6 +3,8 @@ package com.emaileventhub;
 import com.emaileventhub.api.AdminAuth;
 import com.emaileventhub.api.DeliveriesApi;
 import com.emaileventhub.api.EventsApi;
+import com.emaileventhub.api.MessagesApi;
+import com.emaileventhub.api.StatsApi;
 import com.emaileventhub.api.SuppressionsApi;
 import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.DeliveryModule;
@@ -19,11 +21,16 @@ import com.emaileventhub.http.HttpEdge;
 import com.emaileventhub.intake.DestinationRoutes;
 import com.emaileventhub.intake.Fanout;
 import com.emaileventhub.intake.Intake;
+import com.emaileventhub.intake.MachineEngagement;
 import com.emaileventhub.observe.DatabaseHealthCheck;
 import com.emaileventhub.observe.DestinationHealthCheck;
 import com.emaileventhub.observe.LoadHealthCheck;
 import com.emaileventhub.store.ArchiveSettings;
 import com.emaileventhub.store.Database;
+import com.emaileventhub.store.DeliveredLookup;
+import com.emaileventhub.store.InsightMaintenance;
+import com.emaileventhub.store.InsightQuery;
+import com.emaileventhub.store.InsightStore;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
 import com.emaileventhub.store.JournalSettings;
@@ -38,6 +45,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -57,6 +65,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Hub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
+    /** The destination that keeps the figures of /api/stats: every event goes to it. */
+    static final String INSIGHT = "insight";
 
     private final HubConfig config;
     private final Main main;
@@ -113,6 +124,14 @@ public final class Hub implements AutoCloseable {
                 Clock.systemUTC()));
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));
+        // --- insight: machine heuristics at intake, figures kept by the insight destination, the stats API ---
+        main.bind("machineEngagement", new MachineEngagement(config, new DeliveredLookup(database)));
+        main.bind("insightStore", new InsightStore(database, Clock.systemUTC()));
+        main.bind("insightMaintenance", new InsightMaintenance(database, config.duration("hub.insight.fine-retention"),
+                config.duration("hub.insight.daily-retention"), Clock.systemUTC()));
+        InsightQuery insight = new InsightQuery(database);
+        main.bind("statsApi", new StatsApi(insight, Clock.systemUTC(), config.duration("hub.insight.fine-retention")));
+        main.bind("messagesApi", new MessagesApi(insight));
         // --- durable delivery: queues, engine, archive + suppression destinations ---
         this.delivery = new DeliveryModule(DeliverySettings.from(config), SuppressionSettings.from(config),
                 ArchiveSettings.from(config), database, registry, Clock.systemUTC());
@@ -133,7 +152,8 @@ public final class Hub implements AutoCloseable {
             public void afterConfigure(BaseMainSupport m) {
                 CamelContext context = m.getCamelContext();
                 edge.attach(context);
-                Fanout fanout = new Fanout(context, name -> config.bool("hub." + name + ".enabled", true), metrics);
+                Fanout fanout = new Fanout(context, name -> config.bool("hub." + name + ".enabled", true), metrics,
+                        Set.of(INSIGHT));
                 context.getRegistry().bind("intake", new Intake(config, journal, fanout, metrics, Clock.systemUTC()));
                 HealthCheckRegistry health = HealthCheckRegistry.get(context);
                 if (health != null) {

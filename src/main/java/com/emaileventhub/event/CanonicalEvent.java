@@ -20,7 +20,8 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"id", "esp", "type", "bounce_type", "occurred_at", "received_at", "recipient", "message_id",
-        "esp_event_id", "reason", "mta_response", "url", "user_agent", "ip", "tags", "metadata", "raw"})
+        "esp_event_id", "reason", "mta_response", "url", "user_agent", "ip", "tags", "metadata", "raw", "machine",
+        "machine_reason"})
 public record CanonicalEvent(
         @JsonProperty("id") String id,
         @JsonProperty("esp") String esp,
@@ -40,8 +41,14 @@ public record CanonicalEvent(
         @JsonProperty("ip") String ip,
         @JsonProperty("tags") List<String> tags,
         @JsonProperty("metadata") Map<String, String> metadata,
-        @JsonProperty("raw") JsonNode raw) {
+        @JsonProperty("raw") JsonNode raw,
+        @JsonProperty("machine") boolean machine,
+        @JsonProperty("machine_reason") String machineReason) {
 
+    /**
+     * {@code machine} holds only for opens and clicks, and only with a reason; a reason without the flag, or
+     * on another type, is dropped, so a stored event always reads the same whatever built it.
+     */
     public CanonicalEvent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(esp, "esp");
@@ -49,6 +56,24 @@ public record CanonicalEvent(
         tags = tags == null ? List.of() : List.copyOf(tags);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         raw = raw == null ? JsonNodeFactory.instance.objectNode() : raw;
+        boolean engagement = type == EventType.OPENED || type == EventType.CLICKED;
+        machine = machine && engagement;
+        machineReason = machine ? (machineReason == null ? "unspecified" : machineReason) : null;
+    }
+
+    /** A human (not machine-made) event: every field but the machine ones. */
+    public CanonicalEvent(String id, String esp, EventType type, BounceType bounceType, Instant occurredAt,
+                          Instant receivedAt, String recipient, String messageId, String espEventId, String reason,
+                          String mtaResponse, String url, String userAgent, String ip, List<String> tags,
+                          Map<String, String> metadata, JsonNode raw) {
+        this(id, esp, type, bounceType, occurredAt, receivedAt, recipient, messageId, espEventId, reason, mtaResponse,
+                url, userAgent, ip, tags, metadata, raw, false, null);
+    }
+
+    /** This event marked machine-made for {@code why}; the id stays (machine is a finding, not an identity). */
+    public CanonicalEvent asMachine(String why) {
+        return new CanonicalEvent(id, esp, type, bounceType, occurredAt, receivedAt, recipient, messageId, espEventId,
+                reason, mtaResponse, url, userAgent, ip, tags, metadata, raw, true, why);
     }
 
     /** The bounce type's wire name, or null. */
@@ -81,6 +106,7 @@ public record CanonicalEvent(
         private final List<String> tags = new ArrayList<>();
         private final Map<String, String> metadata = new LinkedHashMap<>();
         private JsonNode raw;
+        private String machineReason;
 
         private Builder(String esp) {
             this.esp = Objects.requireNonNull(esp, "esp");
@@ -111,6 +137,8 @@ public record CanonicalEvent(
         public Builder tags(Iterable<String> values) { if (values != null) values.forEach(this::tag); return this; }
         public Builder metadata(String key, String value) { if (key != null && value != null) metadata.put(key, value); return this; }
         public Builder raw(JsonNode value) { this.raw = value; return this; }
+        /** The vendor says an open or click was machine-made, for this reason (null: it does not say so). */
+        public Builder machine(String reason) { this.machineReason = blankToNull(reason); return this; }
 
         public EventType type() { return type; }
 
@@ -123,7 +151,8 @@ public record CanonicalEvent(
             BounceType bt = type == EventType.BOUNCED ? bounceType : null;
             String id = EventIds.of(esp, type, messageId, recipient, occurred, url, stableEventId ? espEventId : null);
             return new CanonicalEvent(id, esp, type, bt, occurred, Timestamps.millis(receivedAt), recipient, messageId,
-                    espEventId, reason, mtaResponse, url, userAgent, ip, tags, metadata, raw);
+                    espEventId, reason, mtaResponse, url, userAgent, ip, tags, metadata, raw, machineReason != null,
+                    machineReason);
         }
 
         private static String blankToNull(String value) {

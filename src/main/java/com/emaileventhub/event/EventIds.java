@@ -19,8 +19,13 @@ public final class EventIds {
         String joined = String.join("\n",
                 nz(esp), type.wireName(), nz(messageId), nz(recipient), nz(Timestamps.format(occurredAt)), nz(url),
                 nz(stableId));
+        return hash(joined);
+    }
+
+    /** First 32 hex chars of SHA-256 over the text's UTF-8 bytes: the ids and keys the hub derives from text. */
+    public static String hash(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest).substring(0, 32);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A comma-separated list of CIDR blocks from one configuration key; empty means "no restriction". */
-final class AddressList {
+public final class AddressList {
     static final AddressList EMPTY = new AddressList(List.of());
     private final List<Cidr> blocks;
 
@@ -14,7 +14,7 @@ final class AddressList {
     }
 
     /** @throws IllegalArgumentException naming the key (start-up stops on it) */
-    static AddressList parse(String key, String value) {
+    public static AddressList parse(String key, String value) {
         if (value == null || value.isBlank()) {
             return EMPTY;
         }
@@ -34,6 +34,11 @@ final class AddressList {
 
     boolean isEmpty() {
         return blocks.isEmpty();
+    }
+
+    /** Whether an IP literal (as an ESP reports it) lies in one of the blocks; false for anything else. */
+    public boolean containsLiteral(String ip) {
+        return ip != null && contains(Cidr.literal(ip));
     }
 
     boolean contains(InetAddress address) {

@@ -38,6 +38,7 @@ public final class Fanout {
     private final CamelContext context;
     private final Predicate<String> enabledByConfig;
     private final HubMetrics metrics;
+    private final Set<String> required;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile Set<String> known;
     private volatile Set<String> enabled;
@@ -46,9 +47,18 @@ public final class Fanout {
     private volatile Producer producer;
 
     public Fanout(CamelContext context, Predicate<String> enabledByConfig, HubMetrics metrics) {
+        this(context, enabledByConfig, metrics, Set.of());
+    }
+
+    /**
+     * @param required destinations every event goes to whatever the rules say (when their route is there and
+     *                 enabled): figures the hub's own API reads, which a rule left out of a local file would corrupt
+     */
+    public Fanout(CamelContext context, Predicate<String> enabledByConfig, HubMetrics metrics, Set<String> required) {
         this.context = context;
         this.enabledByConfig = enabledByConfig;
         this.metrics = metrics;
+        this.required = Set.copyOf(required);
     }
 
     /** Resolved on first use, when every route has been added. */
@@ -114,6 +124,8 @@ public final class Fanout {
         }
         enabled();   // resolves hasRules on first use
         if (!hasRules) {
+            List<String> always = required.stream().filter(enabled()::contains).sorted().toList();
+            events.forEach(e -> out.put(e.id(), always));
             return out;
         }
         Producer rules = producer();
@@ -148,6 +160,11 @@ public final class Fanout {
                     }
                 }
             });
+            for (String name : required) {
+                if (!chosen.contains(name) && enabled().contains(name)) {
+                    chosen.add(name);
+                }
+            }
             chosen.sort(null);
             out.put(event.id(), chosen);
         }

@@ -47,15 +47,19 @@ class OpenApiDocumentTest {
             path.getValue().fieldNames().forEachRemaining(m -> methods.add(m.toUpperCase()));
             operations.put(path.getKey(), methods.stream().sorted().toList());
         });
-        assertThat(operations).isEqualTo(new TreeMap<>(Map.of(
-                "/api/events", List.of("GET"),
-                "/api/messages/{message_id}/events", List.of("GET"),
-                "/api/deliveries", List.of("GET"),
-                "/api/deliveries/replay", List.of("POST"),
-                "/api/deliveries/backfill", List.of("POST"),
-                "/api/suppressions", List.of("GET", "POST"),
-                "/api/suppressions/{email}", List.of("DELETE", "GET"),
-                "/api/suppressions/{email}/audit", List.of("GET"))));
+        assertThat(operations).isEqualTo(new TreeMap<>(Map.ofEntries(
+                Map.entry("/api/events", List.of("GET")),
+                Map.entry("/api/messages/{message_id}/events", List.of("GET")),
+                Map.entry("/api/messages/{message_id}", List.of("GET")),
+                Map.entry("/api/stats", List.of("GET")),
+                Map.entry("/api/stats/links", List.of("GET")),
+                Map.entry("/api/stats/bounce-reasons", List.of("GET")),
+                Map.entry("/api/deliveries", List.of("GET")),
+                Map.entry("/api/deliveries/replay", List.of("POST")),
+                Map.entry("/api/deliveries/backfill", List.of("POST")),
+                Map.entry("/api/suppressions", List.of("GET", "POST")),
+                Map.entry("/api/suppressions/{email}", List.of("DELETE", "GET")),
+                Map.entry("/api/suppressions/{email}/audit", List.of("GET")))));
     }
 
     @Test

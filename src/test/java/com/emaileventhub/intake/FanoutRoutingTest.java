@@ -43,13 +43,13 @@ class FanoutRoutingTest {
             post(hub, Postmark.record("SubscriptionChange", null, m, "f@example.com"));
             post(hub, Postmark.click(m, "g@example.com", "https://example.com/x"));
 
-            assertThat(destinations(hub, "a@example.com")).containsExactly("analytics", "archive");
-            assertThat(destinations(hub, "b@example.com")).containsExactly("analytics", "archive", "crm", "suppression");
-            assertThat(destinations(hub, "c@example.com")).containsExactly("analytics", "archive");
-            assertThat(destinations(hub, "d@example.com")).containsExactly("analytics", "archive", "crm");
-            assertThat(destinations(hub, "e@example.com")).containsExactly("analytics", "archive", "crm", "suppression");
-            assertThat(destinations(hub, "f@example.com")).containsExactly("analytics", "archive", "crm", "suppression");
-            assertThat(destinations(hub, "g@example.com")).containsExactly("analytics", "archive", "crm");
+            assertThat(destinations(hub, "a@example.com")).containsExactly("analytics", "archive", "insight");
+            assertThat(destinations(hub, "b@example.com")).containsExactly("analytics", "archive", "crm", "insight", "suppression");
+            assertThat(destinations(hub, "c@example.com")).containsExactly("analytics", "archive", "insight");
+            assertThat(destinations(hub, "d@example.com")).containsExactly("analytics", "archive", "crm", "insight");
+            assertThat(destinations(hub, "e@example.com")).containsExactly("analytics", "archive", "crm", "insight", "suppression");
+            assertThat(destinations(hub, "f@example.com")).containsExactly("analytics", "archive", "crm", "insight", "suppression");
+            assertThat(destinations(hub, "g@example.com")).containsExactly("analytics", "archive", "crm", "insight");
         }
     }
 
@@ -57,7 +57,7 @@ class FanoutRoutingTest {
     void disabled_destinations_are_not_queued() {
         try (HubRunner hub = HubRunner.start(POSTMARK)) {   // analytics and crm are off by default
             post(hub, Postmark.record("Bounce", "HardBounce", "fan-" + UUID.randomUUID(), "off@example.com"));
-            assertThat(destinations(hub, "off@example.com")).containsExactly("archive", "suppression");
+            assertThat(destinations(hub, "off@example.com")).containsExactly("archive", "insight", "suppression");
         }
     }
 
@@ -139,9 +139,22 @@ class FanoutRoutingTest {
             post(hub, Postmark.record("Bounce", "HardBounce", "fan-" + UUID.randomUUID(), "typo1@example.com"));
             post(hub, Postmark.record("SpamComplaint", null, "fan-" + UUID.randomUUID(), "typo2@example.com"));
 
-            assertThat(destinations(hub, "typo1@example.com")).containsExactly("archive");
+            assertThat(destinations(hub, "typo1@example.com")).containsExactly("archive", "insight");
             assertThat(hub.get("/observe/metrics").body())
                     .contains("hub_fanout_unknown_destination_total{destination=\"supression\"} 2.0");
+        }
+    }
+
+    @Test
+    void every_event_goes_to_the_insight_figures_even_when_a_local_rules_file_leaves_them_out() throws IOException {
+        Path routes = RoutesCopy.of();
+        Path rules = routes.resolve("fanout.camel.yaml");
+        Files.writeString(rules, Files.readString(rules).replace("name: dest.insight", "name: dest.archive"));
+        Map<String, String> config = new HashMap<>(POSTMARK);
+        config.put("hub.routes.dir", routes.toString());
+        try (HubRunner hub = HubRunner.start(config)) {
+            post(hub, Postmark.record("Delivery", null, "fan-" + UUID.randomUUID(), "kept@example.com"));
+            assertThat(destinations(hub, "kept@example.com")).containsExactly("archive", "insight");
         }
     }
 

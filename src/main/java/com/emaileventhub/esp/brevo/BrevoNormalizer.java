@@ -65,7 +65,9 @@ public final class BrevoNormalizer implements Normalizer {
                 .url(Json.text(e, "link"))
                 .userAgent(Json.text(e, "user_agent"))
                 .ip(Json.text(e, "ip"))
-                .tags(tags(e));
+                .tags(tags(e))
+                // Brevo's "Loaded by proxy" opens (Apple Mail Privacy Protection and the like) are their own event names
+                .machine(event != null && event.endsWith("proxy_open") ? "brevo:" + event : null);
         metadata(e.get("X-Mailin-custom")).forEach(b::metadata);
     }
 

@@ -61,7 +61,9 @@ public final class MailgunNormalizer implements Normalizer {
                 .userAgent(Json.text(e, "client-info", "user-agent"))
                 .ip(Json.text(e, "ip"))
                 .tags(Json.strings(e.get("tags")))
-                .mtaResponse(mtaResponse(status));
+                .mtaResponse(mtaResponse(status))
+                // client-info.bot: apple (Mail Privacy Protection), gmail (image proxy), generic (a scanner); empty: a person
+                .machine(prefixed("mailgun:bot=", Json.text(e, "client-info", "bot")));
         Json.stringMap(e.get("user-variables")).forEach(b::metadata);
         if (type == EventType.BOUNCED) {
             b.bounceType(BounceType.HARD); // Mailgun's permanent failures; temporary ones are deferred
@@ -121,5 +123,9 @@ public final class MailgunNormalizer implements Normalizer {
             }
         }
         return header;
+    }
+
+    private static String prefixed(String prefix, String value) {
+        return value == null || value.isBlank() ? null : prefix + value;
     }
 }

@@ -84,6 +84,9 @@ public final class SendGridNormalizer implements Normalizer {
                 .url(Json.text(e, "url"))
                 .userAgent(Json.text(e, "useragent"))
                 .tags(Json.strings(e.get("category")));
+        if ("true".equals(Json.text(e, "sg_machine_open"))) {
+            b.machine("sendgrid:sg_machine_open");   // SendGrid's Apple Mail Privacy Protection open
+        }
         if (type == EventType.BOUNCED) {
             b.bounceType(bounceType(Json.text(e, "type")));
         }

@@ -96,6 +96,15 @@ public class BrevoWebhookTest {
     }
 
     @Test
+    void proxy_opens_are_machine_made_and_other_opens_are_not() {
+        List<CanonicalEvent> opens = accept(BATCH).stream().filter(e -> e.type() == EventType.OPENED).toList();
+        assertThat(opens).extracting(CanonicalEvent::machineReason)
+                .containsExactly(null, null, "brevo:proxy_open", "brevo:unique_proxy_open");
+        assertThat(opens).extracting(CanonicalEvent::machine).containsExactly(false, false, true, true);
+    }
+
+
+    @Test
     void reads_a_single_event_object_with_its_utc_time_tags_and_custom_header() {
         List<CanonicalEvent> events = accept(REQUEST_EVENT);
 

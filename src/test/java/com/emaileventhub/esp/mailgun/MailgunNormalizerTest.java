@@ -154,6 +154,18 @@ class MailgunNormalizerTest {
         assertRejected(() -> normalizer.normalize(request), 415, "unsupported_media_type");
     }
 
+    @Test
+    void client_info_bot_marks_opens_and_clicks_machine_made_and_an_empty_bot_does_not() {
+        assertThat(one(MailgunPayloads.OPENED).machine()).isFalse();
+        CanonicalEvent apple = one(MailgunPayloads.OPENED.replace("\"client-type\":\"browser\",", "\"client-type\":\"browser\",\"bot\":\"apple\","));
+        assertThat(apple.machine()).isTrue();
+        assertThat(apple.machineReason()).isEqualTo("mailgun:bot=apple");
+        CanonicalEvent scanner = one(MailgunPayloads.CLICKED.replace("\"client-type\":\"browser\",", "\"client-type\":\"browser\",\"bot\":\"generic\","));
+        assertThat(scanner.machineReason()).isEqualTo("mailgun:bot=generic");
+        assertThat(one(MailgunPayloads.CLICKED.replace("\"client-type\":\"browser\",", "\"client-type\":\"browser\",\"bot\":\"\","))
+                .machine()).isFalse();
+    }
+
     private CanonicalEvent one(String eventData) {
         List<CanonicalEvent> events = normalizer.normalize(request(MailgunPayloads.body(eventData, KEY, TS, TOKEN)));
         assertThat(events).hasSize(1);

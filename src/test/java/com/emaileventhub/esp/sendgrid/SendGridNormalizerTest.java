@@ -225,6 +225,17 @@ class SendGridNormalizerTest {
         assertThat(node.get("message_id").asText()).isEqualTo(MESSAGE_ID);
     }
 
+    @Test
+    void an_open_with_sg_machine_open_true_is_machine_made_and_one_with_false_is_not() {
+        CanonicalEvent human = one(SendGridPayloads.OPEN);
+        assertThat(human.machine()).isFalse();
+        assertThat(human.machineReason()).isNull();
+        CanonicalEvent machine = one(SendGridPayloads.OPEN.replace("\"sg_machine_open\":false", "\"sg_machine_open\":true"));
+        assertThat(machine.machine()).isTrue();
+        assertThat(machine.machineReason()).isEqualTo("sendgrid:sg_machine_open");
+        assertThat(machine.id()).as("the flag is a finding, not part of the identity").isEqualTo(human.id());
+    }
+
     private CanonicalEvent one(String event) {
         List<CanonicalEvent> events = normalize(batch(event));
         assertThat(events).hasSize(1);

@@ -1,0 +1,113 @@
+package com.emaileventhub.store;
+
+import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.event.EventType;
+import com.emaileventhub.event.Sends;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * Keeps the insight figures: applies a batch of stored events to the per-send state, the rollup rows, the
+ * clicked links and the bounce reasons, in one transaction that also records the batch's event ids, so an
+ * event delivered again (the outbox is at-least-once) changes nothing. A send's outcomes belong to its time,
+ * the earliest occurred_at of its events: an earlier event arriving late moves the whole send (its counts
+ * leave the old rows and join the new ones), as does a new tag joining its tag set.
+ */
+public final class InsightStore {
+    private final DataSource dataSource;
+    private final Database.Dialect dialect;
+    private final Clock clock;
+
+    public InsightStore(Database database, Clock clock) {
+        this.dataSource = database.dataSource();
+        this.dialect = database.dialect();
+        this.clock = clock;
+    }
+
+    /** The insight destination's delivery: one batch, applied once whatever how often it comes. */
+    public void apply(List<CanonicalEvent> events) {
+        long now = clock.millis();
+        try {
+            Transactions.inTransaction(dataSource, c -> {
+                applyIn(c, events, now);
+                return null;
+            });
+        } catch (SQLException e) {
+            throw StorageUnavailableException.of("insight figures", e);
+        }
+    }
+
+    private void applyIn(Connection c, List<CanonicalEvent> batch, long now) throws SQLException {
+        InsightRows rows = new InsightRows(c, dialect);
+        List<CanonicalEvent> events = new ArrayList<>(rows.markApplied(batch, now));
+        events.sort(Comparator.comparing(CanonicalEvent::occurredAt).thenComparing(CanonicalEvent::id));
+        Map<String, List<CanonicalEvent>> bySend = new LinkedHashMap<>();
+        InsightRollups rollups = new InsightRollups();
+        for (CanonicalEvent e : events) {
+            if (Sends.belongsToSend(e)) {
+                String id = SendState.id(e.esp(), Sends.sendKey(e.esp(), e.messageId()), e.recipient());
+                bySend.computeIfAbsent(id, k -> new ArrayList<>()).add(e);
+            } else {
+                String tagset = rows.tagset(Set.copyOf(e.tags()));
+                rows.insertOrphan(e, tagset);
+                rollups.add(e.occurredAt().toEpochMilli(), e.esp(), Sends.recipientDomain(e.recipient()), tagset,
+                        InsightCounts.ofEvent(e.type(), e.machine()), 1);
+            }
+        }
+        Map<String, SendState> known = rows.lockSends(bySend.keySet());
+        List<SendState> changed = new ArrayList<>();
+        for (Map.Entry<String, List<CanonicalEvent>> entry : bySend.entrySet()) {
+            SendState before = known.get(entry.getKey());
+            SendState after = before != null ? before.copy() : first(entry.getValue().get(0));
+            for (CanonicalEvent e : entry.getValue()) {
+                after.apply(e);
+                collectDetails(rows, after, e);
+            }
+            if (before != null) {
+                rollups.add(before.sentAt, before.esp, before.domain(), rows.tagset(before.tags), before.vector(), -1);
+            }
+            rollups.add(after.sentAt, after.esp, after.domain(), rows.tagset(after.tags), after.vector(), 1);
+            changed.add(after);
+        }
+        rows.saveSends(changed, known.keySet());
+        rows.writeTagsets();
+        rows.writeDetails();
+        rollups.write(c, dialect);
+    }
+
+    private static SendState first(CanonicalEvent e) {
+        return new SendState(e.esp(), Sends.sendKey(e.esp(), e.messageId()), e.recipient(),
+                e.occurredAt().toEpochMilli());
+    }
+
+    /** Clicked links and bounce reasons of the send. */
+    private static void collectDetails(InsightRows rows, SendState send, CanonicalEvent e) {
+        if (e.type() == EventType.CLICKED && e.url() != null) {
+            rows.click(send, linkUrl(e.url()), e.machine());
+        } else if (e.type() == EventType.BOUNCED) {
+            rows.bounce(send, e.reason() == null ? null : e.reason().trim(), e.bounceTypeName());
+        }
+    }
+
+    /** The clicked URL without its query string and fragment. */
+    public static String linkUrl(String url) {
+        int cut = url.length();
+        int q = url.indexOf('?');
+        int f = url.indexOf('#');
+        if (q >= 0) {
+            cut = q;
+        }
+        if (f >= 0 && f < cut) {
+            cut = f;
+        }
+        return url.substring(0, cut);
+    }
+}
