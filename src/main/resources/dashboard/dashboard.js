@@ -173,7 +173,9 @@
       Panels.leads(leads);
       await emptiness(main.totals.counts, call, gen);
       last = { main, q };
-      if (gen === generation) setState('ready');
+      if (gen !== generation) return;
+      document.body.dataset.view = fragment(state);
+      setState('ready');
     } catch (e) {
       if (gen !== generation) return;
       if (e instanceof TokenRefused) {
