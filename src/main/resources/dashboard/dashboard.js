@@ -176,6 +176,7 @@
       if (gen !== generation) return;
       document.body.dataset.view = fragment(state);
       setState('ready');
+      performance.mark('dashboard-ready');
     } catch (e) {
       if (gen !== generation) return;
       if (e instanceof TokenRefused) {

@@ -148,7 +148,7 @@ const Panels = (() => {
   }
 
   /** Draws a chart, or gives it new data; its canvas tells the sum of each series (data-series). */
-  function draw(id, type, labels, datasets, yOptions) {
+  function draw(id, type, labels, datasets, yOptions, pointRadius) {
     const canvas = document.getElementById(id);
     const summary = {};
     datasets.forEach(ds => { summary[ds.label] = ds.data.reduce((s, v) => s + (v ?? 0), 0); });
@@ -159,7 +159,7 @@ const Panels = (() => {
         type, data: { labels, datasets },
         options: {
           animation: false, responsive: true, maintainAspectRatio: false, interaction: { mode: 'index', intersect: false },
-          elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
+          elements: { point: { radius: pointRadius }, line: { borderWidth: 1.5 } },
           plugins: { legend: { position: 'bottom', labels: { boxWidth: 10, font: { size: 11 } } } },
           scales: { x: { ticks: { maxRotation: 0, autoSkipPadding: 12, font: { size: 10 } } }, y: yOptions },
         },
@@ -185,7 +185,7 @@ const Panels = (() => {
       label: name, borderColor: COLOURS[i], backgroundColor: COLOURS[i],
       data: starts.map(s => maps.reduce((sum, m) => sum + (m.has(s) ? f(m.get(s).counts) : 0), 0)),
     }));
-    draw('events-chart', 'line', starts.map(s => label(s, q.bucket)), datasets, { beginAtZero: true, ticks: { precision: 0 } });
+    draw('events-chart', 'line', starts.map(s => label(s, q.bucket)), datasets, { beginAtZero: true, ticks: { precision: 0 } }, 0);
   }
 
   /** One rate over time, a line per ESP; a bucket without a denominator is a gap, not 0. */
@@ -197,7 +197,7 @@ const Panels = (() => {
         spanGaps: false, data: starts.map(s => (m.has(s) ? m.get(s).rates[rate] : null)) };
     });
     draw('rates-chart', 'line', starts.map(s => label(s, q.bucket)), datasets,
-      { beginAtZero: true, ticks: { callback: v => pct(v) } });
+      { beginAtZero: true, ticks: { callback: v => pct(v) } }, 2);
   }
 
   return { kpis, providers, links, bounces, alerts, leads, eventsChart, ratesChart, pct };

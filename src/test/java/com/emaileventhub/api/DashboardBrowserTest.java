@@ -57,6 +57,7 @@ class DashboardBrowserTest {
         await().atMost(WAIT).until(() -> Rows.count(hub.dataSource(),
                 "SELECT COUNT(*) FROM hub_delivery WHERE destination = 'insight' AND status = 'pending'") == 0);
         browser = new Browser();
+        browser.viewport(1280, 800);
     }
 
     @AfterAll
@@ -78,6 +79,8 @@ class DashboardBrowserTest {
         assertThat(browser.driver().executeScript("return sessionStorage.getItem('hub.dashboard.token')"))
                 .isEqualTo(HubRunner.ADMIN_TOKEN);
         Files.write(Path.of("target", "dashboard-test.png"), browser.driver().getScreenshotAs(OutputType.BYTES));
+        assertThat((Long) browser.driver().executeScript("return document.documentElement.scrollWidth - window.innerWidth"))
+                .as("no sideways scrolling at 1280x800").isLessThanOrEqualTo(0L);
         JsonNode week = assertCardsEqualApi("");
         assertThat(week.at("/counts/sent").asLong()).isEqualTo(9);
         assertThat(series("rates-chart").keySet()).containsExactlyInAnyOrder("postmark", "mailgun");
