@@ -129,6 +129,24 @@ class DashboardBrowserTest {
         assertThat(errors(Set.of("400", "401"))).isEmpty();
     }
 
+    @Test
+    void serves_its_own_files_only_without_a_token_and_with_a_policy_that_keeps_the_page_on_the_hub() {
+        HttpResponse<String> page = hub.get("/dashboard");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(DashboardAssets.CSP);
+        assertThat(page.body()).contains("data-kpi=\"complaint_rate\"").doesNotContain("http://", "https://");
+        HttpResponse<String> chart = hub.get("/dashboard/chart.umd.min.js");
+        assertThat(chart.statusCode()).isEqualTo(200);
+        assertThat(chart.body()).contains("Chart.js v4");
+        for (String other : List.of("/dashboard/index.html", "/dashboard/logback.xml", "/dashboard/nothing.js")) {
+            HttpResponse<String> r = hub.get(other);
+            assertThat(r.statusCode()).as(other).isEqualTo(404);
+            assertThat(r.body()).as(other).contains("\"error\"");
+        }
+        assertThat(hub.post("/dashboard", "text/plain", new byte[0]).statusCode()).isEqualTo(405);
+    }
+
     /** Compares every KPI card with /api/stats for the range the page shows and these filters; returns the totals. */
     private JsonNode assertCardsEqualApi(String filters) throws Exception {
         WebElement main = browser.driver().findElement(By.id("main"));
