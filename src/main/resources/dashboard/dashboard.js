@@ -184,6 +184,7 @@
         askToken(true);
       } else {
         setState('error');
+        $('main').hidden = true;   // figures of another view must not pass for this one
         notice(e.message, true);
         console.warn('dashboard:', e.message);
       }

@@ -49,7 +49,7 @@ const Panels = (() => {
       card.querySelector('.val').textContent = isCount ? count(v) : pct(v);
       const f = FORMULAS[name];
       card.querySelector('.sub').textContent = f
-        ? `${count(totals.counts[f[0]])} of ${count(totals.counts[f[1]])} ${f[1]}` : `${count(totals.counts.events)} events`;
+        ? `${count(totals.counts[f[0]])} / ${count(totals.counts[f[1]])} ${f[1]}` : `${count(totals.counts.events)} events`;
       const l = level(name, v);
       if (l) card.dataset.level = l; else delete card.dataset.level;
     });
@@ -94,7 +94,7 @@ const Panels = (() => {
   }
 
   function links(answer) {
-    table('links', answer.links, l => [cell(l.url, l.url), cell(count(l.clicks)), cell(count(l.clicked)),
+    table('links', answer.links, l => [cell(l.url.replace(/^https?:\/\/(www\.)?/, ''), l.url), cell(count(l.clicks)), cell(count(l.clicked)),
       cell(count(l.machine_clicks))], 'no clicks in this range');
   }
 
@@ -197,7 +197,7 @@ const Panels = (() => {
         spanGaps: false, data: starts.map(s => (m.has(s) ? m.get(s).rates[rate] : null)) };
     });
     draw('rates-chart', 'line', starts.map(s => label(s, q.bucket)), datasets,
-      { beginAtZero: true, ticks: { callback: v => pct(v) } }, 2);
+      { ticks: { callback: v => pct(v) } }, 2);
   }
 
   return { kpis, providers, links, bounces, alerts, leads, eventsChart, ratesChart, pct };

@@ -85,7 +85,8 @@ class DashboardBrowserTest {
         assertThat(week.at("/counts/sent").asLong()).isEqualTo(9);
         assertThat(series("rates-chart").keySet()).containsExactlyInAnyOrder("postmark", "mailgun");
         assertThat(series("events-chart").get("delivered")).isEqualTo(week.at("/counts/delivered").asDouble());
-        assertThat(text("#links tbody")).contains("https://shop.example/offer");
+        assertThat(text("#links tbody")).startsWith("shop.example/offer 1 1 0");
+        assertThat(browser.driver().findElement(By.cssSelector("#links td")).getDomAttribute("title")).isEqualTo("https://shop.example/offer");
         assertThat(text("#bounces tbody")).contains("no such user");
         assertThat(text("#alerts tbody")).isEqualTo("none yet");
         assertThat(text("#leads tbody")).isEqualTo("none yet");
