@@ -19,6 +19,7 @@ import org.apache.camel.Message;
 public final class DashboardAssets {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final String PAGE = "/dashboard";
     private static final String CHART_JS = "META-INF/resources/webjars/chart.js/%s/dist/chart.umd.min.js";
     private static final String CHART_JS_VERSION = "META-INF/maven/org.webjars.npm/chart.js/pom.properties";
 
@@ -32,9 +33,9 @@ public final class DashboardAssets {
 
     private final Map<String, byte[]> loaded = new ConcurrentHashMap<>();
 
-    /** The page (no file header) or one of its files (header "file" from the route's path). */
+    /** The page (/dashboard) or one of its files (/dashboard/NAME), named by the request's path alone. */
     public void serve(Exchange exchange) {
-        String file = exchange.getMessage().getHeader("file", "", String.class);
+        String file = fileName(exchange.getMessage().getHeader(Exchange.HTTP_URI, "", String.class));
         String type = TYPES.get(file);
         if (type == null) {
             throw new ApiError(404, "no such dashboard file: " + file);
@@ -48,6 +49,13 @@ public final class DashboardAssets {
         m.setHeader("X-Content-Type-Options", "nosniff");
         m.setHeader("Referrer-Policy", "no-referrer");
         m.setBody(body);
+    }
+
+    /** "" for /dashboard, NAME for /dashboard/NAME; the query string (which Camel also turns into headers) plays no part. */
+    static String fileName(String uri) {
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        return path.endsWith(PAGE) ? "" : path.substring(path.lastIndexOf('/') + 1);
     }
 
     private static byte[] read(String file) {

@@ -145,6 +145,7 @@ class DashboardBrowserTest {
             assertThat(r.statusCode()).as(other).isEqualTo(404);
             assertThat(r.body()).as(other).contains("\"error\"");
         }
+        assertThat(hub.get("/dashboard?file=panels.js").body()).isEqualTo(page.body());
         assertThat(hub.post("/dashboard", "text/plain", new byte[0]).statusCode()).isEqualTo(405);
     }
 
