@@ -1,0 +1,94 @@
+package com.emaileventhub.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * GET /dashboard and its files, read from this jar: the page, its script and style sheet
+ * (src/main/resources/dashboard/) and Chart.js from its WebJar (the version pom.xml pins, read from the
+ * WebJar's own pom.properties). Only the files named here are served; anything else under /dashboard is 404.
+ * The page holds no data: it asks for the token in the browser and reads /api/** with it, so these
+ * answers need none. The Content-Security-Policy lets the page reach this hub only.
+ */
+public final class DashboardAssets {
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final String PAGE = "/dashboard";
+    private static final String CHART_JS = "META-INF/resources/webjars/chart.js/%s/dist/chart.umd.min.js";
+    private static final String CHART_JS_VERSION = "META-INF/maven/org.webjars.npm/chart.js/pom.properties";
+
+    /** File name under /dashboard/ ("" for the page itself) to its content type. */
+    private static final Map<String, String> TYPES = Map.of(
+            "", "text/html; charset=utf-8",
+            "dashboard.js", "text/javascript; charset=utf-8",
+            "panels.js", "text/javascript; charset=utf-8",
+            "dashboard.css", "text/css; charset=utf-8",
+            "chart.umd.min.js", "text/javascript; charset=utf-8");
+
+    private final Map<String, byte[]> loaded = new ConcurrentHashMap<>();
+
+    /** The page (/dashboard) or one of its files (/dashboard/NAME), named by the request's path alone. */
+    public void serve(Exchange exchange) {
+        String file = fileName(exchange.getMessage().getHeader(Exchange.HTTP_URI, "", String.class));
+        String type = TYPES.get(file);
+        if (type == null) {
+            throw new ApiError(404, "no such dashboard file: " + file);
+        }
+        byte[] body = loaded.computeIfAbsent(file, DashboardAssets::read);
+        Message m = exchange.getMessage();
+        m.getHeaders().clear();
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        m.setHeader(Exchange.CONTENT_TYPE, type);
+        m.setHeader("Content-Security-Policy", CSP);
+        m.setHeader("X-Content-Type-Options", "nosniff");
+        m.setHeader("Referrer-Policy", "no-referrer");
+        m.setBody(body);
+    }
+
+    /** "" for /dashboard, NAME for /dashboard/NAME; the query string (which Camel also turns into headers) plays no part. */
+    static String fileName(String uri) {
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        return path.endsWith(PAGE) ? "" : path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private static byte[] read(String file) {
+        return bytes(switch (file) {
+            case "" -> "dashboard/index.html";
+            case "chart.umd.min.js" -> CHART_JS.formatted(chartJsVersion());
+            default -> "dashboard/" + file;
+        });
+    }
+
+    private static String chartJsVersion() {
+        Properties p = new Properties();
+        try (InputStream in = resource(CHART_JS_VERSION)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("version");
+    }
+
+    private static byte[] bytes(String path) {
+        try (InputStream in = resource(path)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static InputStream resource(String path) {
+        InputStream in = DashboardAssets.class.getClassLoader().getResourceAsStream(path);
+        if (in == null) {
+            throw new IllegalStateException("missing from the jar: " + path);
+        }
+        return in;
+    }
+}
