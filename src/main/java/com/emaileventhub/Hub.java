@@ -1,6 +1,7 @@
 package com.emaileventhub;
 
 import com.emaileventhub.api.AdminAuth;
+import com.emaileventhub.api.AlertsApi;
 import com.emaileventhub.api.DeliveriesApi;
 import com.emaileventhub.api.EventsApi;
 import com.emaileventhub.api.MessagesApi;
@@ -8,6 +9,8 @@ import com.emaileventhub.api.StatsApi;
 import com.emaileventhub.api.SuppressionsApi;
 import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.DeliveryModule;
+import com.emaileventhub.destination.alert.AlertChannels;
+import com.emaileventhub.destination.alert.AlertEngine;
 import com.emaileventhub.destination.analytics.AnalyticsDelivery;
 import com.emaileventhub.destination.crm.CrmDelivery;
 import com.emaileventhub.esp.VendorKeys;
@@ -19,6 +22,8 @@ import com.emaileventhub.intake.MachineEngagement;
 import com.emaileventhub.observe.DatabaseHealthCheck;
 import com.emaileventhub.observe.DestinationHealthCheck;
 import com.emaileventhub.observe.LoadHealthCheck;
+import com.emaileventhub.store.AlertFigures;
+import com.emaileventhub.store.AlertStore;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.DeliveredLookup;
 import com.emaileventhub.store.InsightMaintenance;
@@ -27,6 +32,7 @@ import com.emaileventhub.store.InsightStore;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
 import com.emaileventhub.store.JournalMaintenance;
+import com.emaileventhub.telemetry.AlertMetrics;
 import com.emaileventhub.telemetry.HubMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -120,6 +126,12 @@ public final class Hub implements AutoCloseable {
         // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
         main.bind("analyticsDelivery", new AnalyticsDelivery(config, metrics, Clock.systemUTC()));
         main.bind("crmDelivery", new CrmDelivery(config, database.dataSource(), metrics, Clock.systemUTC()));
+        // --- alerts: rules evaluated by route alerts-evaluate, notifications delivered by the alert-* destinations ---
+        AlertStore alerts = new AlertStore(database);
+        main.bind("alertEngine", new AlertEngine(config, new AlertFigures(insight), alerts, new AlertMetrics(registry),
+                Clock.systemUTC()));
+        main.bind("alertChannels", new AlertChannels(config, alerts, Clock.systemUTC()));
+        main.bind("alertsApi", new AlertsApi(alerts));
         // --- end destinations ---
         main.addMainListener(new MainListenerSupport() {
             @Override
