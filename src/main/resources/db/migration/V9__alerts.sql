@@ -8,7 +8,7 @@ CREATE TABLE hub_alert (
     group_json    TEXT          NOT NULL,
     status        VARCHAR(16)   NOT NULL,
     severity      VARCHAR(16)   NOT NULL,
-    value         DOUBLE PRECISION NOT NULL,
+    alert_value   DOUBLE PRECISION NOT NULL,
     numerator     BIGINT,
     denominator   BIGINT,
     warn          DOUBLE PRECISION NOT NULL,

@@ -39,14 +39,14 @@ public final class AlertStore {
     public record Notification(String id, String alertId, String action, String body, long createdAt) {
     }
 
-    private static final String COLUMNS = "id, rule, dedup_key, group_json, status, severity, value, numerator, "
+    private static final String COLUMNS = "id, rule, dedup_key, group_json, status, severity, alert_value, numerator, "
             + "denominator, warn, critical, alert_window, started_at, evaluated_at, notified_at, below_since, resolved_at";
     private static final String LOCK = "SELECT evaluated_at FROM hub_alert_lock WHERE name = 'alerts' FOR UPDATE";
     private static final String STAMP = "UPDATE hub_alert_lock SET evaluated_at = ? WHERE name = 'alerts'";
     private static final String FIRING_OF_RULE = "SELECT " + COLUMNS + " FROM hub_alert WHERE status = 'firing' AND rule = ?";
     private static final String INSERT = "INSERT INTO hub_alert (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             + "?, ?, ?, ?, ?, ?, ?)";
-    private static final String UPDATE = "UPDATE hub_alert SET status = ?, severity = ?, value = ?, numerator = ?, "
+    private static final String UPDATE = "UPDATE hub_alert SET status = ?, severity = ?, alert_value = ?, numerator = ?, "
             + "denominator = ?, evaluated_at = ?, notified_at = ?, below_since = ?, resolved_at = ? WHERE id = ?";
     private static final String NOTIFY = "INSERT INTO hub_alert_notification (id, alert_id, action, body, created_at) "
             + "VALUES (?, ?, ?, ?, ?)";
