@@ -88,14 +88,21 @@ public final class AlertEngine {
             default -> {
                 InsightRates.Rate rate = InsightRates.byName(rule.metric());
                 figures.counts(from, now + 1, rule.groupBy()).forEach((group, counts) -> {
-                    long den = rate.denominator(counts);
-                    if (den > 0 && den >= rule.minVolume()) {
-                        long num = rate.numerator(counts);
-                        out.put(group, new Reading((double) num / den, num, den));
+                    Reading r = rateReading(rule, rate.numerator(counts), rate.denominator(counts));
+                    if (r != null) {
+                        out.put(group, r);
                     }
                 });
             }
         }
         return out;
+    }
+
+    /** A rate's reading, or null when its denominator is below the rule's min-volume (or 0): the group is silent. */
+    static Reading rateReading(AlertRule rule, long numerator, long denominator) {
+        if (denominator == 0 || denominator < rule.minVolume()) {
+            return null;
+        }
+        return new Reading((double) numerator / denominator, numerator, denominator);
     }
 }
