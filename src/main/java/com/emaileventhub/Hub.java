@@ -2,6 +2,7 @@ package com.emaileventhub;
 
 import com.emaileventhub.api.AdminAuth;
 import com.emaileventhub.api.AlertsApi;
+import com.emaileventhub.api.LeadsApi;
 import com.emaileventhub.api.DeliveriesApi;
 import com.emaileventhub.api.EventsApi;
 import com.emaileventhub.api.MessagesApi;
@@ -13,6 +14,9 @@ import com.emaileventhub.destination.alert.AlertChannels;
 import com.emaileventhub.destination.alert.AlertEngine;
 import com.emaileventhub.destination.analytics.AnalyticsDelivery;
 import com.emaileventhub.destination.crm.CrmDelivery;
+import com.emaileventhub.destination.crm.LeadTasks;
+import com.emaileventhub.destination.lead.LeadNotify;
+import com.emaileventhub.destination.lead.LeadScoring;
 import com.emaileventhub.esp.VendorKeys;
 import com.emaileventhub.http.HttpEdge;
 import com.emaileventhub.intake.DestinationRoutes;
@@ -26,12 +30,14 @@ import com.emaileventhub.store.AlertFigures;
 import com.emaileventhub.store.AlertStore;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.DeliveredLookup;
+import com.emaileventhub.store.InactiveRecipients;
 import com.emaileventhub.store.InsightMaintenance;
 import com.emaileventhub.store.InsightQuery;
 import com.emaileventhub.store.InsightStore;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
 import com.emaileventhub.store.JournalMaintenance;
+import com.emaileventhub.store.LeadStore;
 import com.emaileventhub.telemetry.AlertMetrics;
 import com.emaileventhub.telemetry.HubMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -132,6 +138,12 @@ public final class Hub implements AutoCloseable {
                 Clock.systemUTC()));
         main.bind("alertChannels", new AlertChannels(config, alerts, Clock.systemUTC()));
         main.bind("alertsApi", new AlertsApi(alerts));
+        // --- engaged leads: the leads destination scores, lead-crm / lead-notify deliver the signals ---
+        LeadStore leads = new LeadStore(database);
+        main.bind("leadScoring", new LeadScoring(config, leads, Clock.systemUTC()));
+        main.bind("leadTasks", new LeadTasks(config, leads, Clock.systemUTC()));
+        main.bind("leadNotify", new LeadNotify(leads));
+        main.bind("leadsApi", new LeadsApi(leads, new InactiveRecipients(database), Clock.systemUTC()));
         // --- end destinations ---
         main.addMainListener(new MainListenerSupport() {
             @Override
