@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Slack, PagerDuty and a generic webhook receiver at the HTTP level (JDK HttpServer): records each accepted
  * request's JSON body and headers per path; {@link #failFirst} requests of a path are answered 503 first.
  */
-final class FakeChannels implements AutoCloseable {
+public final class FakeChannels implements AutoCloseable {
     /** One accepted request. */
-    record Request(JsonNode body, String raw, Map<String, List<String>> headers) {
-        String header(String name) {
+    public record Request(JsonNode body, String raw, Map<String, List<String>> headers) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
         }
@@ -32,7 +32,7 @@ final class FakeChannels implements AutoCloseable {
     final Map<String, AtomicInteger> failFirst = new ConcurrentHashMap<>();
     private final HttpServer server;
 
-    FakeChannels() {
+    public FakeChannels() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -57,7 +57,7 @@ final class FakeChannels implements AutoCloseable {
         server.start();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
@@ -73,7 +73,7 @@ final class FakeChannels implements AutoCloseable {
 
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-    List<Request> at(String path) {
+    public List<Request> at(String path) {
         return received.get(path);
     }
 
