@@ -84,13 +84,7 @@ class InactiveRecipientsApiTest {
     }
 
     private JsonNode get(String path) {
-        var response = DeliveryFixtures.call(hub, "GET", path);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        try {
-            return Json.MAPPER.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return DeliveryFixtures.json(hub, path);
     }
 
     private static List<String> emails(JsonNode page) {

@@ -3,6 +3,7 @@ package com.emaileventhub.destination.alert;
 import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.Delivery;
 import com.emaileventhub.destination.HttpFailure;
+import com.emaileventhub.destination.JsonPost;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.store.AlertStore;
@@ -69,7 +70,7 @@ public final class AlertChannels {
         JsonNode a = alert(n);
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("text", text(n.action(), a));
-        post(exchange, body.toString());
+        JsonPost.prepare(exchange, body.toString());
     }
 
     /** PagerDuty Events API v2: trigger (also for renotify and escalate) or resolve, keyed by the dedup_key. */
@@ -92,14 +93,14 @@ public final class AlertChannels {
             payload.put("class", a.path("rule").asText());
             payload.set("custom_details", a);
         }
-        post(exchange, body.toString());
+        JsonPost.prepare(exchange, body.toString());
     }
 
     /** Generic webhook: the alert object, signed the Standard Webhooks way when a secret is set. */
     public void webhook(Exchange exchange) {
         Notification n = notification(exchange);
         String body = n.body();
-        post(exchange, body);
+        JsonPost.prepare(exchange, body);
         if (webhookSecret != null) {
             String timestamp = String.valueOf(clock.millis() / 1000);
             Message m = exchange.getMessage();
@@ -160,13 +161,5 @@ public final class AlertChannels {
         } catch (Exception e) {
             throw new IllegalStateException("alert notification " + n.id() + " is unreadable", e);
         }
-    }
-
-    private static void post(Exchange exchange, String body) {
-        Message m = exchange.getMessage();
-        m.getHeaders().clear();
-        m.setHeader(Exchange.HTTP_METHOD, "POST");
-        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        m.setBody(body);
     }
 }

@@ -1,13 +1,13 @@
 package com.emaileventhub.destination.lead;
 
 import com.emaileventhub.destination.HttpFailure;
+import com.emaileventhub.destination.JsonPost;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.store.LeadStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 /** Destination lead-notify: a Slack-compatible {"text"} POST to hub.leads.notify-url per engaged-lead signal. */
 public final class LeadNotify {
@@ -22,11 +22,7 @@ public final class LeadNotify {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("text", "[email-event-hub] Engaged email lead: " + s.recipient() + ", score " + s.score() + " ("
                 + s.clicks() + " links clicked, " + s.opens() + " opens). Links: " + String.join(", ", s.links()));
-        Message m = exchange.getMessage();
-        m.getHeaders().clear();
-        m.setHeader(Exchange.HTTP_METHOD, "POST");
-        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        m.setBody(body.toString());
+        JsonPost.prepare(exchange, body.toString());
     }
 
     public void failed(Exchange exchange) {

@@ -1,6 +1,7 @@
 package com.emaileventhub.destination.suppression;
 
 import com.emaileventhub.destination.HttpFailure;
+import com.emaileventhub.destination.JsonPost;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
@@ -36,11 +37,7 @@ public final class SuppressionForward {
         body.put("first_at", Timestamps.format(e.occurredAt()));
         body.put("last_at", Timestamps.format(e.occurredAt()));
         body.put("event_id", e.id());
-        var msg = exchange.getMessage();
-        msg.getHeaders().clear();
-        msg.setHeader(Exchange.HTTP_METHOD, "POST");
-        msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        msg.setBody(body.toString());
+        JsonPost.prepare(exchange, body.toString());
     }
 
     /** doCatch of the HTTP call: turn the status into the delivery contract's outcome. */

@@ -132,13 +132,7 @@ class EngagedLeadsTest {
     }
 
     private JsonNode api(String path) {
-        var response = DeliveryFixtures.call(hub, "GET", path);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        try {
-            return Json.MAPPER.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return DeliveryFixtures.json(hub, path);
     }
 
     private CanonicalEvent click(String recipient, String message, String url, int minute, boolean machine) {
