@@ -11,6 +11,7 @@ import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.store.AlertStore.Change;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.support.Metrics;
 import com.emaileventhub.support.TestDatabases;
 import com.emaileventhub.verify.StandardWebhooks;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -95,6 +96,8 @@ class AlertRulesTest {
         assertThat(hook.header("webhook-signature")).isEqualTo(StandardWebhooks.sign(FakeChannels.SECRET,
                 hook.header("webhook-id"), hook.header("webhook-timestamp"), hook.raw().getBytes(StandardCharsets.UTF_8)));
 
+        assertThat(Metrics.value(DeliveryFixtures.call(hub, "GET", "/observe/metrics").body(),
+                "hub_alerts_firing{rule=\"hard-bounce-rate\"}")).isEqualTo(1.0);
         // the same burst a minute later, then the window passing: nothing new until resolve-after has gone by
         assertThat(evaluate(T.plus(Duration.ofMinutes(1)))).isEmpty();
         assertThat(evaluate(T.plus(Duration.ofHours(24)))).isEmpty();
@@ -110,6 +113,14 @@ class AlertRulesTest {
         assertThat(listed).hasSize(1);
         assertThat(listed.get(0).path("dedup_key").asText()).isEqualTo("hard-bounce-rate:esp=sendgrid");
         assertThat(listed.get(0).path("started_at").asText()).isEqualTo("2026-03-10T12:07:30.000Z");
+
+        String metrics = DeliveryFixtures.call(hub, "GET", "/observe/metrics").body();
+        assertThat(Metrics.value(metrics, "hub_alert_notifications_total{action=\"trigger\",rule=\"hard-bounce-rate\"}"))
+                .isEqualTo(1.0);
+        assertThat(Metrics.value(metrics, "hub_alert_notifications_total{action=\"resolve\",rule=\"hard-bounce-rate\"}"))
+                .isEqualTo(1.0);
+        assertThat(Metrics.exported(metrics, "hub_alerts_firing")).isTrue();
+        assertThat(Metrics.value(metrics, "hub_alerts_firing{rule=\"hard-bounce-rate\"}")).isEqualTo(0.0);
     }
 
     @Test
