@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -26,16 +28,17 @@ public final class InsightRollups {
     private static final String PG_UPSERT = "INSERT INTO insight_rollup (" + COLUMNS + ") VALUES (" + PLACEHOLDERS
             + ") ON CONFLICT (" + KEYS + ") DO UPDATE SET " + InsightCounts.NAMES.stream()
             .map(n -> n + " = insight_rollup." + n + " + EXCLUDED." + n).collect(Collectors.joining(", "));
-    private static final String H2_UPSERT = "MERGE INTO insight_rollup t USING (VALUES (" + PLACEHOLDERS + ")) s("
-            + COLUMNS + ") ON t.grain = s.grain AND t.period = s.period AND t.esp = s.esp "
-            + "AND t.recipient_domain = s.recipient_domain AND t.mailbox_provider = s.mailbox_provider "
-            + "AND t.tagset = s.tagset WHEN MATCHED THEN UPDATE SET " + InsightCounts.NAMES.stream()
-            .map(n -> n + " = t." + n + " + s." + n).collect(Collectors.joining(", "))
-            + " WHEN NOT MATCHED THEN INSERT (" + COLUMNS + ") VALUES (" + Arrays.stream(COLUMNS.split(", "))
-            .map(n -> "s." + n).collect(Collectors.joining(", ")) + ")";
+    /** H2: add to the row where it exists, then insert the rows that did not (this transaction holds them). */
+    private static final String H2_ADD = "UPDATE insight_rollup SET " + InsightCounts.NAMES.stream()
+            .map(n -> n + " = " + n + " + ?").collect(Collectors.joining(", "))
+            + " WHERE grain = ? AND period = ? AND esp = ? AND recipient_domain = ? AND mailbox_provider = ? AND tagset = ?";
+    private static final String H2_INSERT = "INSERT INTO insight_rollup (" + COLUMNS + ") VALUES (" + PLACEHOLDERS + ")";
 
     private record Key(int grain, long period, String esp, String domain, String provider, String tagset) {
     }
+
+    private static final Comparator<Key> ORDER = Comparator.comparingInt(Key::grain).thenComparingLong(Key::period)
+            .thenComparing(Key::esp).thenComparing(Key::domain).thenComparing(Key::provider).thenComparing(Key::tagset);
 
     private final Map<Key, long[]> deltas = new LinkedHashMap<>();
 
@@ -59,28 +62,32 @@ public final class InsightRollups {
     }
 
     void write(Connection c, Database.Dialect dialect) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(dialect == Database.Dialect.POSTGRESQL ? PG_UPSERT : H2_UPSERT)) {
-            int rows = 0;
-            for (Map.Entry<Key, long[]> e : deltas.entrySet()) {
-                if (Arrays.stream(e.getValue()).allMatch(v -> v == 0)) {
-                    continue;   // a send that moved nothing in this row
-                }
-                Key k = e.getKey();
-                ps.setInt(1, k.grain());
-                ps.setLong(2, k.period());
-                ps.setString(3, k.esp());
-                ps.setString(4, k.domain());
-                ps.setString(5, k.provider());
-                ps.setString(6, k.tagset());
-                for (int i = 0; i < InsightCounts.SIZE; i++) {
-                    ps.setLong(7 + i, e.getValue()[i]);
-                }
-                ps.addBatch();
-                rows++;
-            }
-            if (rows > 0) {
-                ps.executeBatch();
-            }
+        List<Map.Entry<Key, long[]>> rows = deltas.entrySet().stream()
+                .filter(e -> Arrays.stream(e.getValue()).anyMatch(v -> v != 0))   // a send that moved nothing here
+                .sorted(Map.Entry.comparingByKey(ORDER))   // one lock order for every writer
+                .toList();
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (dialect == Database.Dialect.POSTGRESQL) {
+            Upserts.batch(c, PG_UPSERT, rows, (ps, e) -> bindRow(ps, 1, 7, e));
+            return;
+        }
+        int[] updated = Upserts.batch(c, H2_ADD, rows, (ps, e) -> bindRow(ps, InsightCounts.SIZE + 1, 1, e));
+        Upserts.batch(c, H2_INSERT, Upserts.missing(rows, updated), (ps, e) -> bindRow(ps, 1, 7, e));
+    }
+
+    private static void bindRow(PreparedStatement ps, int keyAt, int countsAt, Map.Entry<Key, long[]> e)
+            throws SQLException {
+        Key k = e.getKey();
+        ps.setInt(keyAt, k.grain());
+        ps.setLong(keyAt + 1, k.period());
+        ps.setString(keyAt + 2, k.esp());
+        ps.setString(keyAt + 3, k.domain());
+        ps.setString(keyAt + 4, k.provider());
+        ps.setString(keyAt + 5, k.tagset());
+        for (int i = 0; i < InsightCounts.SIZE; i++) {
+            ps.setLong(countsAt + i, e.getValue()[i]);
         }
     }
 }

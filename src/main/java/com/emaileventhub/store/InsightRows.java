@@ -34,11 +34,10 @@ final class InsightRows {
     private static final String PG_LINK = "INSERT INTO insight_send_link (" + LINK_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (esp, send_key, recipient, url_key) DO UPDATE SET clicks = insight_send_link.clicks "
             + "+ EXCLUDED.clicks, machine_clicks = insight_send_link.machine_clicks + EXCLUDED.machine_clicks";
-    private static final String H2_LINK = "MERGE INTO insight_send_link t USING (VALUES (?, ?, ?, ?, ?, ?, ?)) s("
-            + LINK_COLUMNS + ") ON t.esp = s.esp AND t.send_key = s.send_key AND t.recipient = s.recipient "
-            + "AND t.url_key = s.url_key WHEN MATCHED THEN UPDATE SET clicks = t.clicks + s.clicks, "
-            + "machine_clicks = t.machine_clicks + s.machine_clicks WHEN NOT MATCHED THEN INSERT (" + LINK_COLUMNS
-            + ") VALUES (s.esp, s.send_key, s.recipient, s.url_key, s.url, s.clicks, s.machine_clicks)";
+    private static final String H2_LINK_ADD = "UPDATE insight_send_link SET clicks = clicks + ?, machine_clicks = "
+            + "machine_clicks + ? WHERE esp = ? AND send_key = ? AND recipient = ? AND url_key = ?";
+    private static final String H2_LINK_INSERT = "INSERT INTO insight_send_link (" + LINK_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
 
     private final Connection c;
     private final Database.Dialect dialect;
@@ -210,17 +209,17 @@ final class InsightRows {
     }
 
     void writeDetails() throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(dialect == Database.Dialect.POSTGRESQL ? PG_LINK : H2_LINK)) {
-            for (Map.Entry<List<String>, long[]> e : clicks.entrySet()) {
+        List<Map.Entry<List<String>, long[]>> links = new ArrayList<>(clicks.entrySet());
+        if (dialect == Database.Dialect.POSTGRESQL) {
+            Upserts.batch(c, PG_LINK, links, (ps, e) -> bindLink(ps, 1, 6, e));
+        } else {
+            int[] updated = Upserts.batch(c, H2_LINK_ADD, links, (ps, e) -> {
+                ps.setLong(1, e.getValue()[0]);
+                ps.setLong(2, e.getValue()[1]);
                 List<String> k = e.getKey();
-                bind(ps, 1, List.of(k.get(0), k.get(1), k.get(2), EventIds.hash(k.get(3)), k.get(3)));
-                ps.setLong(6, e.getValue()[0]);
-                ps.setLong(7, e.getValue()[1]);
-                ps.addBatch();
-            }
-            if (!clicks.isEmpty()) {
-                ps.executeBatch();
-            }
+                bind(ps, 3, List.of(k.get(0), k.get(1), k.get(2), EventIds.hash(k.get(3))));
+            });
+            Upserts.batch(c, H2_LINK_INSERT, Upserts.missing(links, updated), (ps, e) -> bindLink(ps, 1, 6, e));
         }
         try (PreparedStatement ps = c.prepareStatement(insertIgnore("insight_send_bounce",
                 "esp, send_key, recipient, reason_key, bounce_type, reason", "esp, send_key, recipient, reason_key, bounce_type", 6))) {
@@ -233,6 +232,14 @@ final class InsightRows {
                 ps.executeBatch();
             }
         }
+    }
+
+    private static void bindLink(PreparedStatement ps, int keyAt, int countsAt, Map.Entry<List<String>, long[]> e)
+            throws SQLException {
+        List<String> k = e.getKey();
+        bind(ps, keyAt, List.of(k.get(0), k.get(1), k.get(2), EventIds.hash(k.get(3)), k.get(3)));
+        ps.setLong(countsAt, e.getValue()[0]);
+        ps.setLong(countsAt + 1, e.getValue()[1]);
     }
 
     /** An INSERT that leaves an existing row of the same key in place (on H2 it rewrites it with the same values). */

@@ -1,7 +1,6 @@
-package com.emaileventhub.api;
+package com.emaileventhub.store;
 
 import com.emaileventhub.store.InsightQuery.Interval;
-import com.emaileventhub.store.InsightRollups;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -12,13 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which stored rows answer a stats query exactly. The buckets (in the query's time zone) are cut into UTC
+ * Which stored rows answer a query over send times exactly (bucket: hour, day, week, month or none). The buckets (in the query's time zone) are cut into UTC
  * days wholly inside one bucket and the range (daily rows), whole quarter hours (quarter-hour rows, while they
  * are kept) and what is left: the ragged edges of a range that does not start or end on a quarter hour, and
  * anything older than the quarter-hour rows, which is read send by send. Every zone offset in use is a
  * multiple of 15 minutes, so a quarter hour never straddles a bucket edge.
  */
-final class StatsPlan {
+public final class InsightPlan {
     private static final long Q = InsightRollups.QUARTER_MS;
     private static final long DAY = InsightRollups.DAY_MS;
 
@@ -30,7 +29,7 @@ final class StatsPlan {
     private final long from;
 
     /** @param fineFrom the earliest time from which quarter-hour rows are certainly kept */
-    StatsPlan(long from, long to, String bucket, ZoneId tz, long fineFrom) {
+    public InsightPlan(long from, long to, String bucket, ZoneId tz, long fineFrom) {
         this.bucket = bucket;
         this.tz = tz;
         this.from = from;
@@ -43,7 +42,7 @@ final class StatsPlan {
     }
 
     /** The start of the bucket holding the time (for bucket none: the range's from). */
-    long bucketStart(long at) {
+    public long bucketStart(long at) {
         if (bucket.equals("none")) {
             return from;
         }
