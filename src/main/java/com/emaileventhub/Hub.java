@@ -33,6 +33,7 @@ import com.emaileventhub.store.DeliveredLookup;
 import com.emaileventhub.store.InactiveRecipients;
 import com.emaileventhub.store.InsightMaintenance;
 import com.emaileventhub.store.InsightQuery;
+import com.emaileventhub.store.InsightReader;
 import com.emaileventhub.store.InsightStore;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
@@ -134,8 +135,10 @@ public final class Hub implements AutoCloseable {
         main.bind("crmDelivery", new CrmDelivery(config, database.dataSource(), metrics, Clock.systemUTC()));
         // --- alerts: rules evaluated by route alerts-evaluate, notifications delivered by the alert-* destinations ---
         AlertStore alerts = new AlertStore(database);
-        main.bind("alertEngine", new AlertEngine(config, new AlertFigures(insight), alerts, new AlertMetrics(registry),
-                Clock.systemUTC()));
+        InsightReader windows = new InsightReader(insight, Clock.systemUTC(),
+                config.duration("hub.insight.fine-retention"));
+        main.bind("alertEngine", new AlertEngine(config, new AlertFigures(windows, insight), alerts,
+                new AlertMetrics(registry), Clock.systemUTC()));
         main.bind("alertChannels", new AlertChannels(config, alerts, Clock.systemUTC()));
         main.bind("alertsApi", new AlertsApi(alerts));
         // --- engaged leads: the leads destination scores, lead-crm / lead-notify deliver the signals ---

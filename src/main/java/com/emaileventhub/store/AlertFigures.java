@@ -1,7 +1,7 @@
 package com.emaileventhub.store;
 
 import com.emaileventhub.event.Sends;
-import java.util.ArrayList;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,48 +10,30 @@ import java.util.Map;
 
 /**
  * What alert rules measure, per group: the insight counts of the sends whose time lies in a trailing window
- * (quarter-hour rollup rows for the whole quarters, single sends at the two edges), clicks per message in the
- * journal, and each ESP's latest event.
+ * (read like /api/stats, by {@link InsightReader}), clicks per message in the journal, and each ESP's latest event.
  */
 public final class AlertFigures {
-    /** Dimensions a rate rule may group by, and their columns in the insight tables. */
-    public static final Map<String, String> RATE_DIMENSIONS = Map.of("esp", "esp", "recipient_domain",
-            "recipient_domain", "mailbox_provider", "mailbox_provider", "tag", "tagset");
     private static final String CLICKS = "SELECT esp, message_id, COUNT(*) FROM hub_event WHERE type = 'clicked' "
             + "AND message_id IS NOT NULL AND occurred_at >= ? AND occurred_at < ? GROUP BY esp, message_id";
     private static final String LAST_EVENT = "SELECT esp, MAX(received_at) FROM hub_event WHERE received_at >= ? "
             + "GROUP BY esp";
 
-    private static final InsightQuery.Filter ALL = new InsightQuery.Filter(Map.of());
-
+    private final InsightReader reader;
     private final InsightQuery query;
 
-    public AlertFigures(InsightQuery query) {
+    public AlertFigures(InsightReader reader, InsightQuery query) {
+        this.reader = reader;
         this.query = query;
     }
 
     /** Counts (InsightCounts order) per group of the sends whose time is in [from, to). */
     public Map<Map<String, String>, long[]> counts(long from, long to, List<String> groupBy) {
-        Map<String, List<String>> tagsets = groupBy.contains("tag") ? query.tagsets() : Map.of();
+        Map<String, List<String>> tagsets = groupBy.contains("tag") ? reader.tagsets() : Map.of();
         Map<Map<String, String>, long[]> out = new HashMap<>();
-        long firstQuarter = ceil(from, InsightRollups.QUARTER_MS);
-        long lastQuarter = to - Math.floorMod(to, InsightRollups.QUARTER_MS);
-        List<InsightQuery.Interval> edges = new ArrayList<>();
-        if (lastQuarter <= firstQuarter) {
-            edges.add(new InsightQuery.Interval(from, to));
-        } else {
-            int grain = groupBy.contains("recipient_domain") ? InsightRollups.QUARTER_BY_DOMAIN
-                    : InsightRollups.QUARTER_BY_PROVIDER;
-            List<String> columns = groupBy.stream().map(RATE_DIMENSIONS::get).toList();
-            query.rollups(grain, List.of(new InsightQuery.Interval(firstQuarter, lastQuarter)), ALL, columns,
-                    row -> add(out, row, groupBy, tagsets));
-            edges.add(new InsightQuery.Interval(from, firstQuarter));
-            edges.add(new InsightQuery.Interval(lastQuarter, to));
-        }
-        query.units(edges.stream().filter(i -> i.to() > i.from()).toList(), ALL, row -> add(out, row, groupBy, tagsets));
+        reader.read(new InsightReader.Request(from, to, "none", ZoneOffset.UTC, groupBy, Map.of()), tagsets,
+                row -> add(out, row, groupBy, tagsets));
         return out;
     }
-
     private static void add(Map<Map<String, String>, long[]> out, InsightQuery.Row row, List<String> groupBy,
                             Map<String, List<String>> tagsets) {
         List<String> tags = groupBy.contains("tag") ? tagsets.getOrDefault(row.tagset(), List.of()) : List.of();
@@ -91,11 +73,6 @@ public final class AlertFigures {
         Map<String, Long> out = new HashMap<>();
         query.query(LAST_EVENT, List.of(since), rs -> out.put(rs.getString(1), rs.getLong(2)));
         return out;
-    }
-
-    private static long ceil(long t, long unit) {
-        long floor = t - Math.floorMod(t, unit);
-        return floor == t ? t : floor + unit;
     }
 
     private static String blankToNull(String s) {

@@ -1,8 +1,8 @@
 package com.emaileventhub.destination.alert;
 
 import com.emaileventhub.config.HubConfig;
-import com.emaileventhub.store.AlertFigures;
 import com.emaileventhub.store.InsightRates;
+import com.emaileventhub.store.InsightReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,7 +53,7 @@ public record AlertRule(String name, String metric, double warn, double critical
                     throw HubConfig.invalid(p + "metric", "not a rate of the insight contract, " + CLICKS + " or "
                             + SILENCE);
                 }
-                yield AlertFigures.RATE_DIMENSIONS.keySet();
+                yield InsightReader.COLUMNS.keySet();
             }
         };
         for (String dim : groupBy) {
