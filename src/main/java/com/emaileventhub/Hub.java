@@ -1,6 +1,8 @@
 package com.emaileventhub;
 
 import com.emaileventhub.api.AdminAuth;
+import com.emaileventhub.api.AlertsApi;
+import com.emaileventhub.api.LeadsApi;
 import com.emaileventhub.api.DeliveriesApi;
 import com.emaileventhub.api.EventsApi;
 import com.emaileventhub.api.MessagesApi;
@@ -9,12 +11,17 @@ import com.emaileventhub.api.SuppressionsApi;
 import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.destination.DeliveryModule;
 import com.emaileventhub.destination.DeliverySettings;
+import com.emaileventhub.destination.alert.AlertChannels;
+import com.emaileventhub.destination.alert.AlertEngine;
 import com.emaileventhub.destination.analytics.AnalyticsDelivery;
 import com.emaileventhub.destination.analytics.AnalyticsSettings;
 import com.emaileventhub.destination.crm.CrmDelivery;
 import com.emaileventhub.destination.crm.CrmSettings;
 import com.emaileventhub.destination.rabbitmq.RabbitStream;
 import com.emaileventhub.destination.suppression.SuppressionSettings;
+import com.emaileventhub.destination.crm.LeadTasks;
+import com.emaileventhub.destination.lead.LeadNotify;
+import com.emaileventhub.destination.lead.LeadScoring;
 import com.emaileventhub.esp.VendorKeys;
 import com.emaileventhub.http.EdgeOutcomes;
 import com.emaileventhub.http.HttpEdge;
@@ -26,15 +33,21 @@ import com.emaileventhub.observe.DatabaseHealthCheck;
 import com.emaileventhub.observe.DestinationHealthCheck;
 import com.emaileventhub.observe.LoadHealthCheck;
 import com.emaileventhub.store.ArchiveSettings;
+import com.emaileventhub.store.AlertFigures;
+import com.emaileventhub.store.AlertStore;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.DeliveredLookup;
+import com.emaileventhub.store.InactiveRecipients;
 import com.emaileventhub.store.InsightMaintenance;
 import com.emaileventhub.store.InsightQuery;
+import com.emaileventhub.store.InsightReader;
 import com.emaileventhub.store.InsightStore;
 import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
 import com.emaileventhub.store.JournalSettings;
 import com.emaileventhub.store.JournalMaintenance;
+import com.emaileventhub.store.LeadStore;
+import com.emaileventhub.telemetry.AlertMetrics;
 import com.emaileventhub.telemetry.HubMetrics;
 import com.emaileventhub.webhook.RejectionReason;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -68,6 +81,8 @@ public final class Hub implements AutoCloseable {
 
     /** The destination that keeps the figures of /api/stats: every event goes to it. */
     static final String INSIGHT = "insight";
+    /** Destinations whose routes call Salesforce: loaded only with the CRM on (hub.crm.enabled). */
+    private static final Set<String> SALESFORCE_DESTINATIONS = Set.of("crm", "lead-crm");
 
     private final HubConfig config;
     private final Main main;
@@ -92,7 +107,8 @@ public final class Hub implements AutoCloseable {
         boolean crm = config.bool("hub.crm.enabled");
         config.governPlaceholders(main, key -> crm || !key.startsWith("camel.component.salesforce."));
         Path routesDir = Path.of(config.require("hub.routes.dir"));
-        this.routes = RouteFiles.resolve(routesDir).withoutDisabledDestinations(name -> config.bool("hub." + name + ".enabled", true));
+        this.routes = RouteFiles.resolve(routesDir).withoutDisabledDestinations(
+                name -> config.bool("hub." + name + ".enabled", true) && (crm || !SALESFORCE_DESTINATIONS.contains(name)));
         LOG.info(routes.summary(routesDir));
         main.configure().withRoutesIncludePattern(routes.includePattern());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -146,6 +162,20 @@ public final class Hub implements AutoCloseable {
         this.rabbitmq = new RabbitStream(config);
         main.bind("rabbitmqStream", rabbitmq);
         main.bind("rabbitmqConnectionFactory", rabbitmq.connectionFactory());
+        // --- alerts: rules evaluated by route alerts-evaluate, notifications delivered by the alert-* destinations ---
+        AlertStore alerts = new AlertStore(database);
+        InsightReader windows = new InsightReader(insight, Clock.systemUTC(),
+                config.duration("hub.insight.fine-retention"));
+        main.bind("alertEngine", new AlertEngine(config, new AlertFigures(windows, insight), alerts,
+                new AlertMetrics(registry), Clock.systemUTC()));
+        main.bind("alertChannels", new AlertChannels(config, alerts, Clock.systemUTC()));
+        main.bind("alertsApi", new AlertsApi(alerts));
+        // --- engaged leads: the leads destination scores, lead-crm / lead-notify deliver the signals ---
+        LeadStore leads = new LeadStore(database);
+        main.bind("leadScoring", new LeadScoring(config, leads, Clock.systemUTC()));
+        main.bind("leadTasks", new LeadTasks(config, leads, Clock.systemUTC()));
+        main.bind("leadNotify", new LeadNotify(leads));
+        main.bind("leadsApi", new LeadsApi(leads, new InactiveRecipients(database), Clock.systemUTC()));
         // --- end destinations ---
         main.addMainListener(new MainListenerSupport() {
             @Override

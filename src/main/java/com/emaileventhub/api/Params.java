@@ -1,5 +1,6 @@
 package com.emaileventhub.api;
 
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.Timestamps;
 import org.apache.camel.Message;
 
@@ -24,6 +25,28 @@ final class Params {
             return Timestamps.fromIso(v).toEpochMilli();
         } catch (RuntimeException e) {
             throw new ApiError(400, "parameter " + name + ": not an RFC 3339 timestamp");
+        }
+    }
+
+    /**
+     * A "since" value as epoch milliseconds: an ISO-8601 duration back from {@code now} (P90D) or an RFC 3339
+     * time; {@code absent} when not given; 400 naming the parameter otherwise.
+     */
+    static long since(String value, String name, long now, long absent) {
+        if (value == null) {
+            return absent;
+        }
+        if (value.startsWith("P") || value.startsWith("p")) {
+            try {
+                return now - HubConfig.parseDuration(name, value).toMillis();
+            } catch (RuntimeException e) {
+                throw new ApiError(400, "parameter " + name + ": not an ISO-8601 duration (e.g. P90D)");
+            }
+        }
+        try {
+            return Timestamps.fromIso(value).toEpochMilli();
+        } catch (RuntimeException e) {
+            throw new ApiError(400, "parameter " + name + ": neither an ISO-8601 duration (P90D) nor an RFC 3339 time");
         }
     }
 

@@ -3,6 +3,7 @@ package com.emaileventhub.api;
 import com.emaileventhub.event.Json;
 import com.emaileventhub.event.Timestamps;
 import com.emaileventhub.store.InsightCounts;
+import com.emaileventhub.store.InsightRates;
 import com.emaileventhub.store.InsightQuery;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,20 +19,7 @@ import java.util.function.LongUnaryOperator;
 
 /** Sums rows into groups and buckets, and writes the answer of GET /api/stats with its rates. */
 final class StatsAnswer {
-    /** Rate name, numerator, denominator (indexes into the counts), the contract's formulas. */
-    private record Rate(String name, int[] numerator, int denominator) {
-    }
-
     private static final List<String> C = InsightCounts.NAMES;
-    private static final List<Rate> RATES = List.of(
-            new Rate("delivery_rate", idx("delivered"), C.indexOf("sent")),
-            new Rate("bounce_rate", idx("hard_bounced", "soft_bounced"), C.indexOf("sent")),
-            new Rate("hard_bounce_rate", idx("hard_bounced"), C.indexOf("sent")),
-            new Rate("complaint_rate", idx("complained"), C.indexOf("delivered")),
-            new Rate("unsubscribe_rate", idx("unsubscribed"), C.indexOf("delivered")),
-            new Rate("open_rate", idx("opened"), C.indexOf("delivered")),
-            new Rate("click_rate", idx("clicked"), C.indexOf("delivered")),
-            new Rate("click_to_open_rate", idx("clicked"), C.indexOf("opened")));
     private static final Comparator<List<String>> KEY_ORDER = (a, b) -> {
         for (int i = 0; i < a.size(); i++) {
             int c = Comparator.nullsFirst(Comparator.<String>naturalOrder()).compare(a.get(i), b.get(i));
@@ -154,13 +142,12 @@ final class StatsAnswer {
             c.put(C.get(i), counts[i]);
         }
         ObjectNode r = node.putObject("rates");
-        for (Rate rate : RATES) {
-            long num = Arrays.stream(rate.numerator()).mapToLong(i -> counts[i]).sum();
-            long den = counts[rate.denominator()];
-            if (den == 0) {
+        for (InsightRates.Rate rate : InsightRates.ALL) {
+            Double value = rate.value(counts);
+            if (value == null) {
                 r.putNull(rate.name());
             } else {
-                r.put(rate.name(), (double) num / den);
+                r.put(rate.name(), value);
             }
         }
     }
@@ -169,9 +156,5 @@ final class StatsAnswer {
         for (int i = 0; i < sum.length; i++) {
             sum[i] += counts[i];
         }
-    }
-
-    private static int[] idx(String... names) {
-        return Arrays.stream(names).mapToInt(C::indexOf).toArray();
     }
 }

@@ -192,6 +192,12 @@ public final class DeliveryQueue {
         if (out.size() < ids.size()) {
             manualSuppressions(ids.stream().filter(id -> !out.containsKey(id)).toList(), out);
         }
+        if (out.size() < ids.size()) {
+            alertNotifications(ids.stream().filter(id -> !out.containsKey(id)).toList(), out);
+        }
+        if (out.size() < ids.size()) {
+            leadSignals(ids.stream().filter(id -> !out.containsKey(id)).toList(), out);
+        }
         return out;
     }
 
@@ -226,6 +232,35 @@ public final class DeliveryQueue {
             throw new StorageUnavailableException("loading suppressions failed: " + e.getMessage(), e);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An alert notification has no journal event either: an alert channel's worker gets a stand-in event of esp
+     * {@value AlertStore#NOTIFICATION_ESP} with the notification's id and time; the channel reads its body.
+     */
+    private void alertNotifications(List<String> ids, Map<String, String> out) {
+        for (AlertStore.Notification n : new AlertStore(dataSource, dialect).notifications(ids).values()) {
+            Instant at = Instant.ofEpochMilli(n.createdAt());
+            stand(new CanonicalEvent(n.id(), AlertStore.NOTIFICATION_ESP, EventType.UNKNOWN, null, at, at, null,
+                    null, null, n.action(), null, null, null, null, null, null, null), out);
+        }
+    }
+
+    /** A lead signal likewise: a stand-in event of esp {@value LeadStore#SIGNAL_ESP} with the signal's recipient. */
+    private void leadSignals(List<String> ids, Map<String, String> out) {
+        for (LeadStore.Signal s : new LeadStore(dataSource, dialect).byIds(ids).values()) {
+            Instant at = Instant.ofEpochMilli(s.createdAt());
+            stand(new CanonicalEvent(s.id(), LeadStore.SIGNAL_ESP, EventType.UNKNOWN, null, at, at, s.recipient(),
+                    null, null, null, null, null, null, null, null, null, null), out);
+        }
+    }
+
+    private static void stand(CanonicalEvent e, Map<String, String> out) {
+        try {
+            out.put(e.id(), Json.MAPPER.writeValueAsString(e));
+        } catch (JsonProcessingException x) {
+            throw new IllegalStateException(x);
         }
     }
 

@@ -5,6 +5,8 @@ import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
+import com.emaileventhub.event.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.Journal;
 import com.emaileventhub.support.HubRunner;
@@ -124,5 +126,18 @@ public final class DeliveryFixtures {
         return HubRunner.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(hub) + pathAndQuery))
                 .header("Authorization", "Bearer " + TOKEN)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** GET of an API path with the admin token, asserted 200, read as JSON. */
+    public static JsonNode json(Hub hub, String pathAndQuery) {
+        HttpResponse<String> response = call(hub, "GET", pathAndQuery);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
+        }
+        try {
+            return Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

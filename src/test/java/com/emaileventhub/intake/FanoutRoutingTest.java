@@ -46,10 +46,10 @@ class FanoutRoutingTest {
             assertThat(destinations(hub, "a@example.com")).containsExactly("analytics", "archive", "insight");
             assertThat(destinations(hub, "b@example.com")).containsExactly("analytics", "archive", "crm", "insight", "suppression");
             assertThat(destinations(hub, "c@example.com")).containsExactly("analytics", "archive", "insight");
-            assertThat(destinations(hub, "d@example.com")).containsExactly("analytics", "archive", "crm", "insight");
-            assertThat(destinations(hub, "e@example.com")).containsExactly("analytics", "archive", "crm", "insight", "suppression");
-            assertThat(destinations(hub, "f@example.com")).containsExactly("analytics", "archive", "crm", "insight", "suppression");
-            assertThat(destinations(hub, "g@example.com")).containsExactly("analytics", "archive", "crm", "insight");
+            assertThat(destinations(hub, "d@example.com")).containsExactly("analytics", "archive", "crm", "insight", "leads");
+            assertThat(destinations(hub, "e@example.com")).containsExactly("analytics", "archive", "crm", "insight", "leads", "suppression");
+            assertThat(destinations(hub, "f@example.com")).containsExactly("analytics", "archive", "crm", "insight", "leads", "suppression");
+            assertThat(destinations(hub, "g@example.com")).containsExactly("analytics", "archive", "crm", "insight", "leads");
         }
     }
 

@@ -45,6 +45,11 @@ public final class FakeSalesforce implements AutoCloseable {
     private final Map<String, Map<String, JsonNode>> state = new ConcurrentHashMap<>();   // Id -> field -> value
     private final List<String> queries = new CopyOnWriteArrayList<>();
     private final List<Update> updates = new CopyOnWriteArrayList<>();
+    /** Upserted records: "Object/field/value" -> the fields as last sent. */
+    private final Map<String, JsonNode> upserted = new ConcurrentHashMap<>();
+    private final AtomicInteger upsertCalls = new AtomicInteger();
+    /** Upserts that are written and then answered 500, as when the answer is lost. */
+    private final AtomicInteger loseUpsertAnswers = new AtomicInteger();
     private final AtomicInteger unauthorizedAnswers = new AtomicInteger();
     private volatile boolean limitExceeded;
     private volatile boolean refuseLogin;
@@ -55,6 +60,7 @@ public final class FakeSalesforce implements AutoCloseable {
         server.createContext("/services/oauth2/revoke", ex -> send(ex, 200, ""));
         server.createContext(API + "/query", this::query);
         server.createContext(API + "/composite/sobjects", this::collections);
+        server.createContext(API + "/sobjects/", this::upsert);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
     }
@@ -118,7 +124,41 @@ public final class FakeSalesforce implements AutoCloseable {
         return state.getOrDefault(id, Map.of()).get(field);
     }
 
+    public Map<String, JsonNode> upserted() {
+        return upserted;
+    }
+
+    public int upsertCalls() {
+        return upsertCalls.get();
+    }
+
+    /** The next {@code n} upserts are written but answered 500. */
+    public void loseUpsertAnswers(int n) {
+        loseUpsertAnswers.set(n);
+    }
+
     // --- handlers ----------------------------------------------------------------------------
+
+    /** PATCH /sobjects/{object}/{externalIdField}/{value}: an upsert on an external id (201 created, 200 updated). */
+    private void upsert(HttpExchange ex) throws IOException {
+        byte[] in = ex.getRequestBody().readAllBytes();
+        if (!"PATCH".equals(ex.getRequestMethod())) {
+            send(ex, 405, "[]");
+            return;
+        }
+        if (!authorized(ex)) {
+            return;
+        }
+        upsertCalls.incrementAndGet();
+        String key = ex.getRequestURI().getPath().substring((API + "/sobjects/").length());
+        boolean created = upserted.put(key, Json.MAPPER.readTree(in)) == null;
+        if (loseUpsertAnswers.getAndDecrement() > 0) {
+            send(ex, 500, "[{\"message\":\"lost\",\"errorCode\":\"UNKNOWN_EXCEPTION\"}]");
+            return;
+        }
+        String id = "00T" + Integer.toHexString(key.hashCode());
+        send(ex, created ? 201 : 200, "{\"id\":\"" + id + "\",\"success\":true,\"errors\":[],\"created\":" + created + "}");
+    }
 
     private void token(HttpExchange ex) throws IOException {
         ex.getRequestBody().readAllBytes();

@@ -1,0 +1,50 @@
+package com.emaileventhub.destination.lead;
+
+import com.emaileventhub.config.HubConfig;
+import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.store.LeadStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leads destination (routes/destinations/leads.camel.yaml): scores recipients from human clicks (and opens,
+ * with hub.leads.open-points), resets them on a complaint or unsubscribe, and signals an engaged lead when the
+ * score reaches hub.leads.threshold, at most once per hub.leads.cooldown. Each signal is queued for the CRM
+ * Task (destination lead-crm, with the CRM on) and the notification (lead-notify, with hub.leads.notify-url).
+ */
+public final class LeadScoring {
+    public static final String CRM = "lead-crm";
+    public static final String NOTIFY = "lead-notify";
+    private static final Logger LOG = LoggerFactory.getLogger(LeadScoring.class);
+
+    private final LeadStore store;
+    private final LeadStore.Scoring scoring;
+    private final List<String> channels = new ArrayList<>();
+    private final Clock clock;
+
+    public LeadScoring(HubConfig config, LeadStore store, Clock clock) {
+        this.store = store;
+        this.scoring = new LeadStore.Scoring(config.integer("hub.leads.click-points"),
+                config.integer("hub.leads.open-points"), config.integer("hub.leads.threshold"),
+                config.duration("hub.leads.window").toMillis(), config.duration("hub.leads.cooldown").toMillis());
+        if (config.bool("hub.crm.enabled")) {
+            channels.add(CRM);
+        }
+        if (config.get("hub.leads.notify-url") != null) {
+            channels.add(NOTIFY);
+        }
+        this.clock = clock;
+    }
+
+    @SuppressWarnings("unchecked")
+    public void apply(Exchange exchange) {
+        List<CanonicalEvent> events = exchange.getMessage().getBody(List.class);
+        for (LeadStore.Signal s : store.apply(events, clock.millis(), scoring, channels)) {
+            LOG.info("engaged lead: score {} ({} links clicked, {} opens)", s.score(), s.clicks(), s.opens());
+        }
+    }
+}
