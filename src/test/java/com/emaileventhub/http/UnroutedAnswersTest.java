@@ -41,7 +41,7 @@ class UnroutedAnswersTest {
         double observe = rejected("observe", "not_found");
         double other = rejected("other", "not_found");
         assertJson(hub.get("/observe/nope"), 404, "{\"error\":\"no route at /observe/nope\"}");
-        assertJson(hub.get("/dashboard"), 404, "{\"error\":\"no route at /dashboard\"}");
+        assertJson(hub.get("/nothing-here"), 404, "{\"error\":\"no route at /nothing-here\"}");
         assertJson(hub.get("/"), 404, "{\"error\":\"no route at /\"}");
         assertThat(rejected("observe", "not_found")).isEqualTo(observe + 1);
         assertThat(rejected("other", "not_found")).isEqualTo(other + 2);
