@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,15 +52,36 @@ public final class MachineEngagement {
     /** The events with the heuristics' findings; those that are not engagement pass unchanged. */
     public List<CanonicalEvent> mark(List<CanonicalEvent> events) {
         Map<String, Instant> deliveredHere = deliveriesIn(events);
+        Map<DeliveredLookup.Send, Instant> stored = storedDeliveries(events, deliveredHere);
         List<CanonicalEvent> out = new ArrayList<>(events.size());
         for (CanonicalEvent e : events) {
-            String why = e.machine() || !engagement(e) ? null : reason(e, deliveredHere);
+            String why = e.machine() || !engagement(e) ? null : reason(e, deliveredHere, stored);
             out.add(why == null ? e : e.asMachine(why));
         }
         return out;
     }
 
-    private String reason(CanonicalEvent e, Map<String, Instant> deliveredHere) {
+    /** The stored deliveries of the sends whose clicks this request may flag, in one lookup for the request. */
+    private Map<DeliveredLookup.Send, Instant> storedDeliveries(List<CanonicalEvent> events,
+                                                                Map<String, Instant> deliveredHere) {
+        if (clickWindow.isZero()) {
+            return Map.of();
+        }
+        Set<DeliveredLookup.Send> sends = new HashSet<>();
+        for (CanonicalEvent e : events) {
+            if (!e.machine() && e.type() == EventType.CLICKED && Sends.belongsToSend(e)
+                    && !deliveredHere.containsKey(sendOf(e))) {
+                sends.add(send(e));
+            }
+        }
+        return delivered.deliveredAt(sends);
+    }
+
+    private static DeliveredLookup.Send send(CanonicalEvent e) {
+        return new DeliveredLookup.Send(e.esp(), e.messageId(), e.recipient());
+    }
+
+    private String reason(CanonicalEvent e, Map<String, Instant> deliveredHere, Map<DeliveredLookup.Send, Instant> stored) {
         String agent = e.userAgent();
         if (e.type() == EventType.OPENED && ((agent != null && appleAgents.contains(agent.trim()))
                 || appleAddresses.containsLiteral(e.ip()))) {
@@ -71,7 +93,7 @@ public final class MachineEngagement {
         if (e.type() == EventType.CLICKED && Sends.belongsToSend(e) && !clickWindow.isZero()) {
             Instant at = deliveredHere.get(sendOf(e));
             if (at == null) {
-                at = delivered.deliveredAt(e.esp(), e.messageId(), e.recipient());
+                at = stored.get(send(e));
             }
             if (at != null && Duration.between(at, e.occurredAt()).abs().compareTo(clickWindow) <= 0) {
                 return FAST_CLICK;
