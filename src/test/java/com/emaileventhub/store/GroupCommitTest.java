@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -147,11 +148,8 @@ class GroupCommitTest {
         List<Integer> committed = Collections.synchronizedList(new ArrayList<>());
         GroupCommit<Item> commit = new GroupCommit<>(2, 50, group -> {
             group.forEach(i -> committed.add(i.id));
-            try {
-                Thread.sleep(1);   // a commit's latency, during which the next group forms
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // a commit's latency, during which the next group forms
+            await().pollDelay(Duration.ofMillis(1)).until(() -> true);
             group.forEach(i -> i.succeed(i.id));
         });
         List<Future<?>> threads = new ArrayList<>();
