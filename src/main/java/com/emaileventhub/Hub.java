@@ -47,6 +47,7 @@ import com.emaileventhub.store.Journal;
 import com.emaileventhub.store.JournalSettings;
 import com.emaileventhub.store.JournalMaintenance;
 import com.emaileventhub.store.LeadStore;
+import com.emaileventhub.store.TableStatistics;
 import com.emaileventhub.telemetry.AlertMetrics;
 import com.emaileventhub.telemetry.HubMetrics;
 import com.emaileventhub.webhook.RejectionReason;
@@ -138,6 +139,8 @@ public final class Hub implements AutoCloseable {
         main.bind("journalMaintenance", new JournalMaintenance(journal,
                 config.duration("hub.journal.retention"), longestTolerance(config),
                 Clock.systemUTC()));
+        // PostgreSQL without autovacuum: the hub keeps its own tables' planner statistics (route db-statistics)
+        main.bind("tableStatistics", new TableStatistics(database));
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
         main.bind("eventsApi", new EventsApi(new EventQuery(database)));
         // --- insight: machine heuristics at intake, figures kept by the insight destination, the stats API ---
