@@ -1,7 +1,6 @@
 package com.emaileventhub.bench;
 
 import com.emaileventhub.destination.DeliveryFixtures;
-import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.DeliveryQueue;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import org.openqa.selenium.OutputType;
 
 /**
@@ -27,27 +25,27 @@ import org.openqa.selenium.OutputType;
  * through the insight destination; then headless Chromium opens /dashboard several times per range and the
  * time from navigation start to the page's "dashboard-ready" mark (every panel drawn) is printed. With a
  * third argument the first screen of the 7-day view is saved there as PNG (docs/dashboard.png).
- * Usage (see bench/README.md): DashboardBench h2|postgresql [sends] [screenshot.png]
+ * Usage (see bench/README.md): DashboardBench h2|postgresql [sends] [screenshot.png]; with BENCH_KEEP=1 the history is
+ * kept in a named database and reused by the next run (KeptHistory), filled through InsightStore.apply.
  */
 public final class DashboardBench {
-    private static final String[] ESPS = {"sendgrid", "mailgun", "postmark", "ses"};
-    private static final String[] DOMAINS = {"gmail.com", "gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com",
-        "example.org", "corp.example"};
-    private static final String[] TAGS = {"welcome", "digest", "promo", "receipt", "reactivation"};
-    private static final String[] REASONS = {"550 5.1.1 user unknown", "552 5.2.2 mailbox full", "554 5.7.1 blocked by policy",
-        "421 4.7.0 try again later"};
     private static final int RUNS = 5;
 
     public static void main(String[] args) throws Exception {
         String kind = args.length > 0 ? args[0] : "h2";
         int sends = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
-        String url = kind.equals("postgresql") ? TestDatabases.postgres() : TestDatabases.h2();
+        String kept = KeptHistory.url(kind);
+        String url = kept != null ? kept : kind.equals("postgresql") ? TestDatabases.postgres() : TestDatabases.h2();
         try (HubRunner hub = HubRunner.start(Map.of("hub.db.url", url, "hub.db.username", TestDatabases.user(url),
                 "hub.db.password", "", "hub.delivery.poll-interval", "PT0.01S"))) {
-            fill(hub, kind, sends);
+            if (kept != null) {
+                KeptHistory.ensure(hub.hub(), kind, sends);
+            } else {
+                fill(hub, kind, sends);
+            }
             measure(hub, kind, args.length > 2 ? Path.of(args[2]) : null);
         } finally {
-            if (kind.equals("postgresql")) {
+            if (kept == null && kind.equals("postgresql")) {
                 TestDatabases.drop(url);
             }
         }
@@ -61,7 +59,7 @@ public final class DashboardBench {
         List<CanonicalEvent> chunk = new ArrayList<>();
         int events = 0;
         for (int i = 0; i < sends; i++) {
-            chunk.addAll(send(i, now, random));
+            chunk.addAll(History.send(i, now, random));
             if (chunk.size() >= 2000 || i == sends - 1) {
                 DeliveryFixtures.store(hub.hub().database(), chunk, "insight");
                 events += chunk.size();
@@ -108,53 +106,5 @@ public final class DashboardBench {
             LockSupport.parkNanos(10_000_000);
         }
         throw new IllegalStateException("the dashboard was not ready within 60 s: " + browser.console());
-    }
-
-    /** One send's events: its time within the last 90 days, outcomes at rates that differ a little per ESP. */
-    private static List<CanonicalEvent> send(int i, Instant now, Random random) {
-        String esp = ESPS[random.nextInt(ESPS.length)];
-        String recipient = "user" + i + "@" + DOMAINS[random.nextInt(DOMAINS.length)];
-        String tag = TAGS[random.nextInt(TAGS.length)];
-        Instant at = now.minusSeconds(60 + (long) (random.nextDouble() * 90 * 86_400));
-        Event e = new Event(esp, esp + "-" + i, recipient, tag, now);
-        List<CanonicalEvent> out = new ArrayList<>();
-        out.add(e.of(EventType.SENT, at, b -> { }));
-        double bounce = esp.equals("ses") ? 0.035 : 0.012;
-        double roll = random.nextDouble();
-        if (roll < bounce) {
-            BounceType type = roll < bounce * 0.7 ? BounceType.HARD : BounceType.SOFT;
-            String reason = REASONS[random.nextInt(REASONS.length)];
-            out.add(e.of(EventType.BOUNCED, at.plusSeconds(5), b -> b.bounceType(type).reason(reason)));
-            return out;
-        }
-        out.add(e.of(EventType.DELIVERED, at.plusSeconds(5), b -> { }));
-        if (random.nextDouble() < (esp.equals("mailgun") ? 0.0012 : 0.0004)) {
-            out.add(e.of(EventType.COMPLAINED, at.plusSeconds(3600), b -> { }));
-        }
-        if (random.nextDouble() < 0.08) {
-            out.add(e.of(EventType.OPENED, at.plusSeconds(30), b -> b.machine("apple_mpp")));
-        }
-        if (random.nextDouble() < 0.32) {
-            Instant open = at.plusSeconds(120 + random.nextInt(86_400));
-            out.add(e.of(EventType.OPENED, open, b -> { }));
-            if (random.nextDouble() < 0.25) {
-                String link = "https://www.example.com/" + TAGS[random.nextInt(TAGS.length)] + "/item-" + random.nextInt(8);
-                out.add(e.of(EventType.CLICKED, open.plusSeconds(20), b -> b.url(link + "?utm_source=email")));
-            }
-            if (random.nextDouble() < 0.004) {
-                out.add(e.of(EventType.UNSUBSCRIBED, open.plusSeconds(40), b -> { }));
-            }
-        }
-        return out;
-    }
-
-    /** The fields every event of one send shares. */
-    private record Event(String esp, String messageId, String recipient, String tag, Instant receivedAt) {
-        CanonicalEvent of(EventType type, Instant at, Consumer<CanonicalEvent.Builder> more) {
-            CanonicalEvent.Builder b = CanonicalEvent.builder(esp).type(type).messageId(messageId).recipient(recipient)
-                    .occurredAt(at).tag(tag);
-            more.accept(b);
-            return b.build(receivedAt, at);
-        }
     }
 }
