@@ -1,18 +1,33 @@
 package com.emaileventhub;
 
 import com.emaileventhub.config.HubConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 
-/** java -jar target/email-event-hub.jar */
+/**
+ * java -jar target/email-event-hub.jar; with --cds-training the hub starts once on a scratch database and a free
+ * port and exits, so that a JVM run with -XX:ArchiveClassesAtExit records the classes of a start-up (the build
+ * does this, writing target/email-event-hub.jsa: docs/operations.md, "Faster start").
+ */
 public final class HubApp {
+    static final String CDS_TRAINING = "--cds-training";
+
     private HubApp() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains(CDS_TRAINING)) {
+            train();
+            return;
+        }
         Hub hub;
         try {
             HubConfig config = HubConfig.load(Map.of());
@@ -30,6 +45,23 @@ public final class HubApp {
             // a mistake in a route file: one line naming the file, the route and what is wrong, not a stack trace
             System.err.println("Email Event Hub cannot start: " + describe(e, hub.context(), hub.routes()));
             System.exit(2);
+        }
+    }
+
+    /** Starts the hub on its built-in routes, a scratch H2 database and a free port, then stops it. */
+    private static void train() throws Exception {
+        Path scratch = Files.createTempDirectory("hub-cds-training");
+        try {
+            Map<String, String> overrides = Map.of("hub.db.url", "jdbc:h2:file:" + scratch.resolve("hub"),
+                    "hub.http.port", "0", "hub.routes.dir", scratch.resolve("routes").toString(),
+                    "hub.log.level.root", "ERROR");
+            try (Hub hub = new Hub(HubConfig.load(overrides))) {
+                hub.start();
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(scratch)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 

@@ -76,6 +76,22 @@ class PackagedJarIT {
     }
 
     @Test
+    void the_class_data_sharing_archive_the_build_wrote_is_taken_by_the_jar() throws Exception {
+        Path work = JarProcess.workDir("cds");
+        Path archive = JarProcess.JAR.resolveSibling("email-event-hub.jsa");
+        assertThat(archive).as("written by the build (exec-maven-plugin, HubApp --cds-training)").exists();
+        Path loaded = work.resolve("class-load.log");
+        // -Xshare:on: a JVM that cannot map the archive refuses to start instead of starting without it
+        try (JarProcess hub = JarProcess.start(work, Map.of(), List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive,
+                "-Xlog:class+load=info:file=" + loaded)).awaitHealthy()) {
+            assertThat(get(hub, "/observe/health").statusCode()).isEqualTo(200);
+        }
+        assertThat(Files.readAllLines(loaded)).as("the hub's own classes come from the archive, not the jar")
+                .anyMatch(l -> l.contains("com.emaileventhub.Hub source: shared objects file"))
+                .anyMatch(l -> l.contains("org.apache.camel.main.Main source: shared objects file"));
+    }
+
+    @Test
     void an_invalid_value_stops_start_up_naming_the_key_but_not_the_value() throws Exception {
         Path work = JarProcess.workDir("invalid");
         try (JarProcess hub = JarProcess.start(work, Map.of("HUB_DB_POOL_SIZE", "lots-of-s3cret"), List.of())) {
