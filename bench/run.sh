@@ -22,11 +22,11 @@ PUB=$(java bench/LoadGen.java keygen "$WORK")
 RESULTS="$WORK/results.jsonl"
 : > "$RESULTS"
 
-start_hub() {   # $1 = database url
+start_hub() {   # $1 = database url, $2 = user, $3 = label, $4 = extra JVM options (optional)
   local schema
   ( cd "$WORK" && HUB_HTTP_PORT=$PORT HUB_DB_URL="$1" HUB_DB_USERNAME="$2" HUB_DB_POOL_SIZE=16 \
       HUB_ESP_POSTMARK_USERNAME=bench HUB_ESP_POSTMARK_PASSWORD=bench HUB_ESP_SENDGRID_PUBLIC_KEY="$PUB" \
-      exec "${BENCH_JAVA:-java}" -Xms1g -Xmx1g -jar "$JAR_ABS" > "hub-$3.log" 2>&1 ) &
+      exec "${BENCH_JAVA:-java}" ${4:-} -Xms1g -Xmx1g -jar "$JAR_ABS" > "hub-$3.log" 2>&1 ) &
   HUB_PID=$!
   local t0 t1
   t0=$(date +%s%N)
@@ -75,6 +75,13 @@ start_hub "$(pg_schema)" postgres pg
 measure "sendgrid x100, PostgreSQL" sendgrid --batch 100
 measure "postmark single, PostgreSQL" postmark
 stop_hub
+
+# start-up with the Class Data Sharing archive the build trains next to the jar (docs/operations.md, "Faster start")
+JSA="${JAR_ABS%.jar}.jsa"
+if [ -f "$JSA" ]; then
+  start_hub "jdbc:h2:file:./data-cds/hub;WRITE_DELAY=0" sa "h2, CDS archive" "-XX:SharedArchiveFile=$JSA"
+  stop_hub
+fi
 
 echo
 python3 - "$RESULTS" <<'PY'
