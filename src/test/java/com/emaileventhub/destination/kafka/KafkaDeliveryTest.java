@@ -98,8 +98,9 @@ class KafkaDeliveryTest {
     }
 
     @Test
-    void the_producer_the_endpoint_uses_is_idempotent_and_waits_for_all_in_sync_replicas() throws Exception {
-        Hub hub = start(KafkaBroker.newTopic(1), "hub.stream.kafka.max-block-millis=1500");
+    void the_producer_the_endpoint_uses_is_idempotent_waits_for_all_in_sync_replicas_and_takes_component_options() throws Exception {
+        // any other camel-kafka option is a camel.component.kafka.* key
+        Hub hub = start(KafkaBroker.newTopic(1), "hub.stream.kafka.max-block-millis=1500", "camel.component.kafka.linger-ms=5");
         store(hub.database(), events(1, EventType.DELIVERED), "kafka");
         await().atMost(Duration.ofSeconds(20)).until(() -> Rows.count(hub.database().dataSource(), DELIVERED) == 1);
 
@@ -110,6 +111,7 @@ class KafkaDeliveryTest {
         assertThat(producer).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
                 .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1500)
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 5)
                 .containsEntry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.StringSerializer")
                 .containsEntry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.ByteArraySerializer")
                 .doesNotContainKey("sasl.jaas.config");
