@@ -13,6 +13,7 @@ import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.Metrics;
 import com.emaileventhub.support.Postmark;
 import com.emaileventhub.support.RoutesCopy;
+import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -151,6 +152,17 @@ public final class DeliveryFixtures {
     /** One destination's value of a delivery meter of /observe/metrics (hub_delivery_retried_total, ...). */
     public static double deliveryMetric(Hub hub, String meter, String destination) {
         return Metrics.value(call(hub, "GET", "/observe/metrics").body(), meter + "{destination=\"" + destination + "\"}");
+    }
+
+    /** The configuration error a destination's worker reports (null while it has none). */
+    public static String configurationError(Hub hub, String destination) {
+        return hub.delivery().engine().worker(destination).status().configurationError();
+    }
+
+    /** {@code status:attempts} of each queue item of a destination. */
+    public static List<String> statusAndAttempts(Hub hub, String destination) {
+        return Rows.strings(hub.database().dataSource(),
+                "SELECT status || ':' || attempts FROM hub_delivery WHERE destination = ?", destination);
     }
 
     /** GET of an API path with the admin token, asserted 200, read as JSON. */

@@ -17,6 +17,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -57,6 +64,9 @@ public final class KafkaBroker {
                     .setConfigProp("transaction.state.log.replication.factor", "1")
                     .setConfigProp("transaction.state.log.min.isr", "1")
                     .setConfigProp("num.partitions", "1")
+                    // ACLs only where a test sets them (denyWrites); every other resource stays open to everyone
+                    .setConfigProp("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                    .setConfigProp("allow.everyone.if.no.acl.found", "true")
                     .build();
             kit.format();
             kit.startup();
@@ -99,6 +109,22 @@ public final class KafkaBroker {
             throw new IllegalStateException(e);
         }
         return topic;
+    }
+
+    /**
+     * Denies the topic to clients (all anonymous here): with an ACL on it, the broker refuses them its metadata as well
+     * as writes, TOPIC_AUTHORIZATION_FAILED.
+     */
+    public static void denyWrites(String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            admin.createAcls(List.of(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+                    new AccessControlEntry("User:ANONYMOUS", "*", AclOperation.WRITE, AclPermissionType.DENY)))).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("writes to " + topic + " could not be denied", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every record of the topic so far, partition by partition in offset order (no consumer group involved). */

@@ -1,10 +1,12 @@
 package com.emaileventhub.destination.kafka;
 
 import static com.emaileventhub.destination.DeliveryFixtures.call;
+import static com.emaileventhub.destination.DeliveryFixtures.configurationError;
 import static com.emaileventhub.destination.DeliveryFixtures.deliveryMetric;
 import static com.emaileventhub.destination.DeliveryFixtures.event;
 import static com.emaileventhub.destination.DeliveryFixtures.events;
 import static com.emaileventhub.destination.DeliveryFixtures.postPostmark;
+import static com.emaileventhub.destination.DeliveryFixtures.statusAndAttempts;
 import static com.emaileventhub.destination.DeliveryFixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -120,10 +122,10 @@ class KafkaDeliveryTest {
     void an_unreachable_broker_keeps_events_queued_and_retried_and_they_are_delivered_once_it_is_back() throws Exception {
         String topic = KafkaBroker.newTopic(2);
         KafkaBroker.cut();
-        // attempts enough for the outage at the fixture's 1 s back-off cap; a send gives up after 1 s without metadata
+        // attempts enough for the outage at the fixture's 1 s back-off cap; a send gives up after 0.5 s without metadata
         Hub hub = start(topic, "hub.kafka.batch-size=50", "hub.kafka.max-attempts=100000",
-                "hub.stream.kafka.max-block-millis=1000", "hub.stream.kafka.request-timeout-millis=2000",
-                "hub.stream.kafka.delivery-timeout-millis=3000");
+                "hub.stream.kafka.max-block-millis=500", "hub.stream.kafka.request-timeout-millis=1000",
+                "hub.stream.kafka.delivery-timeout-millis=1500");
         assertThat(call(hub, "GET", "/observe/health/ready").statusCode()).as("intake does not wait for Kafka").isEqualTo(200);
         postPostmark(hub, Postmark.record("Delivery", null, "kafka-down-1", "carl@example.com"));
         List<CanonicalEvent> queued = events(60, EventType.OPENED);
@@ -143,6 +145,18 @@ class KafkaDeliveryTest {
         List<ConsumerRecord<String, byte[]>> got = KafkaBroker.read(topic);
         assertThat(got.stream().map(r -> headers(r).get(KafkaRecords.EVENT_ID)).collect(Collectors.toSet())).isEqualTo(expected);
         assertThat(dead(hub)).isZero();
+    }
+
+    @Test
+    void a_topic_the_broker_refuses_to_write_keeps_the_events_queued_without_counting_attempts() throws Exception {
+        String topic = KafkaBroker.newTopic(1);
+        KafkaBroker.denyWrites(topic);
+        Hub hub = start(topic, "hub.delivery.configuration-retry=PT0.3S");
+        store(hub.database(), events(3, EventType.CLICKED), "kafka");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> configurationError(hub, "kafka") != null);
+        assertThat(configurationError(hub, "kafka")).contains("Kafka refused the credentials or the topic");
+        assertThat(statusAndAttempts(hub, "kafka")).containsOnly("pending:0").hasSize(3);
     }
 
     private static Map<String, String> headers(ConsumerRecord<String, byte[]> r) {

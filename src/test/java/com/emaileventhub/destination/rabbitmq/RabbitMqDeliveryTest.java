@@ -1,8 +1,10 @@
 package com.emaileventhub.destination.rabbitmq;
 
+import static com.emaileventhub.destination.DeliveryFixtures.configurationError;
 import static com.emaileventhub.destination.DeliveryFixtures.deliveryMetric;
 import static com.emaileventhub.destination.DeliveryFixtures.events;
 import static com.emaileventhub.destination.DeliveryFixtures.postPostmark;
+import static com.emaileventhub.destination.DeliveryFixtures.statusAndAttempts;
 import static com.emaileventhub.destination.DeliveryFixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -120,16 +122,10 @@ class RabbitMqDeliveryTest {
                 "hub.delivery.configuration-retry=PT0.3S");
         store(hub.database(), events(3, EventType.CLICKED), "rabbitmq");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> configurationError(hub) != null);
-        assertThat(configurationError(hub)).contains("RabbitMQ refused the credentials");
-        assertThat(Rows.strings(hub.database().dataSource(),
-                "SELECT status || ':' || attempts FROM hub_delivery WHERE destination = 'rabbitmq'"))
-                .containsOnly("pending:0").hasSize(3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> configurationError(hub, "rabbitmq") != null);
+        assertThat(configurationError(hub, "rabbitmq")).contains("RabbitMQ refused the credentials");
+        assertThat(statusAndAttempts(hub, "rabbitmq")).containsOnly("pending:0").hasSize(3);
         assertThat(binding.drain()).isEmpty();
-    }
-
-    private static String configurationError(Hub hub) {
-        return hub.delivery().engine().worker("rabbitmq").status().configurationError();
     }
 
     private static double retried(Hub hub) {
