@@ -17,6 +17,7 @@ import com.emaileventhub.destination.analytics.AnalyticsDelivery;
 import com.emaileventhub.destination.analytics.AnalyticsSettings;
 import com.emaileventhub.destination.crm.CrmDelivery;
 import com.emaileventhub.destination.crm.CrmSettings;
+import com.emaileventhub.destination.kafka.KafkaRecords;
 import com.emaileventhub.destination.rabbitmq.RabbitStream;
 import com.emaileventhub.destination.suppression.SuppressionSettings;
 import com.emaileventhub.destination.crm.LeadTasks;
@@ -161,10 +162,13 @@ public final class Hub implements AutoCloseable {
         // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
         main.bind("analyticsDelivery", new AnalyticsDelivery(AnalyticsSettings.from(config), metrics, Clock.systemUTC()));
         main.bind("crmDelivery", new CrmDelivery(CrmSettings.from(config), database.dataSource(), metrics, Clock.systemUTC()));
-        // --- event streams out: RabbitMQ (routes/destinations/rabbitmq.camel.yaml) ---
+        // --- event streams out: RabbitMQ (routes/destinations/rabbitmq.camel.yaml) and Kafka ---
         this.rabbitmq = new RabbitStream(config);
         main.bind("rabbitmqStream", rabbitmq);
         main.bind("rabbitmqConnectionFactory", rabbitmq.connectionFactory());
+        // Kafka (routes/destinations/kafka.camel.yaml): records for the camel-kafka endpoint, whose producer exists only
+        // while that route is loaded
+        main.bind("kafkaRecords", new KafkaRecords(Duration.ofMillis(config.integer("hub.stream.kafka.max-block-millis"))));
         // --- alerts: rules evaluated by route alerts-evaluate, notifications delivered by the alert-* destinations ---
         AlertStore alerts = new AlertStore(database);
         InsightReader windows = new InsightReader(insight, Clock.systemUTC(),

@@ -14,12 +14,13 @@ class DestinationRoutesTest {
     @Test
     void every_destination_route_opts_into_delivery_errors() {
         try (HubRunner hub = HubRunner.start(Map.of("hub.analytics.enabled", "true", "hub.crm.enabled", "true",
-                "hub.analytics.url", "http://127.0.0.1:9/import", "hub.delivery.poll-interval", "PT1H"))) {
+                "hub.analytics.url", "http://127.0.0.1:9/import", "hub.kafka.enabled", "true",
+                "hub.stream.kafka.brokers", "127.0.0.1:9", "hub.delivery.poll-interval", "PT1H"))) {
             List<Route> destinations = hub.hub().context().getRoutes().stream()
                     .filter(r -> r.getRouteId().startsWith("deliver-")).toList();
 
             assertThat(destinations).extracting(Route::getRouteId)
-                    .contains("deliver-archive", "deliver-analytics", "deliver-crm", "deliver-suppression");
+                    .contains("deliver-archive", "deliver-analytics", "deliver-crm", "deliver-suppression", "deliver-kafka");
             assertThat(destinations).allSatisfy(r -> assertThat(r.getConfigurationId())
                     .as(r.getRouteId()).isEqualTo("delivery-errors"));
         }

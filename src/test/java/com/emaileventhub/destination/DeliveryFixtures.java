@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.Journal;
 import com.emaileventhub.support.HubRunner;
+import com.emaileventhub.support.Metrics;
+import com.emaileventhub.support.Postmark;
 import com.emaileventhub.support.RoutesCopy;
+import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,6 +91,13 @@ public final class DeliveryFixtures {
         return new Running(start(overrides(dbUrl, routes(), overrides)), dbUrl);
     }
 
+    /** As {@link #startOn(TestDatabases.Kind, String...)}, the keys of a test class first, then a test's own. */
+    public static Running startOn(TestDatabases.Kind kind, List<String> keys, String... overrides) throws Exception {
+        List<String> all = new ArrayList<>(keys);
+        all.addAll(List.of(overrides));
+        return startOn(kind, all.toArray(String[]::new));
+    }
+
     public static Hub start(Map<String, String> overrides) throws Exception {
         return new Hub(HubConfig.load(overrides)).start();
     }
@@ -126,6 +136,33 @@ public final class DeliveryFixtures {
         return HubRunner.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(hub) + pathAndQuery))
                 .header("Authorization", "Bearer " + TOKEN)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** POSTs a Postmark webhook (the credentials of {@link Postmark}) to the hub, asserted 200. */
+    public static void postPostmark(Hub hub, byte[] body) {
+        HttpResponse<String> r = HubRunner.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port(hub) + "/webhooks/postmark"))
+                .header("Content-Type", "application/json").header("Authorization", Postmark.auth())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("the Postmark webhook answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    /** One destination's value of a delivery meter of /observe/metrics (hub_delivery_retried_total, ...). */
+    public static double deliveryMetric(Hub hub, String meter, String destination) {
+        return Metrics.value(call(hub, "GET", "/observe/metrics").body(), meter + "{destination=\"" + destination + "\"}");
+    }
+
+    /** The configuration error a destination's worker reports (null while it has none). */
+    public static String configurationError(Hub hub, String destination) {
+        return hub.delivery().engine().worker(destination).status().configurationError();
+    }
+
+    /** {@code status:attempts} of each queue item of a destination. */
+    public static List<String> statusAndAttempts(Hub hub, String destination) {
+        return Rows.strings(hub.database().dataSource(),
+                "SELECT status || ':' || attempts FROM hub_delivery WHERE destination = ?", destination);
     }
 
     /** GET of an API path with the admin token, asserted 200, read as JSON. */

@@ -1,7 +1,10 @@
 package com.emaileventhub.destination.rabbitmq;
 
-import static com.emaileventhub.destination.DeliveryFixtures.call;
+import static com.emaileventhub.destination.DeliveryFixtures.configurationError;
+import static com.emaileventhub.destination.DeliveryFixtures.deliveryMetric;
 import static com.emaileventhub.destination.DeliveryFixtures.events;
+import static com.emaileventhub.destination.DeliveryFixtures.postPostmark;
+import static com.emaileventhub.destination.DeliveryFixtures.statusAndAttempts;
 import static com.emaileventhub.destination.DeliveryFixtures.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,19 +14,13 @@ import com.emaileventhub.destination.DeliveryFixtures;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
-import com.emaileventhub.support.HubRunner;
-import com.emaileventhub.support.Metrics;
 import com.emaileventhub.support.Postmark;
 import com.emaileventhub.support.RabbitBroker;
 import com.emaileventhub.support.RabbitBroker.Received;
 import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -47,11 +44,9 @@ class RabbitMqDeliveryTest {
 
     private Hub start(String pattern, String... overrides) throws Exception {
         binding = RabbitBroker.bind(pattern);
-        List<String> all = new ArrayList<>(List.of("hub.rabbitmq.enabled=true", "hub.stream.rabbitmq.uri=" + RabbitBroker.URI,
+        running = DeliveryFixtures.startOn(kind, List.of("hub.rabbitmq.enabled=true", "hub.stream.rabbitmq.uri=" + RabbitBroker.URI,
                 "hub.stream.rabbitmq.exchange=" + binding.exchange(),
-                "hub.esp.postmark.username=" + Postmark.USER, "hub.esp.postmark.password=" + Postmark.PASSWORD));
-        all.addAll(List.of(overrides));
-        running = DeliveryFixtures.startOn(kind, all.toArray(String[]::new));
+                "hub.esp.postmark.username=" + Postmark.USER, "hub.esp.postmark.password=" + Postmark.PASSWORD), overrides);
         return running.hub();
     }
 
@@ -68,8 +63,8 @@ class RabbitMqDeliveryTest {
     @Test
     void webhook_events_selected_by_the_fanout_rule_arrive_as_persistent_json_with_the_event_id_as_message_id() throws Exception {
         Hub hub = start("email.postmark.*");
-        post(hub, Postmark.record("Delivery", null, "rmq-1", "ann@example.com"));
-        post(hub, Postmark.record("Bounce", "HardBounce", "rmq-2", "bob@example.com"));
+        postPostmark(hub, Postmark.record("Delivery", null, "rmq-1", "ann@example.com"));
+        postPostmark(hub, Postmark.record("Bounce", "HardBounce", "rmq-2", "bob@example.com"));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> Rows.count(hub.database().dataSource(), DELIVERED) == 2);
         List<Received> got = binding.drain();
@@ -118,8 +113,7 @@ class RabbitMqDeliveryTest {
             assertThat(Json.MAPPER.readTree(r.body()).get("id").asText()).as("a copy keeps its message id").isEqualTo(r.messageId());
         }
         assertThat(got.size()).isGreaterThanOrEqualTo(250);
-        assertThat(Metrics.value(call(hub, "GET", "/observe/metrics").body(), "hub_delivery_dead_total{destination=\"rabbitmq\"}"))
-                .isZero();
+        assertThat(deliveryMetric(hub, "hub_delivery_dead_total", "rabbitmq")).isZero();
     }
 
     @Test
@@ -128,27 +122,13 @@ class RabbitMqDeliveryTest {
                 "hub.delivery.configuration-retry=PT0.3S");
         store(hub.database(), events(3, EventType.CLICKED), "rabbitmq");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> configurationError(hub) != null);
-        assertThat(configurationError(hub)).contains("RabbitMQ refused the credentials");
-        assertThat(Rows.strings(hub.database().dataSource(),
-                "SELECT status || ':' || attempts FROM hub_delivery WHERE destination = 'rabbitmq'"))
-                .containsOnly("pending:0").hasSize(3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> configurationError(hub, "rabbitmq") != null);
+        assertThat(configurationError(hub, "rabbitmq")).contains("RabbitMQ refused the credentials");
+        assertThat(statusAndAttempts(hub, "rabbitmq")).containsOnly("pending:0").hasSize(3);
         assertThat(binding.drain()).isEmpty();
     }
 
-    private static String configurationError(Hub hub) {
-        return hub.delivery().engine().worker("rabbitmq").status().configurationError();
-    }
-
     private static double retried(Hub hub) {
-        return Metrics.value(call(hub, "GET", "/observe/metrics").body(), "hub_delivery_retried_total{destination=\"rabbitmq\"}");
-    }
-
-    private static void post(Hub hub, byte[] body) {
-        HttpResponse<String> r = HubRunner.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + DeliveryFixtures.port(hub) + "/webhooks/postmark"))
-                .header("Content-Type", "application/json").header("Authorization", Postmark.auth())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return deliveryMetric(hub, "hub_delivery_retried_total", "rabbitmq");
     }
 }
