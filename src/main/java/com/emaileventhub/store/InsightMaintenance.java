@@ -36,6 +36,13 @@ public final class InsightMaintenance {
         long fineCut = now - fine.toMillis();
         long dailyCut = now - daily.toMillis();
         try (Connection c = dataSource.getConnection()) {
+            // the cut first: a query that reads quarter-hour rows from before it would miss what is deleted next
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE insight_horizon SET fine_cut = ? WHERE id = 1 AND fine_cut < ?")) {
+                ps.setLong(1, fineCut);
+                ps.setLong(2, fineCut);
+                ps.executeUpdate();
+            }
             int rows = delete(c, "DELETE FROM insight_rollup WHERE grain IN (1, 3) AND period < ?", fineCut)
                     + delete(c, "DELETE FROM insight_rollup WHERE grain IN (2, 4) AND period < ?", dailyCut);
             int sends = delete(c, "DELETE FROM insight_send_link d WHERE EXISTS (" + OLD_SEND + ")", dailyCut)

@@ -109,6 +109,17 @@ public final class InsightQuery {
     }
 
     /** Every stored tag set: key to its tags. */
+    /** The latest time before which insight maintenance may have removed quarter-hour rows (0: none removed). */
+    public long fineCut() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT fine_cut FROM insight_horizon WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw StorageUnavailableException.of("insight horizon", e);
+        }
+    }
+
     public Map<String, List<String>> tagsets() {
         Map<String, List<String>> out = new HashMap<>();
         query("SELECT tagset, tags FROM insight_tagset", List.of(), rs -> {

@@ -43,7 +43,8 @@ public final class InsightReader {
 
     /** Rows for the request, each at its period's (or unit's) time; the plan maps a time to its bucket. */
     public InsightPlan read(Request r, Map<String, List<String>> tagsets, Consumer<Row> out) {
-        long fineFrom = clock.instant().minus(fineRetention).plus(MARGIN).toEpochMilli();
+        // quarter-hour rows are read only where certainly kept: inside the retention, and after every cut applied
+        long fineFrom = Math.max(clock.instant().minus(fineRetention).plus(MARGIN).toEpochMilli(), query.fineCut());
         InsightPlan plan = new InsightPlan(r.from(), r.to(), r.bucket(), r.tz(), fineFrom);
         Filter filter = filter(r.filters(), tagsets);
         boolean byDomain = r.groupBy().contains("recipient_domain") || r.filters().containsKey("recipient_domain");

@@ -78,6 +78,27 @@ class InsightRetentionTest {
         assertThat(month.at("/totals/counts/delivered").asLong()).isEqualTo(2);
     }
 
+    @Test
+    void a_longer_fine_retention_set_later_never_reads_the_quarter_hour_rows_an_earlier_cut_removed() throws Exception {
+        Instant twentyDaysAgo = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(20, ChronoUnit.DAYS).plus(13, ChronoUnit.HOURS);
+        DeliveryFixtures.store(hub.database(), List.of(delivered("mid", twentyDaysAgo)), "insight");
+        await().atMost(20, TimeUnit.SECONDS).until(() -> Rows.count(hub.database().dataSource(),
+                "SELECT COUNT(*) FROM insight_send") == 1);
+        hub.context().getRegistry().lookupByNameAndType("insightMaintenance", InsightMaintenance.class).run();
+        assertThat(Rows.count(hub.database().dataSource(), "SELECT COUNT(*) FROM insight_rollup WHERE grain IN (1, 3)"))
+                .as("the 10-day window removed the send's quarter-hour rows").isZero();
+
+        // the operator raises the window to 40 days: 20 days back is inside it, but those rows are gone
+        try (Hub longer = DeliveryFixtures.start(DeliveryFixtures.overrides(running.dbUrl(), DeliveryFixtures.routes(),
+                "hub.insight.fine-retention=P40D"))) {
+            var r = call(longer, "GET", "/api/stats?bucket=hour&from=" + twentyDaysAgo.minus(1, ChronoUnit.HOURS) + "&to="
+                    + twentyDaysAgo.plus(1, ChronoUnit.HOURS));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(r.body()).at("/totals/counts/delivered").asLong())
+                    .as("read send by send, not from the removed rows").isEqualTo(1);
+        }
+    }
+
     private static CanonicalEvent delivered(String messageId, Instant at) {
         return CanonicalEvent.builder("postmark").type(EventType.DELIVERED).messageId(messageId).recipient("r@example.com")
                 .occurredAt(at).build(Instant.now(), at);
