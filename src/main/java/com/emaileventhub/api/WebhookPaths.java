@@ -45,7 +45,9 @@ final class WebhookPaths {
         for (String mediaType : contract.mediaTypes()) {
             ObjectNode schema = content.putObject(mediaType).putObject("schema");
             if (mediaType.endsWith("json")) {
-                schema.putArray("type").add("object").add("array");   // one event, or a batch
+                // any JSON: a type list ["object", "array"] would say the same, but client generators (openapi-generator
+                // 7.x) do not take multi-type schemas yet
+                schema.put("description", "one event (an object) or a batch (an array), as the vendor posts it");
             } else {
                 schema.put("type", "string");
             }

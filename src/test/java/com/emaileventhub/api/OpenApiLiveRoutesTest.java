@@ -158,8 +158,8 @@ class OpenApiLiveRoutesTest {
                 .containsExactly("text/plain", "application/json");
         assertThat(fieldNames(document.at("/paths/~1webhooks~1mandrill/post/requestBody/content")))
                 .containsExactly("application/x-www-form-urlencoded");
-        assertThat(document.at("/paths/~1webhooks~1sendgrid/post/requestBody/content/application~1json/schema/type").toString())
-                .isEqualTo("[\"object\",\"array\"]");
+        assertThat(document.at("/paths/~1webhooks~1sendgrid/post/requestBody/content/application~1json/schema").has("type"))
+                .as("any JSON: an event or a batch").isFalse();
         assertThat(fieldNames(document.at("/paths/~1webhooks~1sendgrid/post/responses")))
                 .containsExactly("200", "400", "401", "403", "413", "415", "503");
         // /observe and the dashboard need no token; /api does

@@ -8,10 +8,8 @@ import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.LogCapture;
 import com.emaileventhub.support.RoutesCopy;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,44 +25,20 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiWebhookVendorsTest {
-    /** HMAC-SHA256 over the timestamp header and the body, form or JSON posts. */
-    private static final String SIGNED = """
-            - templatedRoute:
-                routeTemplateRef: esp-declared-intake
-                routeId: webhook-tallymail
-                parameters:
-                  - { name: vendor, value: tallymail }
-                  - { name: verification, value: hmac-sha256 }
-                  - { name: signatureHeader, value: X-Tally-Signature }
-                  - { name: timestampHeader, value: X-Tally-Timestamp }
-                  - { name: signedContent, value: "{timestamp}.{body}" }
-                  - { name: contentType, value: "application/json, text/plain" }
-                  - { name: type, value: /event }
-                  - { name: types, value: "delivered:delivered" }
-                  - { name: recipient, value: /to }
-            """;
-    /** Bearer token, its secret left unset. */
-    private static final String BEARER = """
-            - templatedRoute:
-                routeTemplateRef: esp-declared-intake
-                routeId: webhook-tokenmail
-                parameters:
-                  - { name: vendor, value: tokenmail }
-                  - { name: verification, value: bearer }
-                  - { name: type, value: /event }
-                  - { name: types, value: "delivered:delivered" }
-                  - { name: recipient, value: /to }
-            """;
-
     private HubRunner hub;
     private JsonNode document;
     private List<String> warnings;
 
     @BeforeAll
-    void start() throws IOException {
+    void start() throws Exception {
         Path routes = RoutesCopy.of();
-        Files.writeString(routes.resolve("webhooks/tallymail.camel.yaml"), SIGNED);
-        Files.writeString(routes.resolve("webhooks/tokenmail.camel.yaml"), BEARER);
+        // HMAC-SHA256 over the timestamp header and the body, JSON or text posts
+        RoutesCopy.declareVendor(routes, "tallymail", "verification", "hmac-sha256", "signatureHeader", "X-Tally-Signature",
+                "timestampHeader", "X-Tally-Timestamp", "signedContent", "{timestamp}.{body}",
+                "contentType", "application/json, text/plain", "type", "/event", "types", "delivered:delivered", "recipient", "/to");
+        // a bearer token, left unset
+        RoutesCopy.declareVendor(routes, "tokenmail", "verification", "bearer", "type", "/event", "types", "delivered:delivered",
+                "recipient", "/to");
         try (LogCapture log = LogCapture.of(Hub.class)) {
             hub = HubRunner.start(Map.of("hub.routes.dir", routes.toString(), "hub.esp.tallymail.secret", "tally-secret",
                     "hub.esp.mailgun.enabled", "false"));
