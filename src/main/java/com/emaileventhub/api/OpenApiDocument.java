@@ -4,7 +4,6 @@ import com.emaileventhub.event.Json;
 import com.emaileventhub.intake.Intake;
 import com.emaileventhub.intake.WebhookRoutes;
 import com.emaileventhub.webhook.HttpAnswer;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -94,8 +93,7 @@ public final class OpenApiDocument implements CamelContextAware {
             if (in == null) {
                 throw new IllegalStateException(FRAGMENT + " is missing from the class path");
             }
-            JsonNode node = Json.MAPPER.readTree(in);
-            return (ObjectNode) node;
+            return (ObjectNode) Json.MAPPER.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
