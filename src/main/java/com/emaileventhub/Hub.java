@@ -30,6 +30,8 @@ import com.emaileventhub.intake.DestinationRoutes;
 import com.emaileventhub.intake.Fanout;
 import com.emaileventhub.intake.Intake;
 import com.emaileventhub.intake.MachineEngagement;
+import com.emaileventhub.intake.WebhookRoutes;
+import com.emaileventhub.intake.WebhookRoutes.WebhookRoute;
 import com.emaileventhub.observe.DatabaseHealthCheck;
 import com.emaileventhub.observe.DestinationHealthCheck;
 import com.emaileventhub.observe.LoadHealthCheck;
@@ -52,6 +54,7 @@ import com.emaileventhub.store.TableStatistics;
 import com.emaileventhub.telemetry.AlertMetrics;
 import com.emaileventhub.telemetry.HubMetrics;
 import com.emaileventhub.webhook.RejectionReason;
+import com.emaileventhub.webhook.VendorSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -59,11 +62,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -241,14 +242,6 @@ public final class Hub implements AutoCloseable {
         return longest;
     }
 
-    /** Credential keys per built-in vendor (any one set is enough); other vendors: any of GENERIC_CREDENTIALS. */
-    private static final Map<String, List<String>> CREDENTIALS = Map.of(
-            "sendgrid", List.of("public-key"), "mailgun", List.of("signing-key"), "postmark", List.of("password"),
-            "ses", List.of("topic-arns"), "sparkpost", List.of("password", "token"), "mandrill", List.of("webhook-key"),
-            "brevo", List.of("password", "token"), "resend", List.of("secret"), "mailjet", List.of("password", "token"));
-    private static final List<String> GENERIC_CREDENTIALS =
-            List.of("secret", "password", "token", "signing-key", "webhook-key", "public-key");
-
     /**
      * Once the routes run: one line naming the webhook routes (built-in or declared in YAML) that are ready
      * and those still without credentials (they answer 401), with the keys that would configure them.
@@ -256,17 +249,9 @@ public final class Hub implements AutoCloseable {
     private void summarizeVendors(CamelContext context) {
         List<String> ready = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (Route route : context.getRoutes()) {
-            String id = route.getRouteId();
-            if (!id.startsWith("webhook-")) {
-                continue;
-            }
-            String vendor = id.substring("webhook-".length());
-            if (!config.bool("hub.esp." + vendor + ".enabled", true)) {
-                continue;
-            }
-            List<String> keys = CREDENTIALS.getOrDefault(vendor, GENERIC_CREDENTIALS).stream()
-                    .map(k -> "hub.esp." + vendor + "." + k).toList();
+        for (WebhookRoute route : WebhookRoutes.running(context, v -> new VendorSettings(v, config::get))) {
+            String vendor = route.vendor();
+            List<String> keys = route.contract().credentialKeys().stream().map(k -> "hub.esp." + vendor + "." + k).toList();
             if (keys.stream().anyMatch(k -> config.get(k) != null)) {
                 ready.add(vendor);
             } else {

@@ -3,6 +3,7 @@ package com.emaileventhub.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,11 @@ public final class DashboardAssets {
             "chart.umd.min.js", "text/javascript; charset=utf-8");
 
     private final Map<String, byte[]> loaded = new ConcurrentHashMap<>();
+
+    /** The names served under /dashboard/, in alphabetical order (the OpenAPI document lists them). */
+    static List<String> files() {
+        return TYPES.keySet().stream().filter(f -> !f.isEmpty()).sorted().toList();
+    }
 
     /** The page (/dashboard) or one of its files (/dashboard/NAME), named by the request's path alone. */
     public void serve(Exchange exchange) {

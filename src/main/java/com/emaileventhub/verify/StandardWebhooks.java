@@ -26,15 +26,27 @@ public final class StandardWebhooks {
 
     /** The three signature headers, taken all branded or all unbranded, as the Svix libraries do. */
     public record Headers(String id, String timestamp, String signature) {
+        /** The header names a sender uses: Svix's branded ones, or Standard Webhooks' unbranded ones. */
+        public static final Headers SVIX = new Headers("svix-id", "svix-timestamp", "svix-signature");
+        public static final Headers UNBRANDED = new Headers("webhook-id", "webhook-timestamp", "webhook-signature");
+
         public static Headers of(WebhookRequest request) {
-            Headers svix = new Headers(request.header("svix-id"), request.header("svix-timestamp"),
-                    request.header("svix-signature"));
+            Headers svix = SVIX.valuesIn(request);
             if (svix.complete()) {
                 return svix;
             }
-            Headers unbranded = new Headers(request.header("webhook-id"), request.header("webhook-timestamp"),
-                    request.header("webhook-signature"));
+            Headers unbranded = UNBRANDED.valuesIn(request);
             return unbranded.complete() ? unbranded : svix;
+        }
+
+        /** These names' values in the request. */
+        private Headers valuesIn(WebhookRequest request) {
+            return new Headers(request.header(id), request.header(timestamp), request.header(signature));
+        }
+
+        /** The names in the order they are listed (id, timestamp, signature). */
+        public List<String> names() {
+            return List.of(id, timestamp, signature);
         }
 
         boolean complete() {
@@ -44,8 +56,8 @@ public final class StandardWebhooks {
 
     /** The message id (svix-id / webhook-id) of a request; it is the same on every retry of one event. */
     public static String messageId(WebhookRequest request) {
-        String id = request.header("svix-id");
-        return id != null ? id : request.header("webhook-id");
+        String id = request.header(Headers.SVIX.id());
+        return id != null ? id : request.header(Headers.UNBRANDED.id());
     }
 
     /**

@@ -32,4 +32,22 @@ public final class RoutesCopy {
         }
         return target;
     }
+
+    /**
+     * Writes webhooks/VENDOR.camel.yaml into a copy: a vendor declared in YAML alone (esp-declared-intake) with the
+     * given template parameters, as name/value pairs.
+     */
+    public static void declareVendor(Path routes, String vendor, String... parameters) {
+        StringBuilder yaml = new StringBuilder("- templatedRoute:\n    routeTemplateRef: esp-declared-intake\n")
+                .append("    routeId: webhook-").append(vendor).append("\n    parameters:\n")
+                .append("      - { name: vendor, value: ").append(vendor).append(" }\n");
+        for (int i = 0; i + 1 < parameters.length; i += 2) {
+            yaml.append("      - { name: ").append(parameters[i]).append(", value: \"").append(parameters[i + 1]).append("\" }\n");
+        }
+        try {
+            Files.writeString(routes.resolve("webhooks/" + vendor + ".camel.yaml"), yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -48,6 +48,11 @@ public class DeclaredNormalizer implements Normalizer {
         }
     }
 
+    /** The media types this vendor's route reads. */
+    public List<String> mediaTypes() {
+        return List.of(contentTypes);
+    }
+
     public void setEvents(String value) { events = orEmpty(pointer("events", value)); }
     public void setType(String value) { type = pointer("type", value); }
     public void setTypes(String value) { types = TypeTable.parse(value); }

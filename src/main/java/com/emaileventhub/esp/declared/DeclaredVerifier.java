@@ -1,6 +1,8 @@
 package com.emaileventhub.esp.declared;
 
 import com.emaileventhub.config.HubConfig;
+import com.emaileventhub.esp.WebhookContract;
+import com.emaileventhub.esp.WebhookContract.Credential;
 import com.emaileventhub.verify.BasicAuth;
 import com.emaileventhub.verify.Hmac;
 import com.emaileventhub.verify.StandardWebhooks;
@@ -34,7 +36,8 @@ public class DeclaredVerifier implements Verifier {
 
     private Scheme scheme;
     private String signatureHeader;
-    private SignedContent signedContent = SignedContent.parse("{body}");
+    private String signedText = "{body}";
+    private SignedContent signedContent = SignedContent.parse(signedText);
     private Hmac.Encoding signatureEncoding = Hmac.Encoding.HEX;
     private String signaturePrefix = "";
     private String timestampHeader;
@@ -50,7 +53,8 @@ public class DeclaredVerifier implements Verifier {
     }
 
     public void setSignedContent(String value) {
-        signedContent = SignedContent.parse(blankToNull(value) == null ? "{body}" : value);
+        signedText = blankToNull(value) == null ? "{body}" : value;
+        signedContent = SignedContent.parse(signedText);
     }
 
     public void setSignatureEncoding(String value) {
@@ -141,6 +145,37 @@ public class DeclaredVerifier implements Verifier {
         if (signedAt != null) {
             TimeWindow.check(signedAt, settings.duration("tolerance", tolerance), request.receivedAt(), timestampHeader);
         }
+    }
+
+    /** The declaration in one line, as the OpenAPI document describes the route. */
+    public String summary() {
+        return switch (scheme) {
+            case BASIC -> "HTTP basic auth";
+            case BEARER -> "bearer token";
+            case STANDARD_WEBHOOKS -> "Standard Webhooks: HMAC-SHA256 over id.timestamp.body";
+            default -> wireName(scheme).toUpperCase(Locale.ROOT) + " (" + wireName(signatureEncoding) + ") of " + signedText
+                    + " in header " + signatureHeader + (signaturePrefix.isEmpty() ? "" : " after " + signaturePrefix);
+        } + " (declared in YAML)";
+    }
+
+    /** The credentials a request presents: one alternative, or the two header sets of Standard Webhooks. */
+    public List<List<Credential>> alternatives() {
+        return switch (scheme) {
+            case BASIC -> List.of(List.of(Credential.basic()));
+            case BEARER -> List.of(List.of(Credential.bearer()));
+            case STANDARD_WEBHOOKS -> WebhookContract.STANDARD_WEBHOOKS;
+            default -> List.of(timestampHeader == null ? List.of(Credential.header(signatureHeader))
+                    : List.of(Credential.header(signatureHeader), Credential.header(timestampHeader)));
+        };
+    }
+
+    /** The hub.esp.VENDOR.* key whose value configures the credentials. */
+    public List<String> credentialKeys() {
+        return List.of(switch (scheme) {
+            case BASIC -> "password";
+            case BEARER -> "token";
+            default -> "secret";
+        });
     }
 
     private List<byte[]> keys(List<String> secrets, String keyName) {

@@ -26,6 +26,8 @@ import java.util.Map;
  */
 public final class MandrillNormalizer implements Normalizer {
     static final String FIELD = "mandrill_events";
+    /** Mandrill posts a form whose one field holds the events. */
+    public static final String MEDIA_TYPE = "application/x-www-form-urlencoded";
 
     private static final Map<String, EventType> TYPES = Map.of(
             "send", EventType.SENT,
@@ -41,7 +43,7 @@ public final class MandrillNormalizer implements Normalizer {
 
     @Override
     public List<CanonicalEvent> normalize(WebhookRequest request) {
-        request.requireMediaType("application/x-www-form-urlencoded");
+        request.requireMediaType(MEDIA_TYPE);
         List<String> values = request.form().get(FIELD);
         if (values == null) {
             throw WebhookRejection.badRequest("form field '" + FIELD + "' is missing");

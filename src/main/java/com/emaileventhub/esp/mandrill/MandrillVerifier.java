@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * catches replays. Mandrill's unsigned HEAD check at webhook creation is answered by the route.
  */
 public final class MandrillVerifier implements Verifier {
-    static final String SIGNATURE_HEADER = "X-Mandrill-Signature";
+    public static final String SIGNATURE_HEADER = "X-Mandrill-Signature";
 
     @Override
     public void verify(WebhookRequest request) {

@@ -20,8 +20,8 @@ import java.util.List;
  * signature, hence the wide default tolerance.
  */
 public final class SendGridVerifier implements Verifier {
-    static final String SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature";
-    static final String TIMESTAMP_HEADER = "X-Twilio-Email-Event-Webhook-Timestamp";
+    public static final String SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature";
+    public static final String TIMESTAMP_HEADER = "X-Twilio-Email-Event-Webhook-Timestamp";
     static final Duration DEFAULT_TOLERANCE = Duration.ofDays(1);
 
     public SendGridVerifier() {

@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class SesNormalizer implements Normalizer {
     /** SNS posts JSON as text/plain; application/json is accepted for replays and tools. */
-    static final String[] MEDIA_TYPES = {"text/plain", "application/json"};
+    public static final String[] MEDIA_TYPES = {"text/plain", "application/json"};
     /** What SES publishes once when an event destination is created: plain text, not JSON. */
     private static final String TOPIC_VALIDATION_TEXT = "Successfully validated SNS topic";
     /** What SES publishes when identity feedback notifications are switched on. */
