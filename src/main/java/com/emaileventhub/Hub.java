@@ -49,6 +49,7 @@ import com.emaileventhub.store.EventQuery;
 import com.emaileventhub.store.Journal;
 import com.emaileventhub.store.JournalSettings;
 import com.emaileventhub.store.JournalMaintenance;
+import com.emaileventhub.store.H2Housekeeping;
 import com.emaileventhub.store.LeadStore;
 import com.emaileventhub.store.TableStatistics;
 import com.emaileventhub.telemetry.AlertMetrics;
@@ -157,6 +158,9 @@ public final class Hub implements AutoCloseable {
         this.delivery = new DeliveryModule(DeliverySettings.from(config), SuppressionSettings.from(config),
                 ArchiveSettings.from(config), database, registry, Clock.systemUTC());
         delivery.bind(main::bind);
+        // H2 at WRITE_DELAY=0 does not rewrite its sparse chunks itself: route h2-housekeeping does (no-op on PostgreSQL)
+        main.bind("h2Housekeeping", new H2Housekeeping(250, database.dialect(), database.dataSource(),
+                delivery.archive().dialect(), delivery.archive().dataSource()));
         main.bind("deliveriesApi", new DeliveriesApi(delivery.queue(), Clock.systemUTC(),
                 () -> DestinationRoutes.names(main.getCamelContext())));
         main.bind("suppressionsApi", new SuppressionsApi(delivery.suppressions(), delivery.rules()));

@@ -72,6 +72,11 @@ public final class DeliveryModule implements AutoCloseable {
         });
     }
 
+    /** The archive's database: the hub's own unless hub.archive.db.url names another. */
+    public ArchiveDatabase archive() {
+        return archive;
+    }
+
     public void stop() {
         engine.stop();
     }
