@@ -108,7 +108,6 @@ public final class InsightQuery {
         }
     }
 
-    /** Every stored tag set: key to its tags. */
     /** The latest time before which insight maintenance may have removed quarter-hour rows (0: none removed). */
     public long fineCut() {
         try (Connection c = dataSource.getConnection();
@@ -120,6 +119,7 @@ public final class InsightQuery {
         }
     }
 
+    /** Every stored tag set: key to its tags. */
     public Map<String, List<String>> tagsets() {
         Map<String, List<String>> out = new HashMap<>();
         query("SELECT tagset, tags FROM insight_tagset", List.of(), rs -> {
