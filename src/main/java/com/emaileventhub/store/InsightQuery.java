@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.postgresql.PGStatement;
 
 /**
  * Reads the insight figures: rollup rows over whole quarter hours or UTC days, and single sends (with the
@@ -169,6 +170,11 @@ public final class InsightQuery {
 
     void query(String sql, List<?> args, RowReader reader) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (ps.isWrapperFor(PGStatement.class)) {
+                // planned with its values every time: PostgreSQL's cached generic plan for "period in these ranges"
+                // reads every row of the grain (measured: 0.5 s instead of 60 ms per call from the sixth call on)
+                ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+            }
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }
