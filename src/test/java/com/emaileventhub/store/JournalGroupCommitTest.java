@@ -10,7 +10,6 @@ import com.emaileventhub.support.TestDatabases;
 import com.emaileventhub.webhook.WebhookRejection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,10 +44,7 @@ class JournalGroupCommitTest {
     }
 
     private static Database open(String kind) {
-        String url = kind.equals("h2") ? TestDatabases.h2() : TestDatabases.postgres();
-        Database db = new Database(url, kind.equals("h2") ? "sa" : TestDatabases.PG_USER, "", 10, Duration.ofSeconds(3));
-        db.migrate();
-        return db;
+        return TestDatabases.open(kind.equals("h2") ? TestDatabases.h2() : TestDatabases.postgres(), 10);
     }
 
     private static CanonicalEvent event(String messageId) {

@@ -36,10 +36,7 @@ class JournalTest {
     }
 
     private static Database open(String kind) {
-        String url = kind.equals("h2") ? TestDatabases.h2() : TestDatabases.postgres();
-        Database db = new Database(url, kind.equals("h2") ? "sa" : TestDatabases.PG_USER, "", 10, Duration.ofSeconds(3));
-        db.migrate();
-        return db;
+        return TestDatabases.open(kind.equals("h2") ? TestDatabases.h2() : TestDatabases.postgres(), 10);
     }
 
     private static List<CanonicalEvent> events(int n, String messagePrefix) {
