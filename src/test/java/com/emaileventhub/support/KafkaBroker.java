@@ -26,11 +26,14 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Exit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One real Kafka broker for the whole test run: Kafka's own KRaft test kit (a combined broker and controller in
- * this JVM, the same 3.9 line as the client camel-kafka brings), started on first use and stopped when the JVM
- * exits. Clients reach it through a {@link TcpProxy} that the broker advertises, so a test can make the broker
+ * this JVM, the same 3.9 line as the client camel-kafka brings), started on first use and stopped when the test
+ * engine finishes (a test class that uses it registers {@link Lifecycle}), before the JVM exits. Clients reach it through a {@link TcpProxy} that the broker advertises, so a test can make the broker
  * unreachable ({@link #cut()}) and reachable again ({@link #restore()}) while it keeps its data. Each test writes
  * to a topic of its own ({@link #newTopic(int)}).
  */
@@ -50,6 +53,7 @@ public final class KafkaBroker {
     }
 
     private static void start() {
+        neverHaltTheTestJvm();
         int brokerPort = AvailablePortFinder.getNextAvailable();
         try {
             proxy = new TcpProxy(brokerPort);
@@ -78,12 +82,39 @@ public final class KafkaBroker {
         Runtime.getRuntime().addShutdownHook(new Thread(KafkaBroker::stop, "kafka-test-broker-stop"));
     }
 
+    /**
+     * Kafka's test kit deletes the broker's directory from a JVM shutdown hook of its own, which runs beside ours: a
+     * broker still running then finds its log directory gone and halts the JVM with status 1, which fails the test
+     * run after every test passed. So the broker is stopped when the engine finishes, and a halt or exit Kafka asks
+     * for in this JVM is reported, never carried out.
+     */
+    private static void neverHaltTheTestJvm() {
+        Exit.setHaltProcedure((status, message) ->
+                System.err.println("test Kafka broker asked to halt the JVM (" + status + "): " + message));
+        Exit.setExitProcedure((status, message) ->
+                System.err.println("test Kafka broker asked to exit the JVM (" + status + "): " + message));
+    }
+
     private static synchronized void stop() {
+        if (cluster == null) {
+            return;
+        }
         try {
             cluster.close();
             proxy.close();
         } catch (Exception e) {
-            // the JVM is exiting; the broker's files are under the temporary directory
+            System.err.println("test Kafka broker did not stop cleanly: " + e);
+        } finally {
+            cluster = null;
+        }
+    }
+
+    /** Registered on a test class that uses the broker: stops it once the whole test engine has finished. */
+    public static final class Lifecycle implements BeforeAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                    .getOrComputeIfAbsent(KafkaBroker.class.getName(), k -> (AutoCloseable) KafkaBroker::stop, AutoCloseable.class);
         }
     }
 

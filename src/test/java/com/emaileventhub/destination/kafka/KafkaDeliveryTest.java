@@ -36,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -43,6 +44,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The Kafka stream destination against a real broker started by the tests (support/KafkaBroker), on each database. */
 @ParameterizedClass
 @EnumSource(TestDatabases.Kind.class)
+@ExtendWith(KafkaBroker.Lifecycle.class)
 class KafkaDeliveryTest {
     private static final String DELIVERED = "SELECT COUNT(*) FROM hub_delivery WHERE destination = 'kafka' AND status = 'delivered'";
     private static final String TRIED_TWICE = "SELECT COUNT(*) FROM hub_delivery WHERE destination = 'kafka' AND attempts >= 2";
