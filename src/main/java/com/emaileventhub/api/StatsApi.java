@@ -47,7 +47,7 @@ public final class StatsApi {
         Map<String, Set<String>> f = InsightReader.filter(StatsRequest.filters(q, List.of("esp", "tag")), reader.tagsets()).values();
         ObjectNode root = Json.MAPPER.createObjectNode();
         ArrayNode links = root.putArray("links");
-        for (InsightDetails.Link l : details.links(range[0].toEpochMilli(), range[1].toEpochMilli(), f.get("esp"),
+        for (InsightDetails.Link l : details.links(reader.plan(range[0].toEpochMilli(), range[1].toEpochMilli()), f.get("esp"),
                 f.get("tagset"), Params.limit(exchange.getMessage()))) {
             ObjectNode o = links.addObject();
             o.put("url", l.url());
@@ -64,7 +64,7 @@ public final class StatsApi {
         Map<String, Set<String>> f = InsightReader.filter(StatsRequest.filters(q, List.of("esp", "recipient_domain")), Map.of()).values();
         ObjectNode root = Json.MAPPER.createObjectNode();
         ArrayNode reasons = root.putArray("reasons");
-        for (InsightDetails.BounceReason b : details.bounceReasons(range[0].toEpochMilli(), range[1].toEpochMilli(),
+        for (InsightDetails.BounceReason b : details.bounceReasons(reader.plan(range[0].toEpochMilli(), range[1].toEpochMilli()),
                 f.get("esp"), f.get("recipient_domain"), Params.limit(exchange.getMessage()))) {
             ObjectNode o = reasons.addObject();
             o.put("reason", b.reason());

@@ -1,13 +1,16 @@
 package com.emaileventhub.store;
 
+import com.emaileventhub.store.InsightQuery.Interval;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
-/** Clicked links, bounce reasons and single sends, from the per-send rows of the insight figures. */
+/** Clicked links, bounce reasons and single sends, from the insight figures. */
 public final class InsightDetails {
     private static final String OF_SEND = " JOIN insight_send s ON s.esp = d.esp AND s.send_key = d.send_key "
-            + "AND s.recipient = d.recipient WHERE s.sent_at >= ? AND s.sent_at < ?";
+            + "AND s.recipient = d.recipient WHERE ";
 
     public record Link(String url, long clicks, long clicked, long machineClicks) {
     }
@@ -24,24 +27,46 @@ public final class InsightDetails {
         this.query = query;
     }
 
-    /** Links clicked in sends of [from, to), most human clicks first. Filters: column to accepted values. */
-    public List<Link> links(long from, long to, Set<String> esps, Set<String> tagsets, int limit) {
-        List<Object> args = new ArrayList<>(List.of(from, to));
-        String sql = "SELECT d.url, SUM(d.clicks), SUM(CASE WHEN d.clicks > 0 THEN 1 ELSE 0 END), SUM(d.machine_clicks) "
-                + "FROM insight_send_link d" + OF_SEND + filter("s.esp", esps, args) + filter("s.tagset", tagsets, args)
-                + " GROUP BY d.url_key, d.url ORDER BY 2 DESC, 4 DESC, d.url LIMIT " + limit;
+    /**
+     * Links clicked in sends of the plan's range, most human clicks first. Whole days and quarter hours are read from
+     * the link rollups, the rest (ragged edges, times older than the quarter-hour rows) send by send. Filters: the
+     * accepted values of a column, null for all.
+     */
+    public List<Link> links(InsightPlan plan, Set<String> esps, Set<String> tagsets, int limit) {
+        List<Object> args = new ArrayList<>();
+        List<String> parts = rollups("SELECT url_key, url, clicks, clicked, machine_clicks FROM insight_link_rollup", plan,
+                a -> filter("esp", esps, a) + filter("tagset", tagsets, a), args);
+        if (!plan.units.isEmpty()) {
+            parts.add("SELECT d.url_key, d.url, d.clicks, CASE WHEN d.clicks > 0 THEN 1 ELSE 0 END AS clicked, d.machine_clicks "
+                    + "FROM insight_send_link d" + OF_SEND + InsightQuery.within("s.sent_at", plan.units, args)
+                    + filter("s.esp", esps, args) + filter("s.tagset", tagsets, args));
+        }
         List<Link> out = new ArrayList<>();
+        if (parts.isEmpty()) {
+            return out;
+        }
+        String sql = "SELECT MIN(url), SUM(clicks), SUM(clicked), SUM(machine_clicks) FROM (" + String.join(" UNION ALL ", parts)
+                + ") x GROUP BY url_key HAVING SUM(clicks) + SUM(machine_clicks) > 0 ORDER BY 2 DESC, 4 DESC, 1 LIMIT " + limit;
         query.query(sql, args, rs -> out.add(new Link(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))));
         return out;
     }
 
-    /** Bounce reasons of sends of [from, to), by number of sends. */
-    public List<BounceReason> bounceReasons(long from, long to, Set<String> esps, Set<String> domains, int limit) {
-        List<Object> args = new ArrayList<>(List.of(from, to));
-        String sql = "SELECT d.reason, d.bounce_type, COUNT(*) FROM insight_send_bounce d" + OF_SEND
-                + filter("s.esp", esps, args) + filter("s.recipient_domain", domains, args)
-                + " GROUP BY d.reason_key, d.bounce_type, d.reason ORDER BY 3 DESC, d.reason, d.bounce_type LIMIT " + limit;
+    /** Bounce reasons of sends of the plan's range, by number of sends (read as {@link #links} reads). */
+    public List<BounceReason> bounceReasons(InsightPlan plan, Set<String> esps, Set<String> domains, int limit) {
+        List<Object> args = new ArrayList<>();
+        List<String> parts = rollups("SELECT reason_key, bounce_type, reason, sends FROM insight_bounce_rollup", plan,
+                a -> filter("esp", esps, a) + filter("recipient_domain", domains, a), args);
+        if (!plan.units.isEmpty()) {
+            parts.add("SELECT d.reason_key, d.bounce_type, d.reason, 1 AS sends FROM insight_send_bounce d" + OF_SEND
+                    + InsightQuery.within("s.sent_at", plan.units, args) + filter("s.esp", esps, args)
+                    + filter("COALESCE(s.recipient_domain, '')", domains, args));
+        }
         List<BounceReason> out = new ArrayList<>();
+        if (parts.isEmpty()) {
+            return out;
+        }
+        String sql = "SELECT MIN(reason), bounce_type, SUM(sends) FROM (" + String.join(" UNION ALL ", parts)
+                + ") x GROUP BY reason_key, bounce_type HAVING SUM(sends) > 0 ORDER BY 3 DESC, 1, 2 LIMIT " + limit;
         query.query(sql, args, rs -> out.add(new BounceReason(rs.getString(1),
                 rs.getString(2).isEmpty() ? null : rs.getString(2), rs.getLong(3))));
         return out;
@@ -59,6 +84,20 @@ public final class InsightDetails {
             out.add(new Send(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4), deliveredAt, rs.getLong(6)));
         });
         return out;
+    }
+
+    /** The select over a detail rollup's rows of the plan's whole days and quarter hours, each with the filters. */
+    private static List<String> rollups(String select, InsightPlan plan, Function<List<Object>, String> filters,
+                                        List<Object> args) {
+        List<String> parts = new ArrayList<>();
+        Map<Integer, List<Interval>> grains = Map.of(InsightDetailRollups.DAY, plan.days, InsightDetailRollups.QUARTER, plan.quarters);
+        grains.forEach((grain, periods) -> {
+            if (!periods.isEmpty()) {
+                args.add(grain);
+                parts.add(select + " WHERE grain = ? AND " + InsightQuery.within("period", periods, args) + filters.apply(args));
+            }
+        });
+        return parts;
     }
 
     private static String filter(String column, Set<String> accepted, List<Object> args) {

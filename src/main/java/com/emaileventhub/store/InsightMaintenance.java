@@ -5,13 +5,14 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the insight figures bounded, independently of the journal: quarter-hour rows past
- * hub.insight.fine-retention, daily rows and per-send state past hub.insight.daily-retention, and the
+ * Keeps the insight figures bounded, independently of the journal: quarter-hour rows (counts, links and bounce
+ * reasons) past hub.insight.fine-retention, daily rows and per-send state past hub.insight.daily-retention, and the
  * record of counted events once the journal no longer holds them (they cannot be delivered again then).
  */
 public final class InsightMaintenance {
@@ -45,6 +46,10 @@ public final class InsightMaintenance {
             }
             int rows = delete(c, "DELETE FROM insight_rollup WHERE grain IN (1, 3) AND period < ?", fineCut)
                     + delete(c, "DELETE FROM insight_rollup WHERE grain IN (2, 4) AND period < ?", dailyCut);
+            for (String details : List.of("insight_link_rollup", "insight_bounce_rollup")) {
+                rows += delete(c, "DELETE FROM " + details + " WHERE grain = 1 AND period < ?", fineCut)
+                        + delete(c, "DELETE FROM " + details + " WHERE grain = 2 AND period < ?", dailyCut);
+            }
             int sends = delete(c, "DELETE FROM insight_send_link d WHERE EXISTS (" + OLD_SEND + ")", dailyCut)
                     + delete(c, "DELETE FROM insight_send_bounce d WHERE EXISTS (" + OLD_SEND + ")", dailyCut)
                     + delete(c, "DELETE FROM insight_send WHERE sent_at < ?", dailyCut)

@@ -5,6 +5,7 @@ import com.emaileventhub.store.InsightQuery.Row;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -43,9 +44,7 @@ public final class InsightReader {
 
     /** Rows for the request, each at its period's (or unit's) time; the plan maps a time to its bucket. */
     public InsightPlan read(Request r, Map<String, List<String>> tagsets, Consumer<Row> out) {
-        // quarter-hour rows are read only where certainly kept: inside the retention, and after every cut applied
-        long fineFrom = Math.max(clock.instant().minus(fineRetention).plus(MARGIN).toEpochMilli(), query.fineCut());
-        InsightPlan plan = new InsightPlan(r.from(), r.to(), r.bucket(), r.tz(), fineFrom);
+        InsightPlan plan = new InsightPlan(r.from(), r.to(), r.bucket(), r.tz(), fineFrom());
         Filter filter = filter(r.filters(), tagsets);
         boolean byDomain = r.groupBy().contains("recipient_domain") || r.filters().containsKey("recipient_domain");
         List<String> columns = r.groupBy().stream().map(COLUMNS::get).toList();
@@ -55,6 +54,16 @@ public final class InsightReader {
                 filter, columns, out);
         query.units(plan.units, filter, out);
         return plan;
+    }
+
+    /** The rows that answer for [from, to) as one bucket (what the links and bounce reasons read). */
+    public InsightPlan plan(long from, long to) {
+        return new InsightPlan(from, to, "none", ZoneOffset.UTC, fineFrom());
+    }
+
+    /** Quarter-hour rows are read only where certainly kept: inside the retention, and after every cut applied. */
+    private long fineFrom() {
+        return Math.max(clock.instant().minus(fineRetention).plus(MARGIN).toEpochMilli(), query.fineCut());
     }
 
     /** Every stored tag set: key to its tags. */

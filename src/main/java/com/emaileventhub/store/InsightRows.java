@@ -13,10 +13,12 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** The per-send rows of the insight figures, read and written inside the transaction of one batch. */
@@ -42,8 +44,9 @@ final class InsightRows {
     private final Connection c;
     private final Database.Dialect dialect;
     private final Map<String, String> tagsets = new LinkedHashMap<>();
-    private final Map<List<String>, long[]> clicks = new LinkedHashMap<>();
-    private final Map<List<String>, String> bounces = new LinkedHashMap<>();
+    /** Per send id: the send, and the links clicked and bounce reasons of this batch. */
+    private final Map<String, SendState> detailed = new LinkedHashMap<>();
+    private final Map<String, SendDetails> details = new LinkedHashMap<>();
 
     InsightRows(Connection c, Database.Dialect dialect) {
         this.c = c;
@@ -199,17 +202,75 @@ final class InsightRows {
     }
 
     void click(SendState send, String url, boolean machine) {
-        long[] n = clicks.computeIfAbsent(List.of(send.esp, send.sendKey, send.recipient, url), k -> new long[2]);
-        n[machine ? 1 : 0]++;
+        batchDetails(send).click(url, machine ? 0 : 1, machine ? 1 : 0);
     }
 
     void bounce(SendState send, String reason, String bounceType) {
-        bounces.put(List.of(send.esp, send.sendKey, send.recipient, reason == null ? "" : EventIds.hash(reason),
-                bounceType == null ? "" : bounceType), reason == null ? "" : reason);
+        batchDetails(send).bounce(reason, bounceType);
+    }
+
+    private SendDetails batchDetails(SendState send) {
+        detailed.put(send.id(), send);
+        return details.computeIfAbsent(send.id(), k -> new SendDetails());
+    }
+
+    /** The links and bounce reasons of this batch for the send (none: empty). */
+    SendDetails batchDetails(String sendId) {
+        return details.getOrDefault(sendId, new SendDetails());
+    }
+
+    /** The links and bounce reasons stored for these sends, by send id (a send with none is left out). */
+    Map<String, SendDetails> storedDetails(Collection<SendState> sends) throws SQLException {
+        Map<String, SendDetails> out = new HashMap<>();
+        Set<String> ids = new HashSet<>();
+        Map<String, Set<String>> keysByEsp = new TreeMap<>();
+        for (SendState send : sends) {
+            ids.add(send.id());
+            keysByEsp.computeIfAbsent(send.esp, k -> new TreeSet<>()).add(send.sendKey);
+        }
+        for (Map.Entry<String, Set<String>> esp : keysByEsp.entrySet()) {
+            for (List<String> chunk : chunks(esp.getValue())) {
+                String where = " WHERE esp = ? AND send_key IN (" + marks(chunk.size()) + ")";
+                readDetails("SELECT esp, send_key, recipient, url, clicks, machine_clicks FROM insight_send_link" + where,
+                        esp.getKey(), chunk, ids, out, (d, rs) -> d.click(rs.getString(4), rs.getLong(5), rs.getLong(6)));
+                readDetails("SELECT esp, send_key, recipient, reason, bounce_type FROM insight_send_bounce" + where,
+                        esp.getKey(), chunk, ids, out, (d, rs) -> d.bounce(rs.getString(4),
+                                rs.getString(5).isEmpty() ? null : rs.getString(5)));
+            }
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface DetailReader {
+        void read(SendDetails into, ResultSet rs) throws SQLException;
+    }
+
+    private void readDetails(String sql, String esp, List<String> keys, Set<String> ids, Map<String, SendDetails> out,
+                             DetailReader reader) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, esp);
+            bind(ps, 2, keys);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = SendState.id(rs.getString(1), rs.getString(2), rs.getString(3));
+                    if (ids.contains(id)) {
+                        reader.read(out.computeIfAbsent(id, k -> new SendDetails()), rs);
+                    }
+                }
+            }
+        }
     }
 
     void writeDetails() throws SQLException {
-        List<Map.Entry<List<String>, long[]>> links = new ArrayList<>(clicks.entrySet());
+        List<Map.Entry<List<String>, long[]>> links = new ArrayList<>();
+        List<Map.Entry<List<String>, String>> bounces = new ArrayList<>();
+        details.forEach((id, d) -> {
+            SendState send = detailed.get(id);
+            d.clicks.forEach((url, n) -> links.add(Map.entry(List.of(send.esp, send.sendKey, send.recipient, url), n)));
+            d.bounces.forEach((key, reason) -> bounces.add(Map.entry(
+                    List.of(send.esp, send.sendKey, send.recipient, key.get(0), key.get(1)), reason == null ? "" : reason)));
+        });
         if (dialect == Database.Dialect.POSTGRESQL) {
             Upserts.batch(c, PG_LINK, links, (ps, e) -> bindLink(ps, 1, 6, e));
         } else {
@@ -221,17 +282,11 @@ final class InsightRows {
             });
             Upserts.batch(c, H2_LINK_INSERT, Upserts.missing(links, updated), (ps, e) -> bindLink(ps, 1, 6, e));
         }
-        try (PreparedStatement ps = c.prepareStatement(insertIgnore("insight_send_bounce",
-                "esp, send_key, recipient, reason_key, bounce_type, reason", "esp, send_key, recipient, reason_key, bounce_type", 6))) {
-            for (Map.Entry<List<String>, String> e : bounces.entrySet()) {
-                bind(ps, 1, e.getKey());
-                ps.setString(6, e.getValue().isEmpty() ? null : e.getValue());
-                ps.addBatch();
-            }
-            if (!bounces.isEmpty()) {
-                ps.executeBatch();
-            }
-        }
+        Upserts.batch(c, insertIgnore("insight_send_bounce", "esp, send_key, recipient, reason_key, bounce_type, reason",
+                "esp, send_key, recipient, reason_key, bounce_type", 6), bounces, (ps, e) -> {
+                    bind(ps, 1, e.getKey());
+                    ps.setString(6, e.getValue().isEmpty() ? null : e.getValue());
+                });
     }
 
     private static void bindLink(PreparedStatement ps, int keyAt, int countsAt, Map.Entry<List<String>, long[]> e)

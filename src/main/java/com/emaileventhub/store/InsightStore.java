@@ -77,10 +77,44 @@ public final class InsightStore {
             rollups.add(after.sentAt, after.esp, after.domain(), rows.tagset(after.tags), after.vector(), 1);
             changed.add(after);
         }
+        InsightDetailRollups detailRollups = detailRollups(rows, known, changed);
         rows.saveSends(changed, known.keySet());
         rows.writeTagsets();
         rows.writeDetails();
         rollups.write(c, dialect);
+        detailRollups.write(c, dialect);
+    }
+
+    /**
+     * The link and bounce-reason rollups of the sends whose details this batch adds to, or whose quarter hour or tag
+     * set it changes: each such send is taken away with what was stored and added with what it holds now.
+     */
+    private static InsightDetailRollups detailRollups(InsightRows rows, Map<String, SendState> known, List<SendState> changed)
+            throws SQLException {
+        List<SendState> touched = new ArrayList<>();
+        List<SendState> stored = new ArrayList<>();
+        for (SendState after : changed) {
+            SendState before = known.get(after.id());
+            boolean moved = before != null && (InsightRollups.quarter(before.sentAt) != InsightRollups.quarter(after.sentAt)
+                    || !before.tags.equals(after.tags));
+            if (moved || !rows.batchDetails(after.id()).isEmpty()) {
+                touched.add(after);
+                if (before != null) {
+                    stored.add(before);
+                }
+            }
+        }
+        Map<String, SendDetails> was = stored.isEmpty() ? Map.of() : rows.storedDetails(stored);
+        InsightDetailRollups out = new InsightDetailRollups();
+        for (SendState after : touched) {
+            SendDetails old = was.getOrDefault(after.id(), new SendDetails());
+            SendState before = known.get(after.id());
+            if (before != null) {
+                out.add(before, rows.tagset(before.tags), old, -1);
+            }
+            out.add(after, rows.tagset(after.tags), old.plus(rows.batchDetails(after.id())), 1);
+        }
+        return out;
     }
 
     private static SendState first(CanonicalEvent e) {

@@ -35,19 +35,75 @@ final class BruteForceStats {
     }
 
     static List<Unit> units(List<CanonicalEvent> journal) {
-        Map<List<String>, List<CanonicalEvent>> sends = new LinkedHashMap<>();
         List<Unit> out = new ArrayList<>();
         for (CanonicalEvent e : journal) {
-            if (e.messageId() != null && e.recipient() != null) {
-                String key = e.esp().equals("sendgrid") ? e.messageId().split("\\.", 2)[0] : e.messageId();
-                sends.computeIfAbsent(List.of(e.esp(), key, e.recipient()), k -> new ArrayList<>()).add(e);
-            } else {
+            if (e.messageId() == null || e.recipient() == null) {
                 Map<String, Long> c = zero();
                 eventCounts(c, e);
                 out.add(new Unit(e.occurredAt().toEpochMilli(), e.esp(), domain(e.recipient()), Set.copyOf(e.tags()), c));
             }
         }
-        sends.forEach((key, events) -> out.add(send(key, events)));
+        sends(journal).forEach((key, events) -> out.add(send(key, events)));
+        return out;
+    }
+
+    /** The events of each send: (esp, send key, recipient) to its events. */
+    private static Map<List<String>, List<CanonicalEvent>> sends(List<CanonicalEvent> journal) {
+        Map<List<String>, List<CanonicalEvent>> sends = new LinkedHashMap<>();
+        for (CanonicalEvent e : journal) {
+            if (e.messageId() != null && e.recipient() != null) {
+                String key = e.esp().equals("sendgrid") ? e.messageId().split("\\.", 2)[0] : e.messageId();
+                sends.computeIfAbsent(List.of(e.esp(), key, e.recipient()), k -> new ArrayList<>()).add(e);
+            }
+        }
+        return sends;
+    }
+
+    /**
+     * What GET /api/stats/links must answer for the range and filters (esp, tag) of q: URL (without query string and
+     * fragment) to [human clicks, sends with a human click on it, machine clicks], over the sends whose time is in range.
+     */
+    static Map<String, List<Long>> links(List<CanonicalEvent> journal, StatsQuerySpec q) {
+        Map<String, long[]> sums = new TreeMap<>();
+        sends(journal).forEach((key, events) -> {
+            Unit u = send(key, events);
+            if (u.at() < q.from() || u.at() >= q.to() || !selected(u, q)) {
+                return;
+            }
+            Map<String, long[]> mine = new TreeMap<>();
+            for (CanonicalEvent e : events) {
+                if (e.type() == EventType.CLICKED && e.url() != null) {
+                    mine.computeIfAbsent(e.url().split("[?#]", 2)[0], k -> new long[2])[e.machine() ? 1 : 0]++;
+                }
+            }
+            mine.forEach((url, n) -> {
+                long[] sum = sums.computeIfAbsent(url, k -> new long[3]);
+                sum[0] += n[0];
+                sum[1] += n[0] > 0 ? 1 : 0;
+                sum[2] += n[1];
+            });
+        });
+        Map<String, List<Long>> out = new TreeMap<>();
+        sums.forEach((url, n) -> out.put(url, List.of(n[0], n[1], n[2])));
+        return out;
+    }
+
+    /**
+     * What GET /api/stats/bounce-reasons must answer for the range and esp filter of q: "reason|bounce type" (the
+     * reason trimmed) to the number of sends in range that bounced with it.
+     */
+    static Map<String, Long> bounceReasons(List<CanonicalEvent> journal, StatsQuerySpec q) {
+        Map<String, Long> out = new TreeMap<>();
+        sends(journal).forEach((key, events) -> {
+            Unit u = send(key, events);
+            Set<String> esps = q.filters().get("esp");
+            if (u.at() < q.from() || u.at() >= q.to() || (esps != null && !esps.contains(u.esp()))) {
+                return;
+            }
+            events.stream().filter(e -> e.type() == EventType.BOUNCED)
+                    .map(e -> (e.reason() == null ? null : e.reason().trim()) + "|" + e.bounceTypeName())
+                    .distinct().forEach(r -> out.merge(r, 1L, Long::sum));
+        });
         return out;
     }
 

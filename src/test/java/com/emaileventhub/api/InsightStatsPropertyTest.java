@@ -12,13 +12,16 @@ import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.StoredEvents;
 import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -125,7 +128,34 @@ class InsightStatsPropertyTest {
             JsonNode answer = Json.MAPPER.readTree(r.body());
             assertThat(actual(answer, q)).as(q.query()).isEqualTo(BruteForceStats.expected(units, q));
             checkRates(answer);
+            checkDetails(hub, journal, q);
         }
+    }
+
+    /** Clicked links and bounce reasons over the query's range, with its ESP and tag filters. */
+    private static void checkDetails(Hub hub, List<CanonicalEvent> journal, StatsQuerySpec q) throws Exception {
+        String range = "from=" + Instant.ofEpochMilli(q.from()) + "&to=" + Instant.ofEpochMilli(q.to()) + "&limit=1000";
+        String esp = String.join("", q.filters().getOrDefault("esp", Set.of()).stream().map(v -> "&esp=" + v).toList());
+        String tag = String.join("", q.filters().getOrDefault("tag", Set.of()).stream()
+                .map(v -> "&tag=" + URLEncoder.encode(v, StandardCharsets.UTF_8)).toList());
+        Map<String, List<Long>> links = new TreeMap<>();
+        for (JsonNode l : get(hub, "/api/stats/links?" + range + esp + tag).get("links")) {
+            links.put(l.get("url").asText(), List.of(l.get("clicks").asLong(), l.get("clicked").asLong(),
+                    l.get("machine_clicks").asLong()));
+        }
+        assertThat(links).as("links " + range + esp + tag).isEqualTo(BruteForceStats.links(journal, q));
+        Map<String, Long> reasons = new TreeMap<>();
+        for (JsonNode r : get(hub, "/api/stats/bounce-reasons?" + range + esp).get("reasons")) {
+            reasons.put((r.get("reason").isNull() ? null : r.get("reason").asText()) + "|"
+                    + (r.get("bounce_type").isNull() ? null : r.get("bounce_type").asText()), r.get("sends").asLong());
+        }
+        assertThat(reasons).as("bounce reasons " + range + esp).isEqualTo(BruteForceStats.bounceReasons(journal, q));
+    }
+
+    private static JsonNode get(Hub hub, String path) throws Exception {
+        HttpResponse<String> r = DeliveryFixtures.call(hub, "GET", path);
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.body());
     }
 
     /** The answer in the shape of {@link BruteForceStats#expected}. */
