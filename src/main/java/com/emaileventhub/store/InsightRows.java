@@ -55,8 +55,11 @@ final class InsightRows {
 
     /** The events not counted before, now recorded as counted. */
     List<CanonicalEvent> markApplied(List<CanonicalEvent> batch, long now) throws SQLException {
-        Map<String, CanonicalEvent> byId = new LinkedHashMap<>();
+        Map<String, CanonicalEvent> byId = new TreeMap<>();   // one lock order for every writer
         batch.forEach(e -> byId.putIfAbsent(e.id(), e));
+        if (dialect == Database.Dialect.POSTGRESQL) {
+            return markAppliedPg(byId, now);
+        }
         for (List<String> chunk : chunks(byId.keySet())) {
             try (PreparedStatement ps = c.prepareStatement("SELECT event_id FROM insight_applied WHERE event_id IN ("
                     + marks(chunk.size()) + ")")) {
@@ -79,6 +82,35 @@ final class InsightRows {
             }
         }
         return new ArrayList<>(byId.values());
+    }
+
+    /**
+     * PostgreSQL: one statement records the ids and answers which were new (a record another transaction is writing is
+     * waited for, and counts as not new once that one commits). Measured on the 5-million-send fill, the SELECT that
+     * this replaces was a fifth of the database's time.
+     */
+    private List<CanonicalEvent> markAppliedPg(Map<String, CanonicalEvent> byId, long now) throws SQLException {
+        List<CanonicalEvent> out = new ArrayList<>();
+        if (byId.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO insight_applied (event_id, applied_at) "
+                + "SELECT unnest(?::varchar[]), ? ON CONFLICT (event_id) DO NOTHING RETURNING event_id")) {
+            ps.setArray(1, c.createArrayOf("varchar", byId.keySet().toArray()));
+            ps.setLong(2, now);
+            Set<String> fresh = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    fresh.add(rs.getString(1));
+                }
+            }
+            byId.forEach((id, e) -> {
+                if (fresh.contains(id)) {
+                    out.add(e);
+                }
+            });
+        }
+        return out;
     }
 
     /** The key of a tag set ('' for none), kept to be stored with its tags. */
