@@ -260,14 +260,29 @@ final class InsightRows {
             ids.add(send.id());
             keysByEsp.computeIfAbsent(send.esp, k -> new TreeSet<>()).add(send.sendKey);
         }
+        DetailReader link = (d, rs) -> d.click(rs.getString(4), rs.getLong(5), rs.getLong(6));
+        DetailReader bounce = (d, rs) -> d.bounce(rs.getString(4), rs.getString(5).isEmpty() ? null : rs.getString(5));
+        String links = "SELECT esp, send_key, recipient, url, clicks, machine_clicks FROM insight_send_link WHERE esp = ? AND ";
+        String bounces = "SELECT esp, send_key, recipient, reason, bounce_type FROM insight_send_bounce WHERE esp = ? AND ";
         for (Map.Entry<String, Set<String>> esp : keysByEsp.entrySet()) {
-            for (List<String> chunk : chunks(esp.getValue())) {
-                String where = " WHERE esp = ? AND send_key IN (" + marks(chunk.size()) + ")";
-                readDetails("SELECT esp, send_key, recipient, url, clicks, machine_clicks FROM insight_send_link" + where,
-                        esp.getKey(), chunk, ids, out, (d, rs) -> d.click(rs.getString(4), rs.getLong(5), rs.getLong(6)));
-                readDetails("SELECT esp, send_key, recipient, reason, bounce_type FROM insight_send_bounce" + where,
-                        esp.getKey(), chunk, ids, out, (d, rs) -> d.bounce(rs.getString(4),
-                                rs.getString(5).isEmpty() ? null : rs.getString(5)));
+            if (dialect == Database.Dialect.POSTGRESQL) {
+                for (List<String> chunk : chunks(esp.getValue())) {
+                    String in = "send_key IN (" + marks(chunk.size()) + ")";
+                    try (PreparedStatement l = c.prepareStatement(links + in); PreparedStatement b = c.prepareStatement(bounces + in)) {
+                        readDetails(l, esp.getKey(), chunk, ids, out, link);
+                        readDetails(b, esp.getKey(), chunk, ids, out, bounce);
+                    }
+                }
+            } else {
+                // H2 takes only "esp = ?" of the primary key for "esp = ? AND send_key IN (...)" and reads every row
+                // of the ESP: one lookup per send key instead
+                try (PreparedStatement l = c.prepareStatement(links + "send_key = ?");
+                     PreparedStatement b = c.prepareStatement(bounces + "send_key = ?")) {
+                    for (String key : esp.getValue()) {
+                        readDetails(l, esp.getKey(), List.of(key), ids, out, link);
+                        readDetails(b, esp.getKey(), List.of(key), ids, out, bounce);
+                    }
+                }
             }
         }
         return out;
@@ -278,17 +293,15 @@ final class InsightRows {
         void read(SendDetails into, ResultSet rs) throws SQLException;
     }
 
-    private void readDetails(String sql, String esp, List<String> keys, Set<String> ids, Map<String, SendDetails> out,
-                             DetailReader reader) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, esp);
-            bind(ps, 2, keys);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String id = SendState.id(rs.getString(1), rs.getString(2), rs.getString(3));
-                    if (ids.contains(id)) {
-                        reader.read(out.computeIfAbsent(id, k -> new SendDetails()), rs);
-                    }
+    private static void readDetails(PreparedStatement ps, String esp, List<String> keys, Set<String> ids,
+                                    Map<String, SendDetails> out, DetailReader reader) throws SQLException {
+        ps.setString(1, esp);
+        bind(ps, 2, keys);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String id = SendState.id(rs.getString(1), rs.getString(2), rs.getString(3));
+                if (ids.contains(id)) {
+                    reader.read(out.computeIfAbsent(id, k -> new SendDetails()), rs);
                 }
             }
         }
