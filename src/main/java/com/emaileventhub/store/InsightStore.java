@@ -47,6 +47,7 @@ public final class InsightStore {
 
     private void applyIn(Connection c, List<CanonicalEvent> batch, long now) throws SQLException {
         InsightRows rows = new InsightRows(c, dialect);
+        InsightDetailRows details = new InsightDetailRows(c, dialect);
         List<CanonicalEvent> events = new ArrayList<>(rows.markApplied(batch, now));
         events.sort(Comparator.comparing(CanonicalEvent::occurredAt).thenComparing(CanonicalEvent::id));
         Map<String, List<CanonicalEvent>> bySend = new LinkedHashMap<>();
@@ -69,7 +70,7 @@ public final class InsightStore {
             SendState after = before != null ? before.copy() : first(entry.getValue().get(0));
             for (CanonicalEvent e : entry.getValue()) {
                 after.apply(e);
-                collectDetails(rows, after, e);
+                collectDetails(details, after, e);
             }
             if (before != null) {
                 rollups.add(before.sentAt, before.esp, before.domain(), rows.tagset(before.tags), before.vector(), -1);
@@ -77,10 +78,10 @@ public final class InsightStore {
             rollups.add(after.sentAt, after.esp, after.domain(), rows.tagset(after.tags), after.vector(), 1);
             changed.add(after);
         }
-        InsightDetailRollups detailRollups = detailRollups(rows, known, changed);
+        InsightDetailRollups detailRollups = detailRollups(rows, details, known, changed);
         rows.saveSends(changed, known.keySet());
         rows.writeTagsets();
-        rows.writeDetails();
+        details.writeDetails();
         rollups.write(c, dialect);
         detailRollups.write(c, dialect);
     }
@@ -89,22 +90,22 @@ public final class InsightStore {
      * The link and bounce-reason rollups of the sends whose details this batch adds to, or whose quarter hour or tag
      * set it changes: each such send is taken away with what was stored and added with what it holds now.
      */
-    private static InsightDetailRollups detailRollups(InsightRows rows, Map<String, SendState> known, List<SendState> changed)
-            throws SQLException {
+    private static InsightDetailRollups detailRollups(InsightRows rows, InsightDetailRows details,
+                                                      Map<String, SendState> known, List<SendState> changed) throws SQLException {
         List<SendState> touched = new ArrayList<>();
         List<SendState> stored = new ArrayList<>();
         for (SendState after : changed) {
             SendState before = known.get(after.id());
             boolean moved = before != null && (InsightRollups.quarter(before.sentAt) != InsightRollups.quarter(after.sentAt)
                     || !before.tags.equals(after.tags));
-            if (moved || !rows.batchDetails(after.id()).isEmpty()) {
+            if (moved || !details.batchDetails(after.id()).isEmpty()) {
                 touched.add(after);
                 if (before != null) {
                     stored.add(before);
                 }
             }
         }
-        Map<String, SendDetails> was = stored.isEmpty() ? Map.of() : rows.storedDetails(stored);
+        Map<String, SendDetails> was = stored.isEmpty() ? Map.of() : details.storedDetails(stored);
         InsightDetailRollups out = new InsightDetailRollups();
         for (SendState after : touched) {
             SendDetails old = was.getOrDefault(after.id(), new SendDetails());
@@ -112,7 +113,7 @@ public final class InsightStore {
             if (before != null) {
                 out.add(before, rows.tagset(before.tags), old, -1);
             }
-            out.add(after, rows.tagset(after.tags), old.plus(rows.batchDetails(after.id())), 1);
+            out.add(after, rows.tagset(after.tags), old.plus(details.batchDetails(after.id())), 1);
         }
         return out;
     }
@@ -123,11 +124,11 @@ public final class InsightStore {
     }
 
     /** Clicked links and bounce reasons of the send. */
-    private static void collectDetails(InsightRows rows, SendState send, CanonicalEvent e) {
+    private static void collectDetails(InsightDetailRows details, SendState send, CanonicalEvent e) {
         if (e.type() == EventType.CLICKED && e.url() != null) {
-            rows.click(send, linkUrl(e.url()), e.machine());
+            details.click(send, linkUrl(e.url()), e.machine());
         } else if (e.type() == EventType.BOUNCED) {
-            rows.bounce(send, e.reason() == null ? null : e.reason().trim(), e.bounceTypeName());
+            details.bounce(send, e.reason() == null ? null : e.reason().trim(), e.bounceTypeName());
         }
     }
 
