@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hub's own database: one HikariCP pool, migrated by Flyway at start-up, H2 or PostgreSQL. An H2 URL
- * is made durable first ({@link H2Durability}): an acknowledged event must survive a kill.
+ * is made durable first ({@link H2Durability}): an acknowledged event must survive a kill; it also gets the short
+ * retention time its housekeeping relies on ({@link H2Housekeeping}).
  */
 public final class Database implements AutoCloseable {
     public enum Dialect { H2, POSTGRESQL }
@@ -36,7 +37,7 @@ public final class Database implements AutoCloseable {
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("hub-db");
-        config.setJdbcUrl(H2Durability.durable(url));
+        config.setJdbcUrl(H2Housekeeping.withRetentionTime(H2Durability.durable(url)));
         config.setUsername(username);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);

@@ -32,18 +32,23 @@ final class H2Durability {
 
     /** The value of the URL's WRITE_DELAY setting, trimmed, or null when it has none. */
     static String writeDelay(String url) {
+        return setting(url, SETTING);
+    }
+
+    /** The value of the URL's setting {@code name} (case-insensitive), trimmed, or null when it has none. */
+    static String setting(String url, String name) {
         // settings follow the first ';' as KEY=VALUE pairs; "\;" inside a value (INIT scripts) is not a separator
         String[] parts = url.split("(?<!\\\\);");
         for (int i = 1; i < parts.length; i++) {
             int eq = parts[i].indexOf('=');
-            if (eq > 0 && parts[i].substring(0, eq).trim().equalsIgnoreCase(SETTING)) {
+            if (eq > 0 && parts[i].substring(0, eq).trim().equalsIgnoreCase(name)) {
                 return parts[i].substring(eq + 1).trim();
             }
         }
         return null;
     }
 
-    private static boolean isPersistentH2(String url) {
+    static boolean isPersistentH2(String url) {
         String lower = url.toLowerCase(Locale.ROOT);
         return lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:mem:");
     }

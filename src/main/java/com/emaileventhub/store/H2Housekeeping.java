@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -14,16 +15,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The housekeeping H2 leaves undone at WRITE_DELAY=0. H2's file store rewrites its partly dead chunks (so that their
  * space can be used again) only in its background writer thread, and WRITE_DELAY=0, which the hub needs so that a
- * commit is in the file before the 200, switches that thread off. Without it a database whose rows are updated
- * again and again (delivery queues, the insight figures) grows without bound: 50 GB within 20 minutes while the
- * insight destination applied about 2,000 sends/s (docs/benchmarks.md). Each run rewrites the sparsest chunks through
- * H2's own {@link MVStore#compact(int, int)}, within a time budget; the space they held is then used again after
- * H2's retention time (45 s). Only embedded H2 file databases; PostgreSQL vacuums its own.
+ * commit is in the file before the 200, switches that thread off. Each run rewrites the sparsest chunks through H2's
+ * own {@link MVStore#compact(int, int)}, within a time budget, then forces the file to disk.
+ * <p>
+ * The space of a dead chunk is used again only after H2's retention time, 45 s by default: while the insight
+ * destination applied about 4,000 sends/s, H2 wrote 50 MB/s, so the file held gigabytes of dead chunks (5.1 GB for
+ * 300,000 sends whose live data was under 400 MB, docs/benchmarks.md). Every H2 URL of the hub therefore gets a
+ * retention time of {@value #RETENTION_MILLIS} ms unless it names one ({@link #withRetentionTime(String)}). That
+ * margin exists for a crash of the machine, not of the process: H2 overwrites a dead chunk only once no version it
+ * may still read refers to it, and the files' own writes reach the disk at the latest with the next run's sync.
+ * Only embedded H2 file databases; PostgreSQL vacuums its own.
  */
 public final class H2Housekeeping {
     private static final Logger LOG = LoggerFactory.getLogger(H2Housekeeping.class);
     /** Rewrite while live data fills less than this share of the chunks (H2's own auto-compaction default). */
     static final int TARGET_FILL_RATE = 90;
+    /** H2's setting for how long a dead chunk's space stays unused (milliseconds). */
+    static final String RETENTION = "RETENTION_TIME";
+    /** The retention time the hub's H2 databases get: two runs of housekeeping at its default interval, each syncing. */
+    static final int RETENTION_MILLIS = 2000;
     /** Bytes rewritten per call to compact. */
     private static final int WRITE_BYTES = 4 * 1024 * 1024;
 
@@ -55,6 +65,7 @@ public final class H2Housekeeping {
                 while (System.nanoTime() < deadline && store.compact(TARGET_FILL_RATE, WRITE_BYTES)) {
                     rewrites++;
                 }
+                store.sync();
             } catch (SQLException e) {
                 throw StorageUnavailableException.of("H2 housekeeping", e);
             }
@@ -63,6 +74,19 @@ public final class H2Housekeeping {
             LOG.debug("H2 housekeeping: {} chunk rewrites", rewrites);
         }
         return rewrites;
+    }
+
+    /**
+     * {@code url} plus {@code ;RETENTION_TIME=}{@value #RETENTION_MILLIS} for an embedded H2 file URL that names no
+     * retention time (a server's database is its server's to keep).
+     */
+    static String withRetentionTime(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!H2Durability.isPersistentH2(url) || lower.startsWith("jdbc:h2:tcp:") || lower.startsWith("jdbc:h2:ssl:")
+                || H2Durability.setting(url, RETENTION) != null) {
+            return url;
+        }
+        return url + (url.endsWith(";") ? "" : ";") + RETENTION + "=" + RETENTION_MILLIS;
     }
 
     /** The file store behind an embedded H2 connection; null for an in-memory or a remote (tcp://) database. */

@@ -5,7 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +20,22 @@ public final class InsightMaintenance {
     private static final String OLD_SEND = "SELECT 1 FROM insight_send s WHERE s.esp = d.esp AND s.send_key = d.send_key "
             + "AND s.recipient = d.recipient AND s.sent_at < ?";
 
+    private static final String ROLLUP_KEY = "grain, period, esp, recipient_domain, mailbox_provider, tagset";
+    private static final Map<String, String> DETAIL_ROLLUP_KEYS = Map.of(
+            "insight_link_rollup", "grain, period, esp, tagset, url_key",
+            "insight_bounce_rollup", "grain, period, esp, recipient_domain, reason_key, bounce_type");
+    /** Rows deleted per transaction. */
+    static final int DELETE_BATCH = 5_000;
+
     private final DataSource dataSource;
+    private final Database.Dialect dialect;
     private final Duration fine;
     private final Duration daily;
     private final Clock clock;
 
     public InsightMaintenance(Database database, Duration fine, Duration daily, Clock clock) {
         this.dataSource = database.dataSource();
+        this.dialect = database.dialect();
         this.fine = fine;
         this.daily = daily;
         this.clock = clock;
@@ -44,18 +53,19 @@ public final class InsightMaintenance {
                 ps.setLong(2, fineCut);
                 ps.executeUpdate();
             }
-            int rows = delete(c, "DELETE FROM insight_rollup WHERE grain IN (1, 3) AND period < ?", fineCut)
-                    + delete(c, "DELETE FROM insight_rollup WHERE grain IN (2, 4) AND period < ?", dailyCut);
-            for (String details : List.of("insight_link_rollup", "insight_bounce_rollup")) {
-                rows += delete(c, "DELETE FROM " + details + " WHERE grain = 1 AND period < ?", fineCut)
-                        + delete(c, "DELETE FROM " + details + " WHERE grain = 2 AND period < ?", dailyCut);
+            int rows = deleteInBatches(c, "insight_rollup", ROLLUP_KEY, "d.grain IN (1, 3) AND d.period < ?", fineCut)
+                    + deleteInBatches(c, "insight_rollup", ROLLUP_KEY, "d.grain IN (2, 4) AND d.period < ?", dailyCut);
+            for (Map.Entry<String, String> details : DETAIL_ROLLUP_KEYS.entrySet()) {
+                rows += deleteInBatches(c, details.getKey(), details.getValue(), "d.grain = 1 AND d.period < ?", fineCut)
+                        + deleteInBatches(c, details.getKey(), details.getValue(), "d.grain = 2 AND d.period < ?",
+                        dailyCut);
             }
             int sends = delete(c, "DELETE FROM insight_send_link d WHERE EXISTS (" + OLD_SEND + ")", dailyCut)
                     + delete(c, "DELETE FROM insight_send_bounce d WHERE EXISTS (" + OLD_SEND + ")", dailyCut)
-                    + delete(c, "DELETE FROM insight_send WHERE sent_at < ?", dailyCut)
-                    + delete(c, "DELETE FROM insight_orphan WHERE occurred_at < ?", dailyCut);
-            int applied = delete(c, "DELETE FROM insight_applied WHERE applied_at < ? AND NOT EXISTS "
-                    + "(SELECT 1 FROM hub_event e WHERE e.id = insight_applied.event_id)", now);
+                    + deleteInBatches(c, "insight_send", "esp, send_key, recipient", "d.sent_at < ?", dailyCut)
+                    + deleteInBatches(c, "insight_orphan", "event_id", "d.occurred_at < ?", dailyCut);
+            int applied = deleteInBatches(c, "insight_applied", "event_id", "d.applied_at < ? AND NOT EXISTS "
+                    + "(SELECT 1 FROM hub_event e WHERE e.id = d.event_id)", now);
             if (rows + sends + applied > 0) {
                 LOG.info("insight maintenance: removed {} rollup rows, {} send rows, {} counted-event records",
                         rows, sends, applied);
@@ -63,6 +73,27 @@ public final class InsightMaintenance {
         } catch (SQLException e) {
             throw StorageUnavailableException.of("insight maintenance", e);
         }
+    }
+
+    /**
+     * Deletes the rows of {@code table} (alias d) that {@code where} selects, {@value #DELETE_BATCH} at a time, each
+     * batch its own transaction: H2 keeps every chunk written while a transaction is open, so one statement deleting
+     * an hour of counted events (655,000 rows in about 35 s, H2FileBench) grew the file by 2 GB.
+     */
+    private int deleteInBatches(Connection c, String table, String key, String where, long before)
+            throws SQLException {
+        // H2 limits a DELETE itself (and reads a key IN (subquery) row by row); PostgreSQL needs the subquery
+        String sql = dialect == Database.Dialect.H2
+                ? "DELETE FROM " + table + " d WHERE " + where + " FETCH FIRST " + DELETE_BATCH + " ROWS ONLY"
+                : "DELETE FROM " + table + " WHERE (" + key + ") IN (SELECT " + key + " FROM " + table + " d WHERE "
+                        + where + " LIMIT " + DELETE_BATCH + ")";
+        int total = 0;
+        int deleted;
+        do {
+            deleted = delete(c, sql, before);
+            total += deleted;
+        } while (deleted == DELETE_BATCH);
+        return total;
     }
 
     private static int delete(Connection c, String sql, long before) throws SQLException {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The benches' email history: sends over the last 90 days across four ESPs, eight recipient domains and five tags
@@ -37,6 +38,11 @@ final class History {
      * i/N of the 90 days), in batches of about 5,000 events; returns the events applied.
      */
     static long apply(InsightStore store, int sends, Instant now, Random random) {
+        return apply(store, sends, now, random, done -> { });
+    }
+
+    /** As {@link #apply(InsightStore, int, Instant, Random)}, telling {@code progress} the sends applied after each batch. */
+    static long apply(InsightStore store, int sends, Instant now, Random random, IntConsumer progress) {
         Instant from = now.minusSeconds(SPAN_SECONDS);
         List<CanonicalEvent> batch = new ArrayList<>();
         long events = 0;
@@ -47,6 +53,7 @@ final class History {
                 store.apply(batch);
                 events += batch.size();
                 batch = new ArrayList<>();
+                progress.accept(i + 1);
             }
         }
         return events;
