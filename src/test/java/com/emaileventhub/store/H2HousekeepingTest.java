@@ -1,14 +1,19 @@
 package com.emaileventhub.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +54,44 @@ class H2HousekeepingTest {
                     db.dataSource());
             assertThat(housekeeping.run()).as("sparse chunks rewritten").isPositive();
             assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM churn WHERE n = 3")).isEqualTo(20000);
+        }
+    }
+
+    @Test
+    void a_file_whose_rows_are_rewritten_again_and_again_comes_back_to_a_few_times_its_live_data() throws Exception {
+        String url = TestDatabases.h2();
+        Path file = Path.of(url.substring("jdbc:h2:file:".length(), url.indexOf(';')) + ".mv.db");
+        try (Database db = TestDatabases.open(url, 2)) {
+            assertThat(Rows.strings(db.dataSource(), "SELECT DISTINCT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                    + "WHERE SETTING_NAME = 'RETENTION_TIME'")).containsExactly(String.valueOf(H2Housekeeping.RETENTION_MILLIS));
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE churn (id INT PRIMARY KEY, n BIGINT NOT NULL, pad VARCHAR(400) NOT NULL)");
+                st.execute("INSERT INTO churn SELECT X, 0, REPEAT('x', 400) FROM SYSTEM_RANGE(1, 20000)");
+            }
+            long live = Files.size(file);
+            H2Housekeeping housekeeping = new H2Housekeeping(250, db.dialect(), db.dataSource(), db.dialect(),
+                    db.dataSource());
+            // every row rewritten 15 times, 50 rows a commit: H2 writes about 15 times the live data
+            try (Connection c = db.dataSource().getConnection();
+                 PreparedStatement ps = c.prepareStatement("UPDATE churn SET n = n + 1 WHERE id BETWEEN ? AND ?")) {
+                for (int round = 0; round < 15; round++) {
+                    for (int from = 1; from <= 20000; from += 50) {
+                        ps.setInt(1, from);
+                        ps.setInt(2, from + 49);
+                        ps.executeUpdate();
+                    }
+                    housekeeping.run();
+                }
+                // dead chunks are freed at a commit once the retention time has passed: the hub commits all the time
+                await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    ps.setInt(1, 1);
+                    ps.setInt(2, 1);
+                    ps.executeUpdate();
+                    housekeeping.run();
+                    assertThat(Files.size(file)).as("file size against %d bytes live", live).isLessThan(3 * live);
+                });
+            }
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM churn WHERE n >= 15")).isEqualTo(20000);
         }
     }
 

@@ -1,0 +1,56 @@
+package com.emaileventhub.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.emaileventhub.destination.DeliveryFixtures;
+import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.event.EventType;
+import com.emaileventhub.support.Rows;
+import com.emaileventhub.support.TestDatabases;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Insight maintenance removes what it must in transactions of a bounded size (a long one makes H2 keep every chunk
+ * written meanwhile), and still removes all of it: more rows than one batch, on H2 and PostgreSQL.
+ */
+class InsightMaintenanceBatchTest {
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void removes_every_counted_event_record_the_journal_no_longer_holds_across_several_batches(TestDatabases.Kind kind)
+            throws Exception {
+        int gone = InsightMaintenance.DELETE_BATCH * 2 + 17;
+        try (Database db = TestDatabases.open(kind.freshUrl(), 2)) {
+            List<CanonicalEvent> journaled = DeliveryFixtures.events(3, EventType.DELIVERED);
+            DeliveryFixtures.store(db, journaled);
+            try (Connection c = db.dataSource().getConnection();
+                 PreparedStatement ps = c.prepareStatement(
+                         "INSERT INTO insight_applied (event_id, applied_at) VALUES (?, ?)")) {
+                c.setAutoCommit(false);
+                for (int i = 0; i < gone; i++) {
+                    ps.setString(1, String.format("gone%028d", i));
+                    ps.setLong(2, 1_000L + i);
+                    ps.addBatch();
+                }
+                for (CanonicalEvent e : journaled) {
+                    ps.setString(1, e.id());
+                    ps.setLong(2, 1_000L);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            }
+
+            new InsightMaintenance(db, Duration.ofDays(92), Duration.ofDays(731), Clock.systemUTC()).run();
+
+            assertThat(Rows.strings(db.dataSource(), "SELECT event_id FROM insight_applied ORDER BY event_id"))
+                    .containsExactlyInAnyOrderElementsOf(journaled.stream().map(CanonicalEvent::id).toList());
+        }
+    }
+}
