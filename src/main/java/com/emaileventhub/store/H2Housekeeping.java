@@ -19,11 +19,12 @@ import org.slf4j.LoggerFactory;
  * own {@link MVStore#compact(int, int)}, within a time budget, then forces the file to disk.
  * <p>
  * The space of a dead chunk is used again only after H2's retention time, 45 s by default: while the insight
- * destination applied about 4,000 sends/s, H2 wrote 50 MB/s, so the file held gigabytes of dead chunks (5.1 GB for
+ * destination applied about 5,000 sends/s, H2 wrote 50 MB/s, so the file held gigabytes of dead chunks (5.1 GB for
  * 300,000 sends whose live data was under 400 MB, docs/benchmarks.md). Every H2 URL of the hub therefore gets a
  * retention time of {@value #RETENTION_MILLIS} ms unless it names one ({@link #withRetentionTime(String)}). That
  * margin exists for a crash of the machine, not of the process: H2 overwrites a dead chunk only once no version it
- * may still read refers to it, and the files' own writes reach the disk at the latest with the next run's sync.
+ * may still read refers to it, and the sync after each run keeps H2's assumption that a chunk is on disk within the
+ * retention time.
  * Only embedded H2 file databases; PostgreSQL vacuums its own.
  */
 public final class H2Housekeeping {
