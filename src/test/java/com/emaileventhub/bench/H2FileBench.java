@@ -70,7 +70,8 @@ public final class H2FileBench {
             int fill = Integer.parseInt(info.get("info.FILL_RATE"));
             int chunksFill = Integer.parseInt(info.get("info.CHUNKS_FILL_RATE"));
             System.out.printf("h2file t=%4.0fs sends=%8d file=%7.1f MB fill=%3d%% chunks-fill=%3d%% live~%6.1f MB "
-                            + "chunks=%5s written=%8.1f MB retention=%s versions held=%d%n", (System.nanoTime() - start) / 1e9, sends,
+                            + "chunks=%5s written=%8.1f MB retention=%s versions held=%d%n",
+                    (System.nanoTime() - start) / 1e9, sends,
                     size / 1e6, fill, chunksFill, size / 1e6 * fill * chunksFill / 10_000, info.get("info.CHUNK_COUNT"),
                     Long.parseLong(info.get("info.FILE_WRITE_BYTES")) / 1e6, info.get("RETENTION_TIME"),
                     Long.parseLong(info.get("info.CURRENT_VERSION")) - Long.parseLong(info.get("info.OLDEST_VERS_TO_KEEP")));

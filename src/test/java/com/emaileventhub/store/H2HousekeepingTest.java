@@ -63,7 +63,8 @@ class H2HousekeepingTest {
         Path file = Path.of(url.substring("jdbc:h2:file:".length(), url.indexOf(';')) + ".mv.db");
         try (Database db = TestDatabases.open(url, 2)) {
             assertThat(Rows.strings(db.dataSource(), "SELECT DISTINCT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
-                    + "WHERE SETTING_NAME = 'RETENTION_TIME'")).containsExactly(String.valueOf(H2Housekeeping.RETENTION_MILLIS));
+                    + "WHERE SETTING_NAME = 'RETENTION_TIME'"))
+                    .containsExactly(String.valueOf(H2Housekeeping.RETENTION_MILLIS));
             try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE churn (id INT PRIMARY KEY, n BIGINT NOT NULL, pad VARCHAR(400) NOT NULL)");
                 st.execute("INSERT INTO churn SELECT X, 0, REPEAT('x', 400) FROM SYSTEM_RANGE(1, 20000)");

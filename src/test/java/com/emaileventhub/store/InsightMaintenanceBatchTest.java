@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Insight maintenance removes what it must in transactions of a bounded size (a long one makes H2 keep every chunk
- * written meanwhile), and still removes all of it: more rows than one batch, on H2 and PostgreSQL.
+ * written meanwhile), and still removes all of it and nothing more: more rows than one batch, on H2 and PostgreSQL.
  */
 class InsightMaintenanceBatchTest {
 
@@ -51,6 +51,46 @@ class InsightMaintenanceBatchTest {
 
             assertThat(Rows.strings(db.dataSource(), "SELECT event_id FROM insight_applied ORDER BY event_id"))
                     .containsExactlyInAnyOrderElementsOf(journaled.stream().map(CanonicalEvent::id).toList());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void removes_every_quarter_hour_link_and_bounce_row_past_the_fine_retention_and_keeps_the_newer(
+            TestDatabases.Kind kind) throws Exception {
+        int old = InsightMaintenance.DELETE_BATCH + 3;
+        long now = System.currentTimeMillis();
+        long past = now - Duration.ofDays(100).toMillis();
+        long recent = now - Duration.ofDays(1).toMillis();
+        try (Database db = TestDatabases.open(kind.freshUrl(), 2)) {
+            try (Connection c = db.dataSource().getConnection();
+                 PreparedStatement links = c.prepareStatement("INSERT INTO insight_link_rollup (grain, period, "
+                         + "esp, tagset, url_key, url, clicks, clicked, machine_clicks) "
+                         + "VALUES (1, ?, 'sendgrid', '', ?, 'u', 1, 1, 0)");
+                 PreparedStatement bounces = c.prepareStatement("INSERT INTO insight_bounce_rollup (grain, period, "
+                         + "esp, recipient_domain, reason_key, bounce_type, reason, sends) "
+                         + "VALUES (1, ?, 'ses', 'x.org', ?, 'hard', 'r', 1)")) {
+                c.setAutoCommit(false);
+                for (int i = 0; i < old + 2; i++) {
+                    for (PreparedStatement ps : List.of(links, bounces)) {
+                        ps.setLong(1, i < old ? past : recent);
+                        ps.setString(2, "k" + i);
+                        ps.addBatch();
+                    }
+                }
+                links.executeBatch();
+                bounces.executeBatch();
+                c.commit();
+            }
+
+            new InsightMaintenance(db, Duration.ofDays(92), Duration.ofDays(731), Clock.systemUTC()).run();
+
+            for (String table : List.of("insight_link_rollup", "insight_bounce_rollup")) {
+                assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM " + table + " WHERE period = ?", past))
+                        .as(table).isZero();
+                assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM " + table + " WHERE period = ?", recent))
+                        .as(table).isEqualTo(2);
+            }
         }
     }
 }
