@@ -62,7 +62,8 @@ class InsightDetailsPropertyTest {
     }
 
     @Property(tries = 25, seed = "20261127", edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.OFF)
-    void links_and_bounce_reasons_equal_a_brute_force_count_when_events_arrive_batch_by_batch(@ForAll("cases") Case c) throws SQLException {
+    void links_and_bounce_reasons_equal_a_brute_force_count_when_events_arrive_batch_by_batch(@ForAll("cases") Case c)
+            throws SQLException {
         for (Database db : DATABASES.values()) {
             clear(db);
             InsightStore store = new InsightStore(db, Clock.systemUTC());
@@ -76,22 +77,25 @@ class InsightDetailsPropertyTest {
             InsightDetails details = new InsightDetails(query);
             Map<String, List<String>> tagsets = now.tagsets();
             for (StatsQuerySpec q : c.queries()) {
-              for (InsightReader reader : List.of(now, later)) {
-                InsightPlan plan = reader.plan(q.from(), q.to());
-                Map<String, Set<String>> f = InsightReader.filter(q.filters(), tagsets).values();
-                Map<String, List<Long>> links = new TreeMap<>();
-                details.links(plan, f.get("esp"), f.get("tagset"), 1000).forEach(l ->
-                        links.put(l.url(), List.of(l.clicks(), l.clicked(), l.machineClicks())));
-                assertThat(links).as(db.dialect() + " links " + q.query())
-                        .isEqualTo(BruteForceStats.links(c.history().events(), q));
-                Map<String, Long> reasons = new TreeMap<>();
-                details.bounceReasons(plan, f.get("esp"), null, 1000).forEach(r ->
-                        reasons.put(r.reason() + "|" + r.bounceType(), r.sends()));
-                assertThat(reasons).as(db.dialect() + " bounce reasons " + q.query())
-                        .isEqualTo(BruteForceStats.bounceReasons(c.history().events(), q));
-              }
+                for (InsightReader reader : List.of(now, later)) {
+                    check(db, details, reader.plan(q.from(), q.to()), InsightReader.filter(q.filters(), tagsets).values(),
+                            c.history().events(), q);
+                }
             }
         }
+    }
+
+    private static void check(Database db, InsightDetails details, InsightPlan plan, Map<String, Set<String>> f,
+                              List<CanonicalEvent> events, StatsQuerySpec q) {
+        Map<String, List<Long>> links = new TreeMap<>();
+        details.links(plan, f.get("esp"), f.get("tagset"), 1000).forEach(l ->
+                links.put(l.url(), List.of(l.clicks(), l.clicked(), l.machineClicks())));
+        assertThat(links).as(db.dialect() + " links " + q.query()).isEqualTo(BruteForceStats.links(events, q));
+        Map<String, Long> reasons = new TreeMap<>();
+        details.bounceReasons(plan, f.get("esp"), null, 1000).forEach(r ->
+                reasons.put(r.reason() + "|" + r.bounceType(), r.sends()));
+        assertThat(reasons).as(db.dialect() + " bounce reasons " + q.query())
+                .isEqualTo(BruteForceStats.bounceReasons(events, q));
     }
 
     /**

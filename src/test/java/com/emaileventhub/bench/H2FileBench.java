@@ -1,5 +1,7 @@
 package com.emaileventhub.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import com.emaileventhub.Hub;
 import com.emaileventhub.destination.DeliveryFixtures;
 import com.emaileventhub.store.InsightStore;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -50,10 +53,12 @@ public final class H2FileBench {
             print(hub, file, applied.get(), start);
             System.out.printf("BENCH h2file %s: %d sends applied in %.1f s (%.0f sends/s)%n", extra, sends, seconds,
                     sends / seconds);
-            for (int i = 0; i < 6; i++) {   // what housekeeping makes of it once the writes stop
-                Thread.sleep(10_000);
-                print(hub, file, applied.get(), start);
-            }
+            AtomicInteger samples = new AtomicInteger();   // what housekeeping makes of it once the writes stop
+            await().pollDelay(Duration.ofSeconds(10)).pollInterval(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(75))
+                    .until(() -> {
+                        print(hub, file, applied.get(), start);
+                        return samples.incrementAndGet() == 6;
+                    });
         }
         System.out.printf("BENCH h2file closed: %.1f MB%n", Files.size(file) / 1e6);
     }
