@@ -83,7 +83,7 @@ import org.slf4j.LoggerFactory;
 public final class Hub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
-    /** The destination that keeps the figures of /api/stats: every event goes to it. */
+    /** The destination that keeps the figures of /api/stats: it follows the journal, every event goes to it. */
     static final String INSIGHT = "insight";
     /** Destinations whose routes call Salesforce: loaded only with the CRM on (hub.crm.enabled). */
     private static final Set<String> SALESFORCE_DESTINATIONS = Set.of("crm", "lead-crm");
@@ -141,7 +141,7 @@ public final class Hub implements AutoCloseable {
         metrics.journalCommits(journal::groupCommits, journal::groupedRequests);
         main.bind("journalMaintenance", new JournalMaintenance(journal,
                 config.duration("hub.journal.retention"), longestTolerance(config),
-                Clock.systemUTC()));
+                Clock.systemUTC(), config.bool("hub." + INSIGHT + ".enabled", true) ? List.of(INSIGHT) : List.of()));
         // PostgreSQL without autovacuum: the hub keeps its own tables' planner statistics (route db-statistics)
         main.bind("tableStatistics", new TableStatistics(database));
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
@@ -156,13 +156,13 @@ public final class Hub implements AutoCloseable {
         main.bind("messagesApi", new MessagesApi(insight));
         // --- durable delivery: queues, engine, archive + suppression destinations ---
         this.delivery = new DeliveryModule(DeliverySettings.from(config), SuppressionSettings.from(config),
-                ArchiveSettings.from(config), database, registry, Clock.systemUTC());
+                ArchiveSettings.from(config), database, registry, Clock.systemUTC(), Set.of(INSIGHT));
         delivery.bind(main::bind);
         // H2 at WRITE_DELAY=0 does not rewrite its sparse chunks itself: route h2-housekeeping does (no-op on PostgreSQL)
         main.bind("h2Housekeeping", new H2Housekeeping(250, database.dialect(), database.dataSource(),
                 delivery.archive().dialect(), delivery.archive().dataSource()));
         main.bind("deliveriesApi", new DeliveriesApi(delivery.queue(), Clock.systemUTC(),
-                () -> DestinationRoutes.names(main.getCamelContext())));
+                () -> DestinationRoutes.names(main.getCamelContext()), Set.of(INSIGHT)));
         main.bind("suppressionsApi", new SuppressionsApi(delivery.suppressions(), delivery.rules()));
         // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
         main.bind("analyticsDelivery", new AnalyticsDelivery(AnalyticsSettings.from(config), metrics, Clock.systemUTC()));

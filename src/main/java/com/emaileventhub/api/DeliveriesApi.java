@@ -33,15 +33,20 @@ public final class DeliveriesApi {
     private final DeliveryQueue queue;
     private final Clock clock;
     private final Supplier<? extends Collection<String>> destinations;
+    private final Set<String> journalFed;
 
     /**
      * @param destinations the destinations of this hub (their delivery routes), asked at each replay or
      *                     backfill, so destinations are known once the routes have started
+     * @param journalFed   destinations that follow the journal with a cursor: every event reaches them, none is
+     *                     backfilled (it would count twice)
      */
-    public DeliveriesApi(DeliveryQueue queue, Clock clock, Supplier<? extends Collection<String>> destinations) {
+    public DeliveriesApi(DeliveryQueue queue, Clock clock, Supplier<? extends Collection<String>> destinations,
+                         Set<String> journalFed) {
         this.queue = queue;
         this.clock = clock;
         this.destinations = destinations;
+        this.journalFed = Set.copyOf(journalFed);
     }
 
     public void list(Exchange exchange) {
@@ -134,6 +139,10 @@ public final class DeliveriesApi {
     public void backfill(Exchange exchange) {
         Message m = exchange.getMessage();
         String destination = known(destination(m));
+        if (journalFed.contains(destination)) {
+            throw new ApiError(400, "parameter destination: " + destination + " follows the journal and has every "
+                    + "stored event already; a backfill would count them twice");
+        }
         Long since = Params.time(m, "since");
         if (since == null) {
             throw new ApiError(400, "parameter since: required (the journal time of the first event to queue)");

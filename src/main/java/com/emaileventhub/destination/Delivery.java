@@ -26,6 +26,11 @@ public final class Delivery {
     public static final String FAILED = "hub.delivery.failed";
     /** Exchange property: Map&lt;String eventId, String error&gt; of events to try again later. */
     public static final String RETRY = "hub.delivery.retry";
+    /**
+     * Exchange property of a journal-fed destination's batch: the {@code store.JournalCursor.Advance} that the route
+     * applies in the transaction of what it writes (absent for a batch from the outbox).
+     */
+    public static final String JOURNAL_ADVANCE = "hubJournalAdvance";
     /** Exchange property: java.time.Duration the destination asked us to wait (Retry-After). */
     public static final String RETRY_AFTER = "hub.delivery.retry-after";
 

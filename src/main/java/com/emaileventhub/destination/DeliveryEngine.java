@@ -2,6 +2,7 @@ package com.emaileventhub.destination;
 
 import com.emaileventhub.intake.DestinationRoutes;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.store.JournalCursor;
 import com.emaileventhub.telemetry.DeliveryMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -12,9 +13,9 @@ import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.util.concurrent.SizedScheduledExecutorService;
@@ -37,14 +38,17 @@ public final class DeliveryEngine {
     private final MeterRegistry registry;
     private final Clock clock;
     private final String owner;
+    private final Function<String, JournalCursor> cursors;
     private final Map<String, DestinationWorker> workers = new LinkedHashMap<>();
     private final List<ScheduledExecutorService> executors = new ArrayList<>();
     private ExecutorServiceManager executorServices;
     private volatile boolean running;
     private Consumer<DestinationWorker> onWorker = w -> { };
 
+    /** @param cursors per destination, its journal cursor, or null where it reads its outbox rows only */
     public DeliveryEngine(DeliveryQueue queue, DeliverySettings settings, MeterRegistry registry, Clock clock,
-                          String owner) {
+                          String owner, Function<String, JournalCursor> cursors) {
+        this.cursors = cursors;
         this.queue = queue;
         this.settings = settings;
         this.registry = registry;
@@ -73,7 +77,7 @@ public final class DeliveryEngine {
                     LOG.info("destination {} has a route but hub.{}.enabled=false: not polled", name, name);
                     continue;
                 }
-                DestinationWorker worker = new DestinationWorker(name, context, queue, settings,
+                DestinationWorker worker = new DestinationWorker(name, context, queue, cursors.apply(name), settings,
                         new DeliveryMetrics(registry, name), clock, owner);
                 workers.put(name, worker);
                 onWorker.accept(worker);
@@ -81,8 +85,9 @@ public final class DeliveryEngine {
         }
         for (DestinationWorker worker : workers.values()) {
             String name = worker.destination();
-            // several loops claim disjoint items only where claims skip locked rows (PostgreSQL)
-            int loops = queue.concurrentClaims() ? settings.workers(name) : 1;
+            // several loops claim disjoint items only where claims skip locked rows (PostgreSQL); a journal cursor
+            // is one position, taken by one loop at a time
+            int loops = queue.concurrentClaims() && !worker.followsJournal() ? settings.workers(name) : 1;
             // Camel's pools: named after the destination, daemon threads, listed and shut down with the context
             ScheduledExecutorService executor = executorServices.newScheduledThreadPool(this, "hub-deliver-" + name, loops);
             // a poll scheduled far ahead must not hold up shutdown

@@ -8,9 +8,11 @@ import com.emaileventhub.store.ArchiveDatabase;
 import com.emaileventhub.store.ArchiveSettings;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.store.JournalCursor;
 import com.emaileventhub.store.SuppressionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
@@ -28,11 +30,16 @@ public final class DeliveryModule implements AutoCloseable {
     private final SuppressionRules rules;
     private final Clock clock;
 
+    /**
+     * @param journalFed destinations that follow the journal with a cursor of their own (table hub_cursor) instead of
+     *                   outbox rows: every stored event goes to them
+     */
     public DeliveryModule(DeliverySettings delivery, SuppressionSettings suppression, ArchiveSettings archive,
-                          Database database, MeterRegistry registry, Clock clock) {
+                          Database database, MeterRegistry registry, Clock clock, Set<String> journalFed) {
         this.clock = clock;
         this.queue = new DeliveryQueue(database);
-        this.engine = new DeliveryEngine(queue, delivery, registry, clock, delivery.instanceId());
+        this.engine = new DeliveryEngine(queue, delivery, registry, clock, delivery.instanceId(),
+                name -> journalFed.contains(name) ? new JournalCursor(database, name) : null);
         this.suppressions = new SuppressionStore(database);
         this.rules = new SuppressionRules(suppressions, suppression.softBounceThreshold(), suppression.softBounceWindow(),
                 suppression.forwarding(), clock);

@@ -5,7 +5,9 @@ import com.emaileventhub.event.Json;
 import com.emaileventhub.store.DeliveryQueue.Claimed;
 import com.emaileventhub.store.DeliveryQueue.Outcome;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.store.JournalCursor;
 import com.emaileventhub.telemetry.DeliveryMetrics;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +28,12 @@ import org.slf4j.MDC;
  * Drains one destination's queue: claim a batch, load its events from the journal, hand them to the
  * destination's route (the {@link Delivery} contract) and record each event's outcome. Runs on its own
  * thread, so a slow or broken destination never holds up another.
+ *
+ * <p>A journal-fed destination (the insight figures) has no outbox row per event: each round it first takes the
+ * journal's rows after its cursor ({@link JournalCursor}) and hands them to its route with the cursor's move
+ * ({@link Delivery#JOURNAL_ADVANCE}), which the route applies in the transaction of what it writes. A batch that fails
+ * for an outage is read again next round; an event that fails alone for its data is passed with a dead item. Its
+ * outbox still serves the items a replay puts back.
  */
 public final class DestinationWorker {
     private static final Logger LOG = LoggerFactory.getLogger(DestinationWorker.class);
@@ -40,6 +48,7 @@ public final class DestinationWorker {
 
     private final String destination;
     private final DeliveryQueue queue;
+    private final JournalCursor cursor;
     private final DeliverySettings settings;
     private final DeliveryMetrics metrics;
     private final Clock clock;
@@ -55,11 +64,13 @@ public final class DestinationWorker {
     private volatile long oldestPendingMillis;
     private volatile long gaugesRefreshedAt;
 
-    public DestinationWorker(String destination, CamelContext context, DeliveryQueue queue, DeliverySettings settings,
-                             DeliveryMetrics metrics, Clock clock, String owner) {
+    /** @param cursor the destination's journal cursor, or null when it reads its outbox rows only */
+    public DestinationWorker(String destination, CamelContext context, DeliveryQueue queue, JournalCursor cursor,
+                             DeliverySettings settings, DeliveryMetrics metrics, Clock clock, String owner) {
         this.destination = destination;
         this.context = context;
         this.queue = queue;
+        this.cursor = cursor;
         this.settings = settings.forDestination(destination);
         this.metrics = metrics;
         this.clock = clock;
@@ -79,6 +90,11 @@ public final class DestinationWorker {
 
     public int batchSize() {
         return batchSize;
+    }
+
+    /** Whether the destination follows the journal with a cursor (every stored event goes to it). */
+    public boolean followsJournal() {
+        return cursor != null;
     }
 
     public Status status() {
@@ -105,9 +121,10 @@ public final class DestinationWorker {
     private int deliverOnce() {
         long now = clock.millis();
         refreshGauges(now, false);
+        int followed = cursor == null ? 0 : followJournal();
         List<Claimed> claimed = queue.claim(destination, batchSize, now, now + settings.lease().toMillis(), owner);
         if (claimed.isEmpty()) {
-            return 0;
+            return followed;
         }
         Map<String, String> bodies = queue.events(claimed.stream().map(Claimed::eventId).toList());
         List<Outcome> outcomes = new ArrayList<>(claimed.size());
@@ -138,14 +155,131 @@ public final class DestinationWorker {
                     outcomes.size(), settings.lease());
         }
         refreshGauges(clock.millis(), false);
-        return claimed.size();
+        return followed + claimed.size();
     }
 
     private Exchange send(List<CanonicalEvent> events) {
+        return send(events, null);
+    }
+
+    private Exchange send(List<CanonicalEvent> events, JournalCursor.Advance advance) {
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty(Delivery.DESTINATION, destination);
+        if (advance != null) {
+            exchange.setProperty(Delivery.JOURNAL_ADVANCE, advance);
+        }
         exchange.getMessage().setBody(events);
         return template.send(Delivery.endpoint(destination), exchange);
+    }
+
+    /**
+     * The journal's rows after the cursor, as one batch; when it fails for its data, one by one, passing the event
+     * that fails alone with a dead item. Returns how many rows were taken (0 after an outage: read again next round).
+     */
+    private int followJournal() {
+        JournalCursor.Position from = cursor.position();
+        List<JournalCursor.Entry> entries = cursor.after(from, batchSize);
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        List<CanonicalEvent> events = new ArrayList<>(entries.size());
+        for (JournalCursor.Entry entry : entries) {
+            CanonicalEvent event = read(entry);
+            if (event == null) {
+                return oneByOne(from, entries);
+            }
+            events.add(event);
+        }
+        Exchange exchange = send(events, new JournalCursor.Advance(destination, from, entries.get(entries.size() - 1).position()));
+        if (exchange.getException() == null) {
+            counted(events);
+            return entries.size();
+        }
+        if (outage(exchange.getException())) {
+            return failed(exchange.getException(), entries.size());
+        }
+        return oneByOne(from, entries);
+    }
+
+    private int oneByOne(JournalCursor.Position from, List<JournalCursor.Entry> entries) {
+        JournalCursor.Position at = from;
+        int taken = 0;
+        for (JournalCursor.Entry entry : entries) {
+            CanonicalEvent event = read(entry);
+            String error;
+            if (event == null) {
+                error = "stored event cannot be read";
+            } else {
+                Exchange exchange = send(List.of(event), new JournalCursor.Advance(destination, at, entry.position()));
+                if (exchange.getException() == null) {
+                    counted(List.of(event));
+                    at = entry.position();
+                    taken++;
+                    continue;
+                }
+                if (outage(exchange.getException())) {
+                    return taken + failed(exchange.getException(), 1);
+                }
+                error = describe(exchange.getException());
+            }
+            lastError = error;
+            metrics.dead(1);
+            try (MDC.MDCCloseable ignored = MDC.putCloseable(MDC_EVENT, entry.eventId())) {
+                LOG.warn("{}: event {} is dead for this destination: {}", destination, entry.eventId(), error);
+            }
+            if (!cursor.deadLetter(entry, at, error, clock.millis())) {
+                return taken;   // another instance moved the cursor: next round reads from where it stands
+            }
+            at = entry.position();
+            taken++;
+        }
+        return taken;
+    }
+
+    private CanonicalEvent read(JournalCursor.Entry entry) {
+        try {
+            return Json.MAPPER.readValue(entry.body(), CanonicalEvent.class);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void counted(List<CanonicalEvent> events) {
+        long now = clock.millis();
+        Duration[] latencies = new Duration[events.size()];
+        for (int i = 0; i < latencies.length; i++) {
+            latencies[i] = Duration.ofMillis(now - events.get(i).receivedAt().toEpochMilli());
+        }
+        metrics.delivered(latencies.length, latencies);
+        lastDeliveredAt = now;
+    }
+
+    private int failed(Exception failure, int events) {
+        lastError = describe(failure);
+        metrics.retried(events);
+        LOG.warn("{}: {} journal events not applied, read again next round: {}", destination, events, lastError);
+        return 0;
+    }
+
+    /**
+     * Whether applying again later may succeed: anything but a value the database refuses (SQLState classes 22 and
+     * 23) or a fault of the event's own data in the destination's code. A route away for a live reload, a lost
+     * connection or a lock timeout are outages: the cursor waits, it never passes an event for them.
+     */
+    static boolean outage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e) {
+                String state = e.getNextException() != null && e.getNextException().getSQLState() != null
+                        ? e.getNextException().getSQLState() : e.getSQLState();
+                return state == null || !(state.startsWith("22") || state.startsWith("23"));
+            }
+            if (t instanceof NullPointerException || t instanceof IllegalArgumentException
+                    || t instanceof ArithmeticException || t instanceof IndexOutOfBoundsException
+                    || t instanceof ClassCastException || t instanceof UnsupportedOperationException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @SuppressWarnings("unchecked")
@@ -235,8 +369,17 @@ public final class DestinationWorker {
             return;
         }
         DeliveryQueue.Backlog b = queue.backlog(destination);
-        backlog = b.pending();
-        oldestPendingMillis = b.oldestCreatedAt() == null ? 0 : now - b.oldestCreatedAt();
+        long pending = b.pending();
+        Long oldest = b.oldestCreatedAt();
+        if (cursor != null) {
+            JournalCursor.Backlog j = cursor.backlog();
+            pending += j.pending();
+            if (j.oldestReceivedAt() != null && (oldest == null || j.oldestReceivedAt() < oldest)) {
+                oldest = j.oldestReceivedAt();
+            }
+        }
+        backlog = pending;
+        oldestPendingMillis = oldest == null ? 0 : now - oldest;
         metrics.backlog(backlog, oldestPendingMillis);
         gaugesRefreshedAt = now;
     }

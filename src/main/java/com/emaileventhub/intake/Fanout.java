@@ -38,7 +38,7 @@ public final class Fanout {
     private final CamelContext context;
     private final Predicate<String> enabledByConfig;
     private final HubMetrics metrics;
-    private final Set<String> required;
+    private final Set<String> journalFed;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile Set<String> known;
     private volatile Set<String> enabled;
@@ -51,14 +51,14 @@ public final class Fanout {
     }
 
     /**
-     * @param required destinations every event goes to whatever the rules say (when their route is there and
-     *                 enabled): figures the hub's own API reads, which a rule left out of a local file would corrupt
+     * @param journalFed destinations that follow the journal with a cursor (the figures the hub's own API reads):
+     *                   every stored event goes to them whatever the rules say, and none gets an outbox row
      */
-    public Fanout(CamelContext context, Predicate<String> enabledByConfig, HubMetrics metrics, Set<String> required) {
+    public Fanout(CamelContext context, Predicate<String> enabledByConfig, HubMetrics metrics, Set<String> journalFed) {
         this.context = context;
         this.enabledByConfig = enabledByConfig;
         this.metrics = metrics;
-        this.required = Set.copyOf(required);
+        this.journalFed = Set.copyOf(journalFed);
     }
 
     /** Resolved on first use, when every route has been added. */
@@ -124,8 +124,7 @@ public final class Fanout {
         }
         enabled();   // resolves hasRules on first use
         if (!hasRules) {
-            List<String> always = required.stream().filter(enabled()::contains).sorted().toList();
-            events.forEach(e -> out.put(e.id(), always));
+            events.forEach(e -> out.put(e.id(), List.of()));
             return out;
         }
         Producer rules = producer();
@@ -153,6 +152,9 @@ public final class Fanout {
             exchange.getProperties().forEach((k, v) -> {
                 if (k.startsWith(PREFIX) && (Boolean.TRUE.equals(v) || "true".equals(v))) {
                     String name = k.substring(PREFIX.length());
+                    if (journalFed.contains(name)) {
+                        return;   // a rule may still name it (files written before it read the journal): it has every event
+                    }
                     if (enabled().contains(name)) {
                         chosen.add(name);
                     } else if (unknown(name)) {
@@ -160,11 +162,6 @@ public final class Fanout {
                     }
                 }
             });
-            for (String name : required) {
-                if (!chosen.contains(name) && enabled().contains(name)) {
-                    chosen.add(name);
-                }
-            }
             chosen.sort(null);
             out.put(event.id(), chosen);
         }

@@ -3,6 +3,7 @@ package com.emaileventhub.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
+    private JournalPositions positions;
 
     public Database(String url, String username, String password, int poolSize, Duration connectionTimeout) {
         this("hub.db.url", url, username, password, poolSize, connectionTimeout);
@@ -53,9 +55,21 @@ public final class Database implements AutoCloseable {
     public void migrate() {
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                // from V13 on, what differs between the two databases lives in db/vendor/h2 and db/vendor/postgresql
+                .locations("classpath:db/migration", "classpath:db/vendor/" + dialect.name().toLowerCase(Locale.ROOT))
                 .load()
                 .migrate();
+    }
+
+    /**
+     * H2: the journal positions this process hands out (one process owns an H2 file). PostgreSQL: null, the database
+     * gives each row its transaction id and a sequence number.
+     */
+    synchronized JournalPositions positions() {
+        if (positions == null && dialect == Dialect.H2) {
+            positions = JournalPositions.load(dataSource);
+        }
+        return positions;
     }
 
     public DataSource dataSource() {

@@ -602,6 +602,32 @@ public final class DeliveryQueue {
         }
     }
 
+    /**
+     * A dead item for an event that a journal-fed destination ({@link JournalCursor}) could not apply, in the caller's
+     * transaction: listed, and put back by a replay, as any dead item.
+     */
+    static void bury(Connection c, Database.Dialect dialect, String destination, String eventId, String error, long now)
+            throws SQLException {
+        enqueue(c, dialect, List.of(destination), List.of(eventId), now);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE hub_delivery SET status = 'dead', attempts = 1, "
+                + "last_error = ?, updated_at = ? WHERE destination = ? AND event_id = ?")) {
+            ps.setString(1, truncate(error));
+            ps.setLong(2, now);
+            ps.setString(3, destination);
+            ps.setString(4, eventId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(dialect == Database.Dialect.POSTGRESQL ? PG_ATTEMPT : H2_ATTEMPT)) {
+            ps.setString(1, destination);
+            ps.setString(2, eventId);
+            ps.setInt(3, 1);
+            ps.setLong(4, now);
+            ps.setString(5, DEAD);
+            ps.setString(6, error == null || error.length() <= MAX_ATTEMPT_ERROR ? error : error.substring(0, MAX_ATTEMPT_ERROR));
+            ps.executeUpdate();
+        }
+    }
+
     private static String truncate(String error) {
         return error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR);
     }

@@ -16,8 +16,10 @@ import javax.sql.DataSource;
 
 /**
  * Keeps the insight figures: applies a batch of stored events to the per-send state, the rollup rows, the
- * clicked links and the bounce reasons, in one transaction that also records the batch's event ids, so an
- * event delivered again (the outbox is at-least-once) changes nothing. A send's outcomes belong to its time,
+ * clicked links and the bounce reasons, in one transaction. The figures follow the journal with a cursor
+ * ({@link JournalCursor}): the batch's transaction moves the cursor, so each event counts once. A batch that comes
+ * through the outbox instead (an item put back by a replay) records its event ids in the same transaction, so an
+ * event delivered again changes nothing. A send's outcomes belong to its time,
  * the earliest occurred_at of its events: an earlier event arriving late moves the whole send (its counts
  * leave the old rows and join the new ones), as does a new tag joining its tag set.
  */
@@ -32,12 +34,25 @@ public final class InsightStore {
         this.clock = clock;
     }
 
-    /** The insight destination's delivery: one batch, applied once whatever how often it comes. */
+    /** A batch from the outbox: applied once whatever how often it comes. */
     public void apply(List<CanonicalEvent> events) {
+        apply(events, null);
+    }
+
+    /**
+     * The insight destination's delivery: a batch read from the journal after the cursor ({@code advance}), which
+     * moves with it, or (advance null) a batch from the outbox. A batch whose cursor another instance moved first is
+     * not applied again.
+     */
+    public void apply(List<CanonicalEvent> events, JournalCursor.Advance advance) {
         long now = clock.millis();
         try {
             Transactions.inTransaction(dataSource, c -> {
-                applyIn(c, events, now);
+                if (advance == null) {
+                    applyIn(c, new InsightRows(c, dialect).markApplied(events, now));
+                } else if (JournalCursor.advance(c, advance, now)) {
+                    applyIn(c, events);
+                }
                 return null;
             });
         } catch (SQLException e) {
@@ -45,10 +60,10 @@ public final class InsightStore {
         }
     }
 
-    private void applyIn(Connection c, List<CanonicalEvent> batch, long now) throws SQLException {
+    private void applyIn(Connection c, List<CanonicalEvent> batch) throws SQLException {
         InsightRows rows = new InsightRows(c, dialect);
         InsightDetailRows details = new InsightDetailRows(c, dialect);
-        List<CanonicalEvent> events = new ArrayList<>(rows.markApplied(batch, now));
+        List<CanonicalEvent> events = new ArrayList<>(batch);
         events.sort(Comparator.comparing(CanonicalEvent::occurredAt).thenComparing(CanonicalEvent::id));
         Map<String, List<CanonicalEvent>> bySend = new LinkedHashMap<>();
         InsightRollups rollups = new InsightRollups();

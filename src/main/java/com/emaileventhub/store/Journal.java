@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ public final class Journal {
 
     private final DataSource dataSource;
     private final Database.Dialect dialect;
+    private final JournalPositions positions;
     private final GroupCommit<Write> group;
 
     /** A journal with the group commit of application.properties (tests, tools). */
@@ -46,6 +48,7 @@ public final class Journal {
     public Journal(Database database, JournalSettings settings) {
         this.dataSource = database.dataSource();
         this.dialect = database.dialect();
+        this.positions = database.positions();
         this.group = new GroupCommit<>(settings.writers(), settings.groupMaxEvents(), this::commit);
     }
 
@@ -136,11 +139,15 @@ public final class Journal {
         }
     }
 
-    /** On H2 two transactions inserting the same new id race to a unique violation; one retry resolves it. */
+    /**
+     * On H2 two transactions inserting the same new id race to a unique violation; one retry resolves it. On H2 the
+     * transaction holds a reservation of journal positions until it has committed or rolled back, so that no cursor
+     * passes its rows before they are visible.
+     */
     private void commitTogether(List<Write> writes) throws SQLException {
         for (int attempt = 1; ; attempt++) {
-            try {
-                List<Object> outcomes = Transactions.inTransaction(dataSource, c -> write(c, writes));
+            try (JournalPositions.Reservation reserved = positions == null ? null : positions.open()) {
+                List<Object> outcomes = Transactions.inTransaction(dataSource, c -> write(c, writes, reserved));
                 for (int i = 0; i < writes.size(); i++) {
                     if (outcomes.get(i) instanceof StoreResult r) {
                         writes.get(i).succeed(r);
@@ -162,7 +169,8 @@ public final class Journal {
      * replayed token (that request's events are not written). An id repeated across requests belongs to the
      * first; the others count it as a duplicate, as if they had come after its commit.
      */
-    private List<Object> write(Connection c, List<Write> writes) throws SQLException {
+    private List<Object> write(Connection c, List<Write> writes, JournalPositions.Reservation reserved)
+            throws SQLException {
         List<JournalRows.Token> tokens = new ArrayList<>();
         List<Integer> tokenOwners = new ArrayList<>();
         Set<JournalRows.Token> seen = new HashSet<>();
@@ -199,7 +207,7 @@ public final class Journal {
                 }
             }
         }
-        Set<String> inserted = JournalRows.insertEvents(c, dialect, events, bodies);
+        Set<String> inserted = JournalRows.insertEvents(c, dialect, events, bodies, reserved);
         List<String> names = new ArrayList<>();
         List<String> eventIds = new ArrayList<>();
         for (CanonicalEvent e : events) {
@@ -244,11 +252,27 @@ public final class Journal {
         return update("DELETE FROM hub_replay_token WHERE seen_at < ?", olderThan.toEpochMilli());
     }
 
-    /** Drops events past the retention period (which is also the de-duplication window) with no pending delivery. */
-    public int purgeEvents(Instant olderThan) {
-        return update("DELETE FROM hub_event WHERE received_at < ? AND NOT EXISTS "
-                + "(SELECT 1 FROM hub_delivery d WHERE d.event_id = hub_event.id AND d.status = 'pending')",
-                olderThan.toEpochMilli());
+    /**
+     * Drops events past the retention period (which is also the de-duplication window) with no pending delivery and
+     * that every cursor in use has passed.
+     */
+    public int purgeEvents(Instant olderThan, List<String> cursors) {
+        StringBuilder sql = new StringBuilder("DELETE FROM hub_event WHERE received_at < ? AND NOT EXISTS "
+                + "(SELECT 1 FROM hub_delivery d WHERE d.event_id = hub_event.id AND d.status = 'pending')");
+        if (!cursors.isEmpty()) {
+            sql.append(" AND NOT EXISTS (SELECT 1 FROM hub_cursor k WHERE k.name IN (")
+                    .append(String.join(",", Collections.nCopies(cursors.size(), "?")))
+                    .append(") AND (hub_event.tx > k.tx OR (hub_event.tx = k.tx AND hub_event.seq > k.seq)))");
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setLong(1, olderThan.toEpochMilli());
+            for (int i = 0; i < cursors.size(); i++) {
+                ps.setString(i + 2, cursors.get(i));
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw StorageUnavailableException.of("journal maintenance", e);
+        }
     }
 
     /** Drops delivered and dead outbox rows past the retention period (pending ones stay until settled). */

@@ -2,6 +2,8 @@ package com.emaileventhub.store;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +18,12 @@ public final class JournalMaintenance {
     private final Duration retention;
     private final Duration tokenWindow;
     private final Clock clock;
+    private final List<String> cursors;
 
-    public JournalMaintenance(Journal journal, Duration retention, Duration tokenWindow, Clock clock) {
+    /** @param cursors the journal cursors in use (hub_cursor): an event none of them has passed yet stays */
+    public JournalMaintenance(Journal journal, Duration retention, Duration tokenWindow, Clock clock,
+                              Collection<String> cursors) {
+        this.cursors = List.copyOf(cursors);
         this.journal = journal;
         this.retention = retention;
         this.tokenWindow = tokenWindow;
@@ -26,7 +32,7 @@ public final class JournalMaintenance {
 
     public void run() {
         int tokens = journal.purgeReplayTokens(clock.instant().minus(tokenWindow));
-        int events = journal.purgeEvents(clock.instant().minus(retention));
+        int events = journal.purgeEvents(clock.instant().minus(retention), cursors);
         int deliveries = journal.purgeSettledDeliveries(clock.instant().minus(retention));
         if (tokens > 0 || events > 0 || deliveries > 0) {
             LOG.info("journal maintenance: removed {} events and {} settled deliveries past {}, {} replay tokens past {}",

@@ -18,8 +18,8 @@ import java.util.function.Function;
  */
 final class JournalRows {
     private static final String H2_INSERT_EVENT =
-            "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body) "
-                    + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM (VALUES (0)) AS one(x) "
+            "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body, tx, seq) "
+                    + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ? FROM (VALUES (0)) AS one(x) "
                     + "WHERE NOT EXISTS (SELECT 1 FROM hub_event WHERE id = ?)";
     private static final String PG_INSERT_EVENTS =
             "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body) "
@@ -82,9 +82,12 @@ final class JournalRows {
         return known;
     }
 
-    /** Inserts the events that are new; returns their ids. */
+    /**
+     * Inserts the events that are new; returns their ids. Each row gets its journal position: on PostgreSQL from the
+     * column defaults (transaction id, sequence), on H2 the next number of the transaction's reservation.
+     */
     static Set<String> insertEvents(Connection c, Database.Dialect dialect, List<CanonicalEvent> events,
-                                    List<String> bodies) throws SQLException {
+                                    List<String> bodies, JournalPositions.Reservation positions) throws SQLException {
         Set<String> inserted = new HashSet<>();
         if (events.isEmpty()) {
             return inserted;
@@ -120,7 +123,8 @@ final class JournalRows {
                 ps.setLong(7, e.occurredAt().toEpochMilli());
                 ps.setLong(8, e.receivedAt().toEpochMilli());
                 ps.setString(9, bodies.get(i));
-                ps.setString(10, e.id());
+                ps.setLong(10, positions.next());
+                ps.setString(11, e.id());
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();

@@ -1,5 +1,6 @@
 package com.emaileventhub.api;
 
+import com.emaileventhub.support.Figures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -54,8 +55,7 @@ class DashboardBrowserTest {
                 "hub.esp.mailgun.signing-key", MAILGUN_KEY, "hub.delivery.poll-interval", "PT0.05S"));
         origin = "http://127.0.0.1:" + hub.port();
         postHistory(Instant.now());
-        await().atMost(WAIT).until(() -> Rows.count(hub.dataSource(),
-                "SELECT COUNT(*) FROM hub_delivery WHERE destination = 'insight' AND status = 'pending'") == 0);
+        await().atMost(WAIT).until(() -> Figures.counted(hub.hub().database()));
         browser = new Browser();
         browser.viewport(1280, 800);
     }

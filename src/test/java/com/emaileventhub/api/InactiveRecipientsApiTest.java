@@ -1,5 +1,6 @@
 package com.emaileventhub.api;
 
+import com.emaileventhub.support.Figures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -58,9 +59,9 @@ class InactiveRecipientsApiTest {
         events.add(event("opener@example.com", "m-opener", EventType.OPENED, 9, false));
         events.add(event("robot@example.com", "m-robot", EventType.OPENED, 9, true));   // a machine open is no engagement
         events.add(event("never@example.com", "m-never", EventType.BOUNCED, 10, false));   // never delivered
-        DeliveryFixtures.store(hub.database(), events, "insight");
+        DeliveryFixtures.store(hub.database(), events);
         DeliveryQueue queue = new DeliveryQueue(hub.database());
-        await().atMost(30, TimeUnit.SECONDS).until(() -> queue.backlog("insight").pending() == 0);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> Figures.counted(hub.database()));
         var added = HubRunner.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + DeliveryFixtures.port(hub)
                         + "/api/suppressions")).header("Authorization", "Bearer " + DeliveryFixtures.TOKEN)
                 .header("Content-Type", "application/json")

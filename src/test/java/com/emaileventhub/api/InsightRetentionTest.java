@@ -54,7 +54,7 @@ class InsightRetentionTest {
         Instant twentyDaysAgo = day.minus(20, ChronoUnit.DAYS).plus(13, ChronoUnit.HOURS);
         Instant fiftyDaysAgo = day.minus(50, ChronoUnit.DAYS).plus(9, ChronoUnit.HOURS);
         DeliveryFixtures.store(hub.database(), List.of(delivered("old", fiftyDaysAgo), delivered("mid", twentyDaysAgo),
-                delivered("new", day.minus(1, ChronoUnit.HOURS))), "insight");
+                delivered("new", day.minus(1, ChronoUnit.HOURS))));
         await().atMost(20, TimeUnit.SECONDS).until(() -> Rows.count(hub.database().dataSource(),
                 "SELECT COUNT(*) FROM insight_send") == 3);
 
@@ -81,7 +81,7 @@ class InsightRetentionTest {
     @Test
     void a_longer_fine_retention_set_later_never_reads_the_quarter_hour_rows_an_earlier_cut_removed() throws Exception {
         Instant twentyDaysAgo = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(20, ChronoUnit.DAYS).plus(13, ChronoUnit.HOURS);
-        DeliveryFixtures.store(hub.database(), List.of(delivered("mid", twentyDaysAgo)), "insight");
+        DeliveryFixtures.store(hub.database(), List.of(delivered("mid", twentyDaysAgo)));
         await().atMost(20, TimeUnit.SECONDS).until(() -> Rows.count(hub.database().dataSource(),
                 "SELECT COUNT(*) FROM insight_send") == 1);
         hub.context().getRegistry().lookupByNameAndType("insightMaintenance", InsightMaintenance.class).run();

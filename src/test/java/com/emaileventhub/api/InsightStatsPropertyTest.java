@@ -1,5 +1,6 @@
 package com.emaileventhub.api;
 
+import com.emaileventhub.support.Figures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -69,7 +70,7 @@ class InsightStatsPropertyTest {
     void stats_equal_a_brute_force_count_over_the_journal(@ForAll("cases") Case c) throws Exception {
         for (DeliveryFixtures.Running running : HUBS.values()) {
             Hub hub = running.hub();
-            c.history().requests().forEach(r -> DeliveryFixtures.store(hub.database(), r, "insight"));
+            c.history().requests().forEach(r -> DeliveryFixtures.store(hub.database(), r));
             awaitFigures(hub);
             checkAll(hub, c);
             // every event of the window delivered to the figures once more changes nothing
@@ -90,11 +91,11 @@ class InsightStatsPropertyTest {
             DeliveryFixtures.Running running = HUBS.get(kind);
             List<List<CanonicalEvent>> requests = history.requests();
             int half = requests.size() / 2;
-            requests.subList(0, half).forEach(r -> DeliveryFixtures.store(running.hub().database(), r, "insight"));
+            requests.subList(0, half).forEach(r -> DeliveryFixtures.store(running.hub().database(), r));
             running.hub().close();   // whatever the figures had not taken yet stays queued
             Hub restarted = DeliveryFixtures.start(DeliveryFixtures.overrides(running.dbUrl(), routes));
             HUBS.put(kind, new DeliveryFixtures.Running(restarted, running.dbUrl()));
-            requests.subList(half, requests.size()).forEach(r -> DeliveryFixtures.store(restarted.database(), r, "insight"));
+            requests.subList(half, requests.size()).forEach(r -> DeliveryFixtures.store(restarted.database(), r));
             awaitFigures(restarted);
             checkAll(restarted, new Case(base, history, queries));
         }
@@ -210,7 +211,6 @@ class InsightStatsPropertyTest {
     }
 
     private static void awaitFigures(Hub hub) {
-        await().atMost(30, TimeUnit.SECONDS).until(() -> Rows.count(hub.database().dataSource(),
-                "SELECT COUNT(*) FROM hub_delivery WHERE destination = 'insight' AND status = 'pending'") == 0);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> Figures.counted(hub.database()));
     }
 }

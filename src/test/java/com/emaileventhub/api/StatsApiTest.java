@@ -1,5 +1,6 @@
 package com.emaileventhub.api;
 
+import com.emaileventhub.support.Figures;
 import static com.emaileventhub.destination.DeliveryFixtures.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -172,13 +173,12 @@ class StatsApiTest {
     }
 
     private void store(CanonicalEvent... events) {
-        DeliveryFixtures.store(hub.database(), List.of(events), "insight");
+        DeliveryFixtures.store(hub.database(), List.of(events));
         awaitFigures();
     }
 
     private void awaitFigures() {
-        await().atMost(20, TimeUnit.SECONDS).until(() -> Rows.count(hub.database().dataSource(),
-                "SELECT COUNT(*) FROM hub_delivery WHERE destination = 'insight' AND status = 'pending'") == 0);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> Figures.counted(hub.database()));
     }
 
     private JsonNode stats(String query) throws Exception {

@@ -1,5 +1,6 @@
 package com.emaileventhub.bench;
 
+import com.emaileventhub.support.Figures;
 import com.emaileventhub.destination.DeliveryFixtures;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
@@ -61,13 +62,13 @@ public final class DashboardBench {
         for (int i = 0; i < sends; i++) {
             chunk.addAll(History.send(i, now, random));
             if (chunk.size() >= 2000 || i == sends - 1) {
-                DeliveryFixtures.store(hub.hub().database(), chunk, "insight");
+                DeliveryFixtures.store(hub.hub().database(), chunk);
                 events += chunk.size();
                 chunk.clear();
             }
         }
         DeliveryQueue queue = new DeliveryQueue(hub.hub().database());
-        while (queue.backlog("insight").pending() > 0) {
+        while (!Figures.counted(hub.hub().database())) {
             LockSupport.parkNanos(20_000_000);
         }
         System.out.printf("BENCH dashboard %s: %d sends, %d events stored and applied in %.1f s%n", kind, sends, events,

@@ -1,5 +1,7 @@
 package com.emaileventhub.intake;
 
+import java.util.concurrent.TimeUnit;
+import com.emaileventhub.support.Figures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,13 +45,13 @@ class FanoutRoutingTest {
             post(hub, Postmark.record("SubscriptionChange", null, m, "f@example.com"));
             post(hub, Postmark.click(m, "g@example.com", "https://example.com/x"));
 
-            assertThat(destinations(hub, "a@example.com")).containsExactly("analytics", "archive", "insight");
-            assertThat(destinations(hub, "b@example.com")).containsExactly("analytics", "archive", "crm", "insight", "suppression");
-            assertThat(destinations(hub, "c@example.com")).containsExactly("analytics", "archive", "insight");
-            assertThat(destinations(hub, "d@example.com")).containsExactly("analytics", "archive", "crm", "insight", "leads");
-            assertThat(destinations(hub, "e@example.com")).containsExactly("analytics", "archive", "crm", "insight", "leads", "suppression");
-            assertThat(destinations(hub, "f@example.com")).containsExactly("analytics", "archive", "crm", "insight", "leads", "suppression");
-            assertThat(destinations(hub, "g@example.com")).containsExactly("analytics", "archive", "crm", "insight", "leads");
+            assertThat(destinations(hub, "a@example.com")).containsExactly("analytics", "archive");
+            assertThat(destinations(hub, "b@example.com")).containsExactly("analytics", "archive", "crm", "suppression");
+            assertThat(destinations(hub, "c@example.com")).containsExactly("analytics", "archive");
+            assertThat(destinations(hub, "d@example.com")).containsExactly("analytics", "archive", "crm", "leads");
+            assertThat(destinations(hub, "e@example.com")).containsExactly("analytics", "archive", "crm", "leads", "suppression");
+            assertThat(destinations(hub, "f@example.com")).containsExactly("analytics", "archive", "crm", "leads", "suppression");
+            assertThat(destinations(hub, "g@example.com")).containsExactly("analytics", "archive", "crm", "leads");
         }
     }
 
@@ -57,7 +59,7 @@ class FanoutRoutingTest {
     void disabled_destinations_are_not_queued() {
         try (HubRunner hub = HubRunner.start(POSTMARK)) {   // analytics and crm are off by default
             post(hub, Postmark.record("Bounce", "HardBounce", "fan-" + UUID.randomUUID(), "off@example.com"));
-            assertThat(destinations(hub, "off@example.com")).containsExactly("archive", "insight", "suppression");
+            assertThat(destinations(hub, "off@example.com")).containsExactly("archive", "suppression");
         }
     }
 
@@ -139,22 +141,36 @@ class FanoutRoutingTest {
             post(hub, Postmark.record("Bounce", "HardBounce", "fan-" + UUID.randomUUID(), "typo1@example.com"));
             post(hub, Postmark.record("SpamComplaint", null, "fan-" + UUID.randomUUID(), "typo2@example.com"));
 
-            assertThat(destinations(hub, "typo1@example.com")).containsExactly("archive", "insight");
+            assertThat(destinations(hub, "typo1@example.com")).containsExactly("archive");
             assertThat(hub.get("/observe/metrics").body())
                     .contains("hub_fanout_unknown_destination_total{destination=\"supression\"} 2.0");
         }
     }
 
     @Test
-    void every_event_goes_to_the_insight_figures_even_when_a_local_rules_file_leaves_them_out() throws IOException {
+    void every_event_goes_to_the_insight_figures_by_the_journal_whatever_the_rules_say() throws IOException {
         Path routes = RoutesCopy.of();
         Path rules = routes.resolve("fanout.camel.yaml");
-        Files.writeString(rules, Files.readString(rules).replace("name: dest.insight", "name: dest.archive"));
+        // a rules file written when the figures were an outbox destination still names them: no outbox row, no warning
+        Files.writeString(rules, Files.readString(rules).replace("""
+                        - setProperty:
+                            name: dest.archive
+                """, """
+                        - setProperty:
+                            name: dest.insight
+                            constant: true
+                        - setProperty:
+                            name: dest.archive
+                """));
         Map<String, String> config = new HashMap<>(POSTMARK);
         config.put("hub.routes.dir", routes.toString());
         try (HubRunner hub = HubRunner.start(config)) {
             post(hub, Postmark.record("Delivery", null, "fan-" + UUID.randomUUID(), "kept@example.com"));
-            assertThat(destinations(hub, "kept@example.com")).containsExactly("archive", "insight");
+            assertThat(destinations(hub, "kept@example.com")).containsExactly("archive");
+            await().atMost(20, TimeUnit.SECONDS).until(() -> Figures.counted(hub.hub().database()));
+            assertThat(Rows.count(hub.dataSource(), "SELECT COUNT(*) FROM insight_send WHERE recipient = 'kept@example.com'"))
+                    .isEqualTo(1);
+            assertThat(hub.get("/observe/metrics").body()).doesNotContain("hub_fanout_unknown_destination_total{destination=\"insight\"}");
         }
     }
 

@@ -244,7 +244,7 @@ class JournalTest {
                 throw new IllegalStateException(e);
             }
             new JournalMaintenance(journal, Duration.ofDays(30), Duration.ofDays(1),
-                    Clock.fixed(NOW, ZoneOffset.UTC)).run();
+                    Clock.fixed(NOW, ZoneOffset.UTC), List.of()).run();
             assertThat(Rows.strings(db.dataSource(), "SELECT message_id FROM hub_event ORDER BY message_id"))
                     .containsExactly("fresh0", "fresh1", "old2");
             assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_delivery WHERE status = 'delivered'")).isZero();

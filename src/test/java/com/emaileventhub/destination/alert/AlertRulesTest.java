@@ -1,5 +1,6 @@
 package com.emaileventhub.destination.alert;
 
+import com.emaileventhub.support.Figures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -197,9 +198,9 @@ class AlertRulesTest {
 
     /** Stores the events as intake would and waits until the insight destination has counted them. */
     private void storeFigures(List<CanonicalEvent> events) {
-        DeliveryFixtures.store(hub.database(), events, "insight");
+        DeliveryFixtures.store(hub.database(), events);
         DeliveryQueue queue = new DeliveryQueue(hub.database());
-        await().atMost(60, TimeUnit.SECONDS).until(() -> queue.backlog("insight").pending() == 0);
+        await().atMost(60, TimeUnit.SECONDS).until(() -> Figures.counted(hub.database()));
     }
 
     static CanonicalEvent event(String esp, String recipient, String messageId, EventType type, BounceType bounce,

@@ -1,0 +1,161 @@
+package com.emaileventhub.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * A consumer that follows the journal with a cursor instead of one outbox row per event: it reads the rows after its
+ * position, applies them, and moves its position in the same transaction as what it applied, so each event counts
+ * once (whichever instance applies it, however often a batch is attempted). The position of a row is (tx, seq):
+ * <ul>
+ *   <li>PostgreSQL: tx is the writing transaction's id and seq a sequence number, both column defaults. A reader
+ *   takes only rows whose transaction is older than every transaction still running (the snapshot's xmin), so a
+ *   row that commits late, on this instance or another, can never land behind the cursor.</li>
+ *   <li>H2: tx is 0 and seq is handed out by the one process that owns the file ({@link JournalPositions}), which
+ *   knows the numbers of the transactions still open; a reader stops below them.</li>
+ * </ul>
+ * An event that cannot be applied for good (its data, not an outage) is passed with a dead outbox row, which
+ * {@code /api/deliveries/replay} puts back through the destination's outbox path.
+ */
+public final class JournalCursor {
+    /** A row's place in the journal; positions order rows in the order a cursor takes them. */
+    public record Position(long tx, long seq) {
+        public static final Position START = new Position(0, 0);
+    }
+
+    /** A journal row after the cursor. */
+    public record Entry(Position position, String eventId, String body, long receivedAt) {
+    }
+
+    /**
+     * What a batch read from the journal moves: the named cursor, from the position it was read after to its last
+     * row. Applied with the batch, in its transaction ({@link #advance}).
+     */
+    public record Advance(String cursor, Position from, Position to) {
+    }
+
+    /** Rows after the cursor (taken or not yet safe to take) and the oldest one's arrival. */
+    public record Backlog(long pending, Long oldestReceivedAt) {
+    }
+
+    private static final String PG_AFTER = "SELECT tx, seq, id, body, received_at FROM hub_event "
+            + "WHERE (tx, seq) > (?, ?) AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
+            + "ORDER BY tx, seq LIMIT ?";
+    private static final String H2_AFTER = "SELECT tx, seq, id, body, received_at FROM hub_event "
+            + "WHERE tx = 0 AND seq > ? AND seq <= ? ORDER BY tx, seq LIMIT ?";
+
+    private final DataSource dataSource;
+    private final Database.Dialect dialect;
+    private final JournalPositions positions;
+    private final String name;
+
+    public JournalCursor(Database database, String name) {
+        this.dataSource = database.dataSource();
+        this.dialect = database.dialect();
+        this.positions = database.positions();
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Where the cursor stands. */
+    public Position position() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT tx, seq FROM hub_cursor WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no journal cursor named " + name + " (table hub_cursor)");
+                }
+                return new Position(rs.getLong(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw StorageUnavailableException.of("journal cursor " + name, e);
+        }
+    }
+
+    /** Up to {@code limit} rows after {@code after}, in journal order, none of which a late commit can precede. */
+    public List<Entry> after(Position after, int limit) {
+        List<Entry> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(dialect == Database.Dialect.POSTGRESQL ? PG_AFTER : H2_AFTER)) {
+            if (dialect == Database.Dialect.POSTGRESQL) {
+                ps.setLong(1, after.tx());
+                ps.setLong(2, after.seq());
+            } else {
+                long safe = positions.safe();   // before the query: whatever commits meanwhile is above it
+                ps.setLong(1, after.seq());
+                ps.setLong(2, safe);
+            }
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Entry(new Position(rs.getLong(1), rs.getLong(2)), rs.getString(3), rs.getString(4),
+                            rs.getLong(5)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw StorageUnavailableException.of("journal cursor " + name, e);
+        }
+    }
+
+    /**
+     * In the caller's transaction: moves the cursor from {@code advance.from()} to {@code advance.to()}. False when
+     * it no longer stands at {@code from} (another instance took the batch): the caller then rolls back. Called
+     * first in the transaction, so a second instance waits on the row instead of repeating the work.
+     */
+    public static boolean advance(Connection c, Advance advance, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE hub_cursor SET tx = ?, seq = ?, updated_at = ? "
+                + "WHERE name = ? AND tx = ? AND seq = ?")) {
+            ps.setLong(1, advance.to().tx());
+            ps.setLong(2, advance.to().seq());
+            ps.setLong(3, now);
+            ps.setString(4, advance.cursor());
+            ps.setLong(5, advance.from().tx());
+            ps.setLong(6, advance.from().seq());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Passes an event that cannot be applied: the cursor moves over it and the destination's outbox gets a dead item
+     * (listed by /api/deliveries, put back by a replay). False when another instance moved the cursor first.
+     */
+    public boolean deadLetter(Entry entry, Position from, String error, long now) {
+        try {
+            return Transactions.inTransaction(dataSource, c -> {
+                if (!advance(c, new Advance(name, from, entry.position()), now)) {
+                    return false;
+                }
+                DeliveryQueue.bury(c, dialect, name, entry.eventId(), error, now);
+                return true;
+            });
+        } catch (SQLException e) {
+            throw StorageUnavailableException.of("journal cursor " + name, e);
+        }
+    }
+
+    /** The rows after the cursor: the destination's backlog. */
+    public Backlog backlog() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MIN(e.received_at) FROM hub_event e, hub_cursor k "
+                     + "WHERE k.name = ? AND (e.tx > k.tx OR (e.tx = k.tx AND e.seq > k.seq))")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long oldest = rs.getLong(2);
+                return new Backlog(rs.getLong(1), rs.wasNull() ? null : oldest);
+            }
+        } catch (SQLException e) {
+            throw StorageUnavailableException.of("journal cursor " + name, e);
+        }
+    }
+}

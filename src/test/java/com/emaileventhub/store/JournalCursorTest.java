@@ -1,0 +1,293 @@
+package com.emaileventhub.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.event.EventType;
+import com.emaileventhub.support.Rows;
+import com.emaileventhub.support.TestDatabases;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The journal cursor on the embedded H2 default and on this machine's real PostgreSQL: a reader never passes a row
+ * whose transaction commits late, many writers and readers lose and repeat nothing, and two consumers moving one
+ * cursor apply each event once.
+ */
+class JournalCursorTest {
+    private static final Instant NOW = Instant.parse("2026-03-04T12:00:00Z");
+    private static final String CURSOR = "insight";
+
+    static Stream<Arguments> databases() {
+        return Stream.of(Arguments.of("h2"), Arguments.of("postgresql"));
+    }
+
+    private static Database open(String kind) {
+        return TestDatabases.open(kind.equals("h2") ? TestDatabases.h2() : TestDatabases.postgres(), 20);
+    }
+
+    private static CanonicalEvent event(String messageId, Instant receivedAt) {
+        return CanonicalEvent.builder("postmark").type(EventType.DELIVERED).recipient("r-" + messageId + "@example.com")
+                .messageId(messageId).occurredAt(receivedAt).build(receivedAt, receivedAt);
+    }
+
+    private static void store(Journal journal, List<CanonicalEvent> events) {
+        journal.store("postmark", null, events, Map.of(), NOW);
+    }
+
+    /**
+     * The rows after {@code from} once {@code n} are there to take: on PostgreSQL a row is taken only when every
+     * transaction older than its own has ended, on the whole server (another test's, say).
+     */
+    private static List<JournalCursor.Entry> await(JournalCursor cursor, JournalCursor.Position from, int n) {
+        return Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> cursor.after(from, 100), l -> l.size() >= n);
+    }
+
+    private static List<String> ids(List<JournalCursor.Entry> entries) {
+        return entries.stream().map(JournalCursor.Entry::eventId).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_reader_never_passes_a_row_whose_transaction_commits_late(String kind) throws Exception {
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db);
+            JournalCursor cursor = new JournalCursor(db, CURSOR);
+            CanonicalEvent early = event("early", NOW);
+            CanonicalEvent late = event("late", NOW);
+            CanonicalEvent after = event("after", NOW);
+            store(journal, List.of(early));
+            try (OpenWrite open = OpenWrite.begin(db, late)) {
+                store(journal, List.of(after));   // begun after "late", committed before it
+                // visible and committed, yet behind a transaction still open: not taken yet
+                assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_event WHERE message_id = 'after'")).isEqualTo(1);
+                // (on PostgreSQL "early" may wait for another's transaction too: never "after" before "late")
+                assertThat(ids(cursor.after(JournalCursor.Position.START, 100))).isSubsetOf(early.id());
+                open.commit();
+            }
+            assertThat(ids(await(cursor, JournalCursor.Position.START, 3))).containsExactly(early.id(), late.id(), after.id());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void many_writers_and_a_reader_following_them_see_every_event_once(String kind) throws Exception {
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db);
+            JournalCursor cursor = new JournalCursor(db, CURSOR);
+            int writers = 8;
+            int requests = 60;
+            List<String> stored = Collections.synchronizedList(new ArrayList<>());
+            List<String> read = new ArrayList<>();
+            AtomicBoolean writing = new AtomicBoolean(true);
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    int writer = w;
+                    futures.add(pool.submit(() -> {
+                        for (int r = 0; r < requests; r++) {
+                            List<CanonicalEvent> batch = new ArrayList<>();
+                            for (int i = 0; i <= r % 3; i++) {
+                                batch.add(event("w" + writer + "-" + r + "-" + i, NOW));
+                            }
+                            store(journal, batch);
+                            batch.forEach(e -> stored.add(e.id()));
+                        }
+                    }));
+                }
+                Future<?> reader = Executors.newSingleThreadExecutor().submit(() -> {
+                    JournalCursor.Position at = JournalCursor.Position.START;
+                    boolean last = false;
+                    while (true) {
+                        boolean done = !writing.get();   // read once more after the writers finished
+                        List<JournalCursor.Entry> entries = cursor.after(at, 7);
+                        entries.forEach(e -> read.add(e.eventId()));
+                        if (!entries.isEmpty()) {
+                            at = entries.get(entries.size() - 1).position();
+                        } else if (done) {
+                            if (last) {
+                                return;
+                            }
+                            last = true;
+                        }
+                    }
+                });
+                for (Future<?> f : futures) {
+                    f.get(2, TimeUnit.MINUTES);
+                }
+                writing.set(false);
+                reader.get(2, TimeUnit.MINUTES);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(read).hasSize(writers * requests * 2);
+            assertThat(read).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(stored);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void two_consumers_moving_one_cursor_apply_each_event_once(String kind) throws Exception {
+        try (Database db = open(kind)) {
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE cursor_applied (event_id VARCHAR(32) NOT NULL, consumer INT NOT NULL)");
+            }
+            Journal journal = new Journal(db);
+            List<CanonicalEvent> events = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                events.add(event("two-" + i, NOW));
+            }
+            Map<Integer, Integer> lost = new ConcurrentHashMap<>();
+            AtomicBoolean writing = new AtomicBoolean(true);
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                List<Future<?>> consumers = new ArrayList<>();
+                for (int n = 0; n < 2; n++) {
+                    int consumer = n;
+                    consumers.add(pool.submit(() -> {
+                        JournalCursor cursor = new JournalCursor(db, CURSOR);
+                        int idle = 0;
+                        while (idle < 3) {
+                            boolean done = !writing.get();
+                            JournalCursor.Position from = cursor.position();
+                            List<JournalCursor.Entry> entries = cursor.after(from, 25);
+                            if (entries.isEmpty()) {
+                                idle += done ? 1 : 0;
+                                continue;
+                            }
+                            JournalCursor.Advance advance = new JournalCursor.Advance(CURSOR, from,
+                                    entries.get(entries.size() - 1).position());
+                            boolean moved = Transactions.inTransaction(db.dataSource(), c -> {
+                                if (!JournalCursor.advance(c, advance, NOW.toEpochMilli())) {
+                                    return false;
+                                }
+                                try (PreparedStatement ps = c.prepareStatement(
+                                        "INSERT INTO cursor_applied (event_id, consumer) VALUES (?, ?)")) {
+                                    for (JournalCursor.Entry e : entries) {
+                                        ps.setString(1, e.eventId());
+                                        ps.setInt(2, consumer);
+                                        ps.addBatch();
+                                    }
+                                    ps.executeBatch();
+                                }
+                                return true;
+                            });
+                            if (!moved) {
+                                lost.merge(consumer, 1, Integer::sum);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (int from = 0; from < events.size(); from += 4) {
+                    store(journal, events.subList(from, from + 4));
+                }
+                writing.set(false);
+                for (Future<?> f : consumers) {
+                    f.get(2, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM cursor_applied")).isEqualTo(events.size());
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(DISTINCT event_id) FROM cursor_applied")).isEqualTo(events.size());
+            assertThat(new JournalCursor(db, CURSOR).backlog().pending()).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void maintenance_keeps_expired_events_the_cursor_has_not_passed(String kind) throws Exception {
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db);
+            Instant old = NOW.minus(Duration.ofDays(40));
+            List<CanonicalEvent> events = List.of(event("old-0", old), event("old-1", old), event("old-2", old));
+            journal.store("postmark", null, events, Map.of(), old);
+            JournalCursor cursor = new JournalCursor(db, CURSOR);
+            List<JournalCursor.Entry> entries = await(cursor, JournalCursor.Position.START, 3);
+            Transactions.inTransaction(db.dataSource(), c -> JournalCursor.advance(c,
+                    new JournalCursor.Advance(CURSOR, JournalCursor.Position.START, entries.get(1).position()), 0));
+            JournalMaintenance maintenance = new JournalMaintenance(journal, Duration.ofDays(30), Duration.ofDays(1),
+                    Clock.fixed(NOW, ZoneOffset.UTC), List.of(CURSOR));
+            maintenance.run();
+            assertThat(Rows.strings(db.dataSource(), "SELECT id FROM hub_event")).containsExactly(events.get(2).id());
+            assertThat(cursor.backlog().pending()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void an_event_passed_with_a_dead_item_is_listed_dead_and_the_cursor_moves_on(String kind) {
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db);
+            store(journal, List.of(event("poison", NOW), event("fine", NOW)));
+            JournalCursor cursor = new JournalCursor(db, CURSOR);
+            List<JournalCursor.Entry> entries = await(cursor, JournalCursor.Position.START, 2);
+            assertThat(cursor.deadLetter(entries.get(0), JournalCursor.Position.START, "refused", NOW.toEpochMilli())).isTrue();
+            // a second instance that read the same row finds the cursor moved
+            assertThat(cursor.deadLetter(entries.get(0), JournalCursor.Position.START, "refused", NOW.toEpochMilli())).isFalse();
+            assertThat(cursor.position()).isEqualTo(entries.get(0).position());
+            assertThat(ids(cursor.after(cursor.position(), 10))).containsExactly(entries.get(1).eventId());
+            assertThat(Rows.strings(db.dataSource(), "SELECT status FROM hub_delivery WHERE destination = ? AND event_id = ?",
+                    CURSOR, entries.get(0).eventId())).containsExactly("dead");
+        }
+    }
+
+    /** A journal row written in a transaction left open (a slow request of this instance, or of another). */
+    private static final class OpenWrite implements AutoCloseable {
+        private final Connection connection;
+        private final JournalPositions.Reservation reservation;
+
+        private OpenWrite(Connection connection, JournalPositions.Reservation reservation) {
+            this.connection = connection;
+            this.reservation = reservation;
+        }
+
+        static OpenWrite begin(Database db, CanonicalEvent e) throws SQLException {
+            JournalPositions.Reservation reserved = db.positions() == null ? null : db.positions().open();
+            Connection c = db.dataSource().getConnection();
+            c.setAutoCommit(false);
+            JournalRows.insertEvents(c, db.dialect(), List.of(e), List.of(Journal.toJson(e)), reserved);
+            return new OpenWrite(c, reserved);
+        }
+
+        void commit() throws SQLException {
+            connection.commit();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                connection.rollback();   // after commit: nothing to roll back
+                connection.close();
+            } finally {
+                if (reservation != null) {
+                    reservation.close();
+                }
+            }
+        }
+    }
+}
