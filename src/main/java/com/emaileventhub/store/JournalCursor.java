@@ -145,10 +145,14 @@ public final class JournalCursor {
 
     /** The rows after the cursor: the destination's backlog. */
     public Backlog backlog() {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MIN(e.received_at) FROM hub_event e, hub_cursor k "
-                     + "WHERE k.name = ? AND (e.tx > k.tx OR (e.tx = k.tx AND e.seq > k.seq))")) {
-            ps.setString(1, name);
+        Position at = position();
+        // H2 walks the whole index for the OR of a row comparison; with tx = 0 it reads the rows after the cursor only
+        String sql = dialect == Database.Dialect.POSTGRESQL
+                ? "SELECT COUNT(*), MIN(received_at) FROM hub_event WHERE (tx, seq) > (?, ?)"
+                : "SELECT COUNT(*), MIN(received_at) FROM hub_event WHERE tx = ? AND seq > ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, at.tx());
+            ps.setLong(2, at.seq());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long oldest = rs.getLong(2);

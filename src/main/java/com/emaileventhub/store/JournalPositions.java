@@ -25,8 +25,9 @@ final class JournalPositions {
     /** Starts after every number stored, and after every cursor (the rows a cursor passed may have been purged). */
     static JournalPositions load(DataSource dataSource) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT GREATEST(COALESCE((SELECT MAX(seq) FROM hub_event), 0), "
-                     + "COALESCE((SELECT MAX(seq) FROM hub_cursor), 0))")) {
+             // the last entry of index hub_event_position (MAX(seq) would read the whole index at every start)
+             ResultSet rs = s.executeQuery("SELECT GREATEST(COALESCE((SELECT seq FROM hub_event WHERE tx = 0 "
+                     + "ORDER BY tx DESC, seq DESC FETCH FIRST ROW ONLY), 0), COALESCE((SELECT MAX(seq) FROM hub_cursor), 0))")) {
             rs.next();
             return new JournalPositions(rs.getLong(1));
         } catch (SQLException e) {

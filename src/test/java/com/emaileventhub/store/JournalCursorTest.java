@@ -65,6 +65,10 @@ class JournalCursorTest {
         return Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> cursor.after(from, 100), l -> l.size() >= n);
     }
 
+    private static List<JournalCursor.Entry> entries(JournalCursor cursor, JournalCursor.Position from) {
+        return cursor.after(from, 100);
+    }
+
     private static List<String> ids(List<JournalCursor.Entry> entries) {
         return entries.stream().map(JournalCursor.Entry::eventId).toList();
     }
@@ -99,6 +103,7 @@ class JournalCursorTest {
             JournalCursor cursor = new JournalCursor(db, CURSOR);
             int writers = 8;
             int requests = 60;
+            int expected = writers * requests * 2;   // requests of 1, 2 and 3 events in turn
             List<String> stored = Collections.synchronizedList(new ArrayList<>());
             List<String> read = new ArrayList<>();
             AtomicBoolean writing = new AtomicBoolean(true);
@@ -120,30 +125,31 @@ class JournalCursorTest {
                 }
                 Future<?> reader = Executors.newSingleThreadExecutor().submit(() -> {
                     JournalCursor.Position at = JournalCursor.Position.START;
-                    boolean last = false;
-                    while (true) {
-                        boolean done = !writing.get();   // read once more after the writers finished
+                    // on PostgreSQL rows wait for every older transaction on the server (another process's too):
+                    // read until all are in or a minute has passed since the writers finished
+                    long deadline = Long.MAX_VALUE;
+                    while (read.size() < expected && System.nanoTime() < deadline) {
+                        if (!writing.get() && deadline == Long.MAX_VALUE) {
+                            deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+                        }
                         List<JournalCursor.Entry> entries = cursor.after(at, 7);
                         entries.forEach(e -> read.add(e.eventId()));
                         if (!entries.isEmpty()) {
                             at = entries.get(entries.size() - 1).position();
-                        } else if (done) {
-                            if (last) {
-                                return;
-                            }
-                            last = true;
                         }
                     }
+                    // nothing more may come: a row read twice or one too many would show here
+                    entries(cursor, at).forEach(e -> read.add(e.eventId()));
                 });
                 for (Future<?> f : futures) {
                     f.get(2, TimeUnit.MINUTES);
                 }
                 writing.set(false);
-                reader.get(2, TimeUnit.MINUTES);
+                reader.get(3, TimeUnit.MINUTES);
             } finally {
                 pool.shutdownNow();
             }
-            assertThat(read).hasSize(writers * requests * 2);
+            assertThat(read).hasSize(expected);
             assertThat(read).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(stored);
         }
     }
