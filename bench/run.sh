@@ -22,71 +22,49 @@ PUB=$(java bench/LoadGen.java keygen "$WORK")
 RESULTS="$WORK/results.jsonl"
 : > "$RESULTS"
 
-start_hub() {   # $1 = database url, $2 = user, $3 = label, $4 = extra JVM options (optional)
-  local schema
-  ( cd "$WORK" && HUB_HTTP_PORT=$PORT HUB_DB_URL="$1" HUB_DB_USERNAME="$2" HUB_DB_POOL_SIZE=16 \
-      HUB_ESP_POSTMARK_USERNAME=bench HUB_ESP_POSTMARK_PASSWORD=bench HUB_ESP_SENDGRID_PUBLIC_KEY="$PUB" \
-      exec "${BENCH_JAVA:-java}" ${4:-} -Xms1g -Xmx1g -jar "$JAR_ABS" > "hub-$3.log" 2>&1 ) &
-  HUB_PID=$!
-  local t0 t1
-  t0=$(date +%s%N)
-  for _ in $(seq 1 1200); do
-    if curl -sf "http://127.0.0.1:$PORT/observe/health/ready" >/dev/null 2>&1; then
-      t1=$(date +%s%N)
-      echo "{\"label\":\"start to ready, $3\",\"phase\":\"start\",\"result\":{\"startup_ms\":$(( (t1 - t0) / 1000000 ))}}" | tee -a "$RESULTS"
-      return 0
-    fi
-    sleep 0.05
-  done
-  echo "hub did not start, see $WORK/hub-$3.log" >&2; exit 1
+source bench/hub.sh
+start_ready() {   # as start_hub, and records the time to ready
+  start_hub "$@"
+  echo "{\"label\":\"start to ready, $3\",\"phase\":\"start\",\"result\":{\"startup_ms\":$START_MS}}" | tee -a "$RESULTS"
 }
-stop_hub() { kill "$HUB_PID" 2>/dev/null || true; wait "$HUB_PID" 2>/dev/null || true; }
 
 measure() {   # $1 label, $2 mode, extra args...
   local label=$1 mode=$2; shift 2
   local peak half
-  peak=$(java bench/LoadGen.java run --url "http://127.0.0.1:$PORT" --mode "$mode" --concurrency "$CONC" \
-         --seconds "$SECONDS_RUN" --warmup 5 --key "$WORK/sendgrid.key" "$@")
+  peak=$(load "$mode" "$SECONDS_RUN" "$CONC" --warmup 5 "$@")
   echo "{\"label\":\"$label\",\"phase\":\"peak\",\"result\":$peak}" | tee -a "$RESULTS"
   half=$(echo "$peak" | sed -E 's/.*"requests_per_s":([0-9]+).*/\1/')
   half=$((half / 2))
   if [ "$half" -gt 0 ]; then
-    r=$(java bench/LoadGen.java run --url "http://127.0.0.1:$PORT" --mode "$mode" --concurrency "$CONC" \
-        --seconds "$SECONDS_RUN" --warmup 3 --rate "$half" --key "$WORK/sendgrid.key" "$@")
+    r=$(load "$mode" "$SECONDS_RUN" "$CONC" --warmup 3 --rate "$half" "$@")
     echo "{\"label\":\"$label\",\"phase\":\"half\",\"result\":$r}" | tee -a "$RESULTS"
   fi
 }
 
-# the PostgreSQL runs' schemas (one per hub), dropped when the script ends
-PG_SCHEMA="bench_$(date +%s%N | tail -c 9)"
-pg_schema() {   # $1 = suffix
-  psql -h 127.0.0.1 -U postgres -d test -qc "CREATE SCHEMA ${PG_SCHEMA}_$1" >/dev/null
-  echo "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=${PG_SCHEMA}_$1"
-}
-trap 'for s in batches singles; do psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS ${PG_SCHEMA}_$s CASCADE" >/dev/null 2>&1; done' EXIT
+trap drop_pg_schemas EXIT
 
 # Batches and singles each get a fresh hub and database: the destinations' backlog from the batch phase drains for
 # minutes and would otherwise slow the singles measured after it (measured: Postmark singles on H2 at 435-643 req/s
 # right after the batches, 713-814 on a fresh hub; bench/sustained.sh is the run with a backlog).
-start_hub "jdbc:h2:file:./data-h2/hub;WRITE_DELAY=0" sa h2
+start_ready "jdbc:h2:file:./data-h2/hub;WRITE_DELAY=0" sa h2
 measure "ceiling (trivial route)" ping
 measure "sendgrid x100, H2" sendgrid --batch 100
 stop_hub
-start_hub "jdbc:h2:file:./data-h2-singles/hub;WRITE_DELAY=0" sa "h2, singles"
+start_ready "jdbc:h2:file:./data-h2-singles/hub;WRITE_DELAY=0" sa "h2, singles"
 measure "postmark single, H2" postmark
 stop_hub
 
-start_hub "$(pg_schema batches)" postgres pg
+start_ready "$(pg_schema batches)" postgres pg
 measure "sendgrid x100, PostgreSQL" sendgrid --batch 100
 stop_hub
-start_hub "$(pg_schema singles)" postgres "pg, singles"
+start_ready "$(pg_schema singles)" postgres "pg, singles"
 measure "postmark single, PostgreSQL" postmark
 stop_hub
 
 # start-up with the Class Data Sharing archive the build trains next to the jar (docs/operations.md, "Faster start")
 JSA="${JAR_ABS%.jar}.jsa"
 if [ -f "$JSA" ]; then
-  start_hub "jdbc:h2:file:./data-cds/hub;WRITE_DELAY=0" sa "h2, CDS archive" "-XX:SharedArchiveFile=$JSA"
+  start_ready "jdbc:h2:file:./data-cds/hub;WRITE_DELAY=0" sa "h2, CDS archive" "-XX:SharedArchiveFile=$JSA"
   stop_hub
 fi
 

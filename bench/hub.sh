@@ -1,0 +1,45 @@
+# Shared by the bench scripts (sourced, bash): start and stop the packaged hub on a fresh database, one LoadGen run.
+# Expects WORK, PORT, JAR_ABS and PUB (a SendGrid public key from `java bench/LoadGen.java keygen "$WORK"`) to be set.
+
+HUB_PID=""
+
+# start_hub URL USER LABEL [JVM options]: starts the jar in $WORK, waits until ready, sets HUB_PID and START_MS
+start_hub() {
+  ( cd "$WORK" && HUB_HTTP_PORT=$PORT HUB_DB_URL="$1" HUB_DB_USERNAME="$2" HUB_DB_POOL_SIZE=16 \
+      HUB_ESP_POSTMARK_USERNAME=bench HUB_ESP_POSTMARK_PASSWORD=bench HUB_ESP_SENDGRID_PUBLIC_KEY="$PUB" \
+      exec "${BENCH_JAVA:-java}" ${4:-} -Xms1g -Xmx1g -jar "$JAR_ABS" > "hub-$3.log" 2>&1 ) &
+  HUB_PID=$!
+  local t0 t1
+  t0=$(date +%s%N)
+  for _ in $(seq 1 1200); do
+    if curl -sf "http://127.0.0.1:$PORT/observe/health/ready" >/dev/null 2>&1; then
+      t1=$(date +%s%N)
+      START_MS=$(( (t1 - t0) / 1000000 ))
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "hub did not start, see $WORK/hub-$3.log" >&2; exit 1
+}
+
+stop_hub() { kill "$HUB_PID" 2>/dev/null || true; wait "$HUB_PID" 2>/dev/null || true; }
+
+# load MODE SECONDS CONCURRENCY [LoadGen options]: one closed-loop (or --rate) run, its JSON result on stdout
+load() {
+  local mode=$1 seconds=$2 conc=$3; shift 3
+  java bench/LoadGen.java run --url "http://127.0.0.1:$PORT" --mode "$mode" --concurrency "$conc" \
+    --seconds "$seconds" --key "$WORK/sendgrid.key" "$@"
+}
+
+# PostgreSQL schemas made by pg_schema, dropped by drop_pg_schemas (call it from an EXIT trap)
+PG_SCHEMA="bench_$(date +%s%N | tail -c 9)"
+PG_SCHEMAS=()
+pg_schema() {   # $1 = suffix; prints the JDBC URL of a new schema
+  psql -h 127.0.0.1 -U postgres -d test -qc "CREATE SCHEMA ${PG_SCHEMA}_$1" >/dev/null
+  echo "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=${PG_SCHEMA}_$1"
+}
+drop_pg_schemas() {
+  for s in $(psql -h 127.0.0.1 -U postgres -d test -Atc "SELECT nspname FROM pg_namespace WHERE nspname LIKE '${PG_SCHEMA}_%'"); do
+    psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS $s CASCADE" >/dev/null 2>&1
+  done
+}
