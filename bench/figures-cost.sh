@@ -48,7 +48,7 @@ python3 - "$RESULTS" <<'PY'
 import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 print()
-print("| database | load | figures on, events/s (runs) | figures off, events/s (runs) | cost |")
+print("| database | run | figures on, events/s (runs) | figures off, events/s (runs) | cost |")
 print("|---|---|---|---|---|")
 for db in dict.fromkeys(r["db"] for r in rows):
     for mode in ("postmark", "sendgrid"):
