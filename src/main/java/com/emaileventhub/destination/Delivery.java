@@ -28,7 +28,8 @@ public final class Delivery {
     public static final String RETRY = "hub.delivery.retry";
     /**
      * Exchange property of a journal-fed destination's batch: the {@code store.JournalCursor.Advance} that the route
-     * applies in the transaction of what it writes (absent for a batch from the outbox).
+     * applies in the transaction of what it writes (absent for a batch from the outbox). A route whose body ends as
+     * {@code Boolean.FALSE} says the cursor had moved already (another instance applied the rows): not counted here.
      */
     public static final String JOURNAL_ADVANCE = "hubJournalAdvance";
     /** Exchange property: java.time.Duration the destination asked us to wait (Retry-After). */

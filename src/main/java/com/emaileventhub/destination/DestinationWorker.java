@@ -192,7 +192,9 @@ public final class DestinationWorker {
         }
         Exchange exchange = send(events, new JournalCursor.Advance(destination, from, entries.get(entries.size() - 1).position()));
         if (exchange.getException() == null) {
-            counted(events);
+            if (!Boolean.FALSE.equals(exchange.getMessage().getBody())) {
+                counted(events);   // false: another instance had taken these rows (Delivery.JOURNAL_ADVANCE)
+            }
             return entries.size();
         }
         if (outage(exchange.getException())) {
@@ -212,6 +214,9 @@ public final class DestinationWorker {
             } else {
                 Exchange exchange = send(List.of(event), new JournalCursor.Advance(destination, at, entry.position()));
                 if (exchange.getException() == null) {
+                    if (Boolean.FALSE.equals(exchange.getMessage().getBody())) {
+                        return taken;   // another instance moved the cursor: next round reads from where it stands
+                    }
                     counted(List.of(event));
                     at = entry.position();
                     taken++;

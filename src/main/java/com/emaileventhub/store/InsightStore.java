@@ -43,17 +43,21 @@ public final class InsightStore {
      * The insight destination's delivery: a batch read from the journal after the cursor ({@code advance}), which
      * moves with it, or (advance null) a batch from the outbox. A batch whose cursor another instance moved first is
      * not applied again.
+     *
+     * @return false when another instance had moved the cursor first (nothing was applied)
      */
-    public void apply(List<CanonicalEvent> events, JournalCursor.Advance advance) {
+    public boolean apply(List<CanonicalEvent> events, JournalCursor.Advance advance) {
         long now = clock.millis();
         try {
-            Transactions.inTransaction(dataSource, c -> {
+            return Transactions.inTransaction(dataSource, c -> {
                 if (advance == null) {
                     applyIn(c, new InsightRows(c, dialect).markApplied(events, now));
                 } else if (JournalCursor.advance(c, advance, now)) {
                     applyIn(c, events);
+                } else {
+                    return false;
                 }
-                return null;
+                return true;
             });
         } catch (SQLException e) {
             throw StorageUnavailableException.of("insight figures", e);
