@@ -9,8 +9,15 @@ import java.util.function.Function;
 
 /** Clicked links, bounce reasons and single sends, from the insight figures. */
 public final class InsightDetails {
-    private static final String OF_SEND = " JOIN insight_send s ON s.esp = d.esp AND s.send_key = d.send_key "
-            + "AND s.recipient = d.recipient WHERE ";
+    /**
+     * The sends of a range and their detail rows (d): read from the sends by time, then each send's rows by primary key.
+     * A LEFT JOIN fixes that order (an inner join let H2 read every detail row and look its send up: 382,879 reads
+     * instead of 68 for one edge of a 90-day range on 5 million sends); the NOT NULL test makes it an inner join again.
+     */
+    private static String ofSends(String detailTable, String detailKey) {
+        return " FROM insight_send s LEFT JOIN " + detailTable + " d ON d.esp = s.esp AND d.send_key = s.send_key "
+                + "AND d.recipient = s.recipient WHERE d." + detailKey + " IS NOT NULL AND ";
+    }
 
     public record Link(String url, long clicks, long clicked, long machineClicks) {
     }
@@ -36,9 +43,9 @@ public final class InsightDetails {
         List<Object> args = new ArrayList<>();
         List<String> parts = rollups("SELECT url_key, url, clicks, clicked, machine_clicks FROM insight_link_rollup", plan,
                 a -> filter("esp", esps, a) + filter("tagset", tagsets, a), args);
-        if (!plan.units.isEmpty()) {
-            parts.add("SELECT d.url_key, d.url, d.clicks, CASE WHEN d.clicks > 0 THEN 1 ELSE 0 END AS clicked, d.machine_clicks "
-                    + "FROM insight_send_link d" + OF_SEND + InsightQuery.within("s.sent_at", plan.units, args)
+        for (Interval unit : plan.units) {
+            parts.add("SELECT d.url_key, d.url, d.clicks, CASE WHEN d.clicks > 0 THEN 1 ELSE 0 END AS clicked, d.machine_clicks"
+                    + ofSends("insight_send_link", "url_key") + InsightQuery.range("s.sent_at", unit, args)
                     + filter("s.esp", esps, args) + filter("s.tagset", tagsets, args));
         }
         List<Link> out = new ArrayList<>();
@@ -56,9 +63,9 @@ public final class InsightDetails {
         List<Object> args = new ArrayList<>();
         List<String> parts = rollups("SELECT reason_key, bounce_type, reason, sends FROM insight_bounce_rollup", plan,
                 a -> filter("esp", esps, a) + filter("recipient_domain", domains, a), args);
-        if (!plan.units.isEmpty()) {
-            parts.add("SELECT d.reason_key, d.bounce_type, d.reason, 1 AS sends FROM insight_send_bounce d" + OF_SEND
-                    + InsightQuery.within("s.sent_at", plan.units, args) + filter("s.esp", esps, args)
+        for (Interval unit : plan.units) {
+            parts.add("SELECT d.reason_key, d.bounce_type, d.reason, 1 AS sends" + ofSends("insight_send_bounce", "reason_key")
+                    + InsightQuery.range("s.sent_at", unit, args) + filter("s.esp", esps, args)
                     + filter("COALESCE(s.recipient_domain, '')", domains, args));
         }
         List<BounceReason> out = new ArrayList<>();
@@ -92,9 +99,9 @@ public final class InsightDetails {
         List<String> parts = new ArrayList<>();
         Map<Integer, List<Interval>> grains = Map.of(InsightDetailRollups.DAY, plan.days, InsightDetailRollups.QUARTER, plan.quarters);
         grains.forEach((grain, periods) -> {
-            if (!periods.isEmpty()) {
+            for (Interval period : periods) {
                 args.add(grain);
-                parts.add(select + " WHERE grain = ? AND " + InsightQuery.within("period", periods, args) + filters.apply(args));
+                parts.add(select + " WHERE grain = ? AND " + InsightQuery.range("period", period, args) + filters.apply(args));
             }
         });
         return parts;
