@@ -6,7 +6,7 @@
 # Run from the project root. Options: -Dcrm.events=10000 -Dcrm.recipients=200 -Danalytics.events=100000
 set -e
 mvn -q -B test-compile
-mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 CP="target/classes:target/test-classes:$(cat target/bench-classpath.txt)"
 java -Xmx1g -Dhub.log.level.root=WARN "$@" -cp "$CP" bench/DestinationsBench.java
 for db in h2 postgresql; do

@@ -5,7 +5,7 @@ set -e
 SENDS=${1:-5000000}
 RUNS=${2:-30}
 mvn -q -B test-compile
-mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 CP="target/classes:target/test-classes:$(cat target/bench-classpath.txt)"
 for db in h2 postgresql; do
   java -Xmx2g -Dhub.log.level.root=WARN -cp "$CP" com.emaileventhub.bench.StatsBench "$db" "$SENDS" "$RUNS"
