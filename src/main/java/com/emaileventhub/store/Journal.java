@@ -8,7 +8,6 @@ import com.emaileventhub.webhook.WebhookRejection;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -241,25 +240,24 @@ public final class Journal {
 
     /** Drops tokens older than the window in which they could still be replayed. */
     public int purgeReplayTokens(Instant olderThan) {
-        return update("DELETE FROM hub_replay_token WHERE seen_at < ?", olderThan.toEpochMilli());
+        return purge("hub_replay_token", "vendor, token", "d.seen_at < ?", olderThan);
     }
 
     /** Drops events past the retention period (which is also the de-duplication window) with no pending delivery. */
     public int purgeEvents(Instant olderThan) {
-        return update("DELETE FROM hub_event WHERE received_at < ? AND NOT EXISTS "
-                + "(SELECT 1 FROM hub_delivery d WHERE d.event_id = hub_event.id AND d.status = 'pending')",
-                olderThan.toEpochMilli());
+        return purge("hub_event", "id", "d.received_at < ? AND NOT EXISTS "
+                + "(SELECT 1 FROM hub_delivery p WHERE p.event_id = d.id AND p.status = 'pending')", olderThan);
     }
 
     /** Drops delivered and dead outbox rows past the retention period (pending ones stay until settled). */
     public int purgeSettledDeliveries(Instant olderThan) {
-        return update("DELETE FROM hub_delivery WHERE status <> 'pending' AND updated_at < ?", olderThan.toEpochMilli());
+        return purge("hub_delivery", "destination, event_id", "d.status <> 'pending' AND d.updated_at < ?", olderThan);
     }
 
-    private int update(String sql, long arg) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, arg);
-            return ps.executeUpdate();
+    /** A purge in transactions of bounded size: one long DELETE makes H2 keep every chunk written meanwhile. */
+    private int purge(String table, String key, String where, Instant olderThan) {
+        try (Connection c = dataSource.getConnection()) {
+            return BatchedDelete.run(c, dialect, table, key, where, olderThan.toEpochMilli());
         } catch (SQLException e) {
             throw StorageUnavailableException.of("journal maintenance", e);
         }
