@@ -25,7 +25,7 @@ public final class InsightMaintenance {
             "insight_link_rollup", "grain, period, esp, tagset, url_key",
             "insight_bounce_rollup", "grain, period, esp, recipient_domain, reason_key, bounce_type");
     /** Rows deleted per transaction. */
-    static final int DELETE_BATCH = 5_000;
+    static final int DELETE_BATCH = BatchedDelete.BATCH;
 
     private final DataSource dataSource;
     private final Database.Dialect dialect;
@@ -75,25 +75,9 @@ public final class InsightMaintenance {
         }
     }
 
-    /**
-     * Deletes the rows of {@code table} (alias d) that {@code where} selects, {@value #DELETE_BATCH} at a time, each
-     * batch its own transaction: H2 keeps every chunk written while a transaction is open, so one statement deleting
-     * 655,000 counted-event records (about 35 s while sends were applied, H2FileBench) grew the file from 0.5 to 2.7 GB.
-     */
     private int deleteInBatches(Connection c, String table, String key, String where, long before)
             throws SQLException {
-        // H2 limits a DELETE itself (and reads a key IN (subquery) row by row); PostgreSQL needs the subquery
-        String sql = dialect == Database.Dialect.H2
-                ? "DELETE FROM " + table + " d WHERE " + where + " FETCH FIRST " + DELETE_BATCH + " ROWS ONLY"
-                : "DELETE FROM " + table + " WHERE (" + key + ") IN (SELECT " + key + " FROM " + table + " d WHERE "
-                        + where + " LIMIT " + DELETE_BATCH + ")";
-        int total = 0;
-        int deleted;
-        do {
-            deleted = delete(c, sql, before);
-            total += deleted;
-        } while (deleted == DELETE_BATCH);
-        return total;
+        return BatchedDelete.run(c, dialect, table, key, where, before);
     }
 
     private static int delete(Connection c, String sql, long before) throws SQLException {

@@ -8,7 +8,6 @@ import com.emaileventhub.webhook.WebhookRejection;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -249,7 +248,7 @@ public final class Journal {
 
     /** Drops tokens older than the window in which they could still be replayed. */
     public int purgeReplayTokens(Instant olderThan) {
-        return update("DELETE FROM hub_replay_token WHERE seen_at < ?", olderThan.toEpochMilli());
+        return purge("hub_replay_token", "vendor, token", "d.seen_at < ?", olderThan.toEpochMilli());
     }
 
     /**
@@ -257,33 +256,28 @@ public final class Journal {
      * that every cursor in use has passed.
      */
     public int purgeEvents(Instant olderThan, List<String> cursors) {
-        StringBuilder sql = new StringBuilder("DELETE FROM hub_event WHERE received_at < ? AND NOT EXISTS "
-                + "(SELECT 1 FROM hub_delivery d WHERE d.event_id = hub_event.id AND d.status = 'pending')");
+        StringBuilder where = new StringBuilder("d.received_at < ? AND NOT EXISTS "
+                + "(SELECT 1 FROM hub_delivery p WHERE p.event_id = d.id AND p.status = 'pending')");
+        List<Object> args = new ArrayList<>(List.of(olderThan.toEpochMilli()));
         if (!cursors.isEmpty()) {
-            sql.append(" AND NOT EXISTS (SELECT 1 FROM hub_cursor k WHERE k.name IN (")
+            where.append(" AND NOT EXISTS (SELECT 1 FROM hub_cursor k WHERE k.name IN (")
                     .append(String.join(",", Collections.nCopies(cursors.size(), "?")))
-                    .append(") AND (hub_event.tx > k.tx OR (hub_event.tx = k.tx AND hub_event.seq > k.seq)))");
+                    .append(") AND (d.tx > k.tx OR (d.tx = k.tx AND d.seq > k.seq)))");
+            args.addAll(cursors);
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ps.setLong(1, olderThan.toEpochMilli());
-            for (int i = 0; i < cursors.size(); i++) {
-                ps.setString(i + 2, cursors.get(i));
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw StorageUnavailableException.of("journal maintenance", e);
-        }
+        return purge("hub_event", "id", where.toString(), args.toArray());
     }
 
     /** Drops delivered and dead outbox rows past the retention period (pending ones stay until settled). */
     public int purgeSettledDeliveries(Instant olderThan) {
-        return update("DELETE FROM hub_delivery WHERE status <> 'pending' AND updated_at < ?", olderThan.toEpochMilli());
+        return purge("hub_delivery", "destination, event_id", "d.status <> 'pending' AND d.updated_at < ?",
+                olderThan.toEpochMilli());
     }
 
-    private int update(String sql, long arg) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, arg);
-            return ps.executeUpdate();
+    /** A purge in transactions of bounded size: one long DELETE makes H2 keep every chunk written meanwhile. */
+    private int purge(String table, String key, String where, Object... args) {
+        try (Connection c = dataSource.getConnection()) {
+            return BatchedDelete.run(c, dialect, table, key, where, args);
         } catch (SQLException e) {
             throw StorageUnavailableException.of("journal maintenance", e);
         }

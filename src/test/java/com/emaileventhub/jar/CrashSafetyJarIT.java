@@ -82,7 +82,9 @@ class CrashSafetyJarIT {
                                 + "%d of them stored, %d lost, %d stored without an answer%n", name, cycle,
                         attempted.size(), acknowledged.size(), acknowledged.size() - before, f.storedAcknowledged(),
                         f.lost(), f.storedUnanswered());
-                assertThat(f.lost()).as("acknowledged events lost after kill %d", cycle).isZero();
+                assertThat(f.lost()).as("acknowledged events lost after kill %d, among them %s", cycle, f.someLost())
+                        .isZero();
+                assertQueuedForTheArchive(dbUrl, cycle, acknowledged);
             }
             assertStoredExactlyOnceAndWhole(dbUrl, acknowledged);
         } finally {
@@ -136,7 +138,8 @@ class CrashSafetyJarIT {
         return false;
     }
 
-    private record Figures(long storedAcknowledged, long lost, long storedUnanswered) {
+    /** {@code someLost}: up to 10 of the lost message ids, for the failure message. */
+    private record Figures(long storedAcknowledged, long lost, long storedUnanswered, List<String> someLost) {
     }
 
     private static Figures figures(String dbUrl, Set<String> acknowledged, Set<String> attempted) {
@@ -144,7 +147,10 @@ class CrashSafetyJarIT {
             Set<String> stored = new HashSet<>(Rows.strings(ds, "SELECT message_id FROM hub_event WHERE esp = 'postmark'"));
             long storedAcknowledged = acknowledged.stream().filter(stored::contains).count();
             long storedUnanswered = attempted.stream().filter(id -> !acknowledged.contains(id) && stored.contains(id)).count();
-            return new Figures(storedAcknowledged, acknowledged.size() - storedAcknowledged, storedUnanswered);
+            List<String> someLost = acknowledged.stream().filter(id -> !stored.contains(id)).sorted().limit(10)
+                    .toList();
+            return new Figures(storedAcknowledged, acknowledged.size() - storedAcknowledged, storedUnanswered,
+                    someLost);
         }
     }
 
@@ -167,9 +173,28 @@ class CrashSafetyJarIT {
                 }
             }
             assertThat(mismatches).as("stored events whose body does not match their row").isEmpty();
-            assertThat(Rows.count(ds, "SELECT COUNT(*) FROM hub_event e WHERE esp = 'postmark' AND NOT EXISTS "
-                    + "(SELECT 1 FROM hub_delivery d WHERE d.event_id = e.id AND d.destination = 'archive')"))
-                    .as("stored events not queued for the archive").isZero();
+        }
+    }
+
+    /**
+     * Every stored event has its archive outbox row (written in the event's transaction), checked after each kill so
+     * that a failure names the cycle; it lists each such event with the outbox rows it has.
+     */
+    private static void assertQueuedForTheArchive(String dbUrl, int cycle, Set<String> acknowledged) {
+        try (HikariDataSource ds = dataSource(dbUrl)) {
+            List<String> unqueued = new ArrayList<>();
+            for (String row : Rows.strings(ds, "SELECT e.id || ' ' || e.message_id || ' ' || e.received_at "
+                    + "FROM hub_event e WHERE esp = 'postmark' AND NOT EXISTS "
+                    + "(SELECT 1 FROM hub_delivery d WHERE d.event_id = e.id AND d.destination = 'archive')")) {
+                String[] parts = row.split(" ");
+                List<String> outbox = Rows.strings(ds, "SELECT destination || ' ' || status || ' attempts ' "
+                        + "|| attempts || ' created ' || created_at || ' updated ' || updated_at FROM hub_delivery "
+                        + "WHERE event_id = ?", parts[0]);
+                unqueued.add("event " + parts[0] + " (message " + parts[1]
+                        + (acknowledged.contains(parts[1]) ? ", acknowledged" : "") + ", received_at " + parts[2]
+                        + "), outbox rows " + outbox);
+            }
+            assertThat(unqueued).as("stored events not queued for the archive after kill %d", cycle).isEmpty();
         }
     }
 

@@ -224,6 +224,30 @@ class JournalTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void maintenance_purges_more_than_one_batch_of_old_events_and_settled_deliveries(String kind) throws Exception {
+        int n = BatchedDelete.BATCH + 250;
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db);
+            Instant old = NOW.minus(Duration.ofDays(40));
+            for (int from = 0; from < n; from += 1000) {
+                List<CanonicalEvent> batch = events(Math.min(1000, n - from), "bulk" + from + "-", old);
+                journal.store("sendgrid", null, batch, everywhere(batch), old);
+            }
+            List<CanonicalEvent> fresh = events(2, "fresh");
+            journal.store("sendgrid", null, fresh, everywhere(fresh), NOW);
+            try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
+                st.executeUpdate("UPDATE hub_delivery SET status = 'delivered', updated_at = " + old.toEpochMilli()
+                        + " WHERE created_at < " + NOW.toEpochMilli());
+            }
+            assertThat(journal.purgeSettledDeliveries(NOW.minus(Duration.ofDays(30)))).isEqualTo(2 * n);
+            assertThat(journal.purgeEvents(NOW.minus(Duration.ofDays(30)), List.of())).isEqualTo(n);
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_event")).isEqualTo(2);
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_delivery")).isEqualTo(4);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void maintenance_drops_old_events_and_settled_deliveries_but_keeps_pending_work(String kind) {
         try (Database db = open(kind)) {
             Journal journal = new Journal(db);
