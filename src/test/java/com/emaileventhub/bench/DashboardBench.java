@@ -1,5 +1,6 @@
 package com.emaileventhub.bench;
 
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.support.Figures;
 import com.emaileventhub.destination.DeliveryFixtures;
 import com.emaileventhub.event.CanonicalEvent;
@@ -37,8 +38,10 @@ public final class DashboardBench {
         int sends = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         String kept = KeptHistory.url(kind);
         String url = kept != null ? kept : kind.equals("postgresql") ? TestDatabases.postgres() : TestDatabases.h2();
+        // the hub's own pool size (application.properties), not the test runner's 4: the page makes seven calls at once
         try (HubRunner hub = HubRunner.start(Map.of("hub.db.url", url, "hub.db.username", TestDatabases.user(url),
-                "hub.db.password", "", "hub.delivery.poll-interval", "PT0.01S"))) {
+                "hub.db.password", "", "hub.delivery.poll-interval", "PT0.01S",
+                "hub.db.pool-size", HubConfig.load(Map.of()).get("hub.db.pool-size")))) {
             if (kept != null) {
                 KeptHistory.ensure(hub.hub(), kind, sends);
             } else {
