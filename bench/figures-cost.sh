@@ -13,15 +13,10 @@ ROUNDS=${2:-2}
 CONC=${3:-32}
 DBS=${4:-h2 pg}
 PORT=${BENCH_PORT:-18082}
-WORK=target/bench-figures
-JAR=${BENCH_JAR:-target/email-event-hub.jar}
-[ -f "$JAR" ] || mvn -q -B package -DskipTests
-JAR_ABS=$(realpath "$JAR")
-rm -rf "$WORK" && mkdir -p "$WORK"
-PUB=$(java bench/LoadGen.java keygen "$WORK")
+source bench/hub.sh
+prepare target/bench-figures
 RESULTS="$WORK/results.jsonl"
 : > "$RESULTS"
-source bench/hub.sh
 trap 'stop_hub; drop_pg_schemas' EXIT
 
 n=0

@@ -1,7 +1,18 @@
-# Shared by the bench scripts (sourced, bash): start and stop the packaged hub on a fresh database, one LoadGen run.
-# Expects WORK, PORT, JAR_ABS and PUB (a SendGrid public key from `java bench/LoadGen.java keygen "$WORK"`) to be set.
+# Shared by the bench scripts (sourced, bash, from the project root): the packaged jar, start and stop it on a fresh
+# database, one LoadGen run. Call prepare first; start_hub expects PORT.
 
 HUB_PID=""
+
+# prepare WORKDIR: builds the jar unless BENCH_JAR names one, empties WORKDIR; sets WORK, JAR_ABS and PUB (the
+# SendGrid public key whose private half LoadGen signs with)
+prepare() {
+  WORK=$1
+  local jar=${BENCH_JAR:-target/email-event-hub.jar}
+  [ -f "$jar" ] || mvn -q -B package -DskipTests
+  JAR_ABS=$(realpath "$jar")
+  rm -rf "$WORK" && mkdir -p "$WORK"
+  PUB=$(java bench/LoadGen.java keygen "$WORK")
+}
 
 # start_hub URL USER LABEL [JVM options]: starts the jar in $WORK, waits until ready, sets HUB_PID and START_MS
 start_hub() {

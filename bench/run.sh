@@ -12,17 +12,12 @@ cd "$(dirname "$0")/.."
 SECONDS_RUN=${1:-15}
 CONC=${2:-32}
 PORT=${BENCH_PORT:-18080}
-WORK=target/bench
-JAR=${BENCH_JAR:-target/email-event-hub.jar}
-[ -f "$JAR" ] || mvn -q -B package -DskipTests
-JAR_ABS=$(realpath "$JAR")
-rm -rf "$WORK" && mkdir -p "$WORK"
+source bench/hub.sh
+prepare target/bench
 cp -r routes "$WORK/routes" && cp bench/ping.camel.yaml "$WORK/routes/"
-PUB=$(java bench/LoadGen.java keygen "$WORK")
 RESULTS="$WORK/results.jsonl"
 : > "$RESULTS"
 
-source bench/hub.sh
 start_ready() {   # as start_hub, and records the time to ready
   start_hub "$@"
   echo "{\"label\":\"start to ready, $3\",\"phase\":\"start\",\"result\":{\"startup_ms\":$START_MS}}" | tee -a "$RESULTS"

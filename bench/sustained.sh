@@ -11,25 +11,11 @@ RATE=${2:-0}
 MODE=${3:-postmark}
 DB=${4:-pg}
 PORT=${BENCH_PORT:-18081}
-WORK=target/bench-sustained
-JAR=${BENCH_JAR:-target/email-event-hub.jar}
-[ -f "$JAR" ] || mvn -q -B package -DskipTests
-JAR_ABS=$(realpath "$JAR")
-rm -rf "$WORK" && mkdir -p "$WORK"
-PUB=$(java bench/LoadGen.java keygen "$WORK")
-PG_SCHEMA="bench_$(date +%s%N | tail -c 9)"
-if [ "$DB" = pg ]; then
-  psql -h 127.0.0.1 -U postgres -d test -qc "CREATE SCHEMA $PG_SCHEMA" >/dev/null
-  URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$PG_SCHEMA"; USER=postgres
-else
-  URL="jdbc:h2:file:./data-h2/hub"; USER=sa
-fi
-( cd "$WORK" && HUB_HTTP_PORT=$PORT HUB_DB_URL="$URL" HUB_DB_USERNAME="$USER" HUB_DB_POOL_SIZE=16 \
-    HUB_ESP_POSTMARK_USERNAME=bench HUB_ESP_POSTMARK_PASSWORD=bench HUB_ESP_SENDGRID_PUBLIC_KEY="$PUB" \
-    exec java -Xms1g -Xmx1g -jar "$JAR_ABS" > hub.log 2>&1 ) &
-HUB_PID=$!
-trap 'kill $HUB_PID 2>/dev/null; wait $HUB_PID 2>/dev/null; [ "$DB" = pg ] && psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS $PG_SCHEMA CASCADE" >/dev/null 2>&1' EXIT
-for _ in $(seq 1 1200); do curl -sf "http://127.0.0.1:$PORT/observe/health/ready" >/dev/null 2>&1 && break; sleep 0.05; done
+source bench/hub.sh
+prepare target/bench-sustained
+if [ "$DB" = pg ]; then URL=$(pg_schema sustained); USER=postgres; else URL="jdbc:h2:file:./data-h2/hub"; USER=sa; fi
+trap 'stop_hub; drop_pg_schemas' EXIT
+start_hub "$URL" "$USER" sustained
 RATE_ARGS=()
 [ "$RATE" != 0 ] && RATE_ARGS=(--rate "$RATE")
 BATCH_ARGS=()
