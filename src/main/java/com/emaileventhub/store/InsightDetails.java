@@ -42,7 +42,7 @@ public final class InsightDetails {
     public List<Link> links(InsightPlan plan, Set<String> esps, Set<String> tagsets, int limit) {
         List<Object> args = new ArrayList<>();
         List<String> parts = rollups("SELECT url_key, url, clicks, clicked, machine_clicks FROM insight_link_rollup", plan,
-                a -> filter("esp", esps, a) + filter("tagset", tagsets, a), args);
+                tagsets == null, a -> filter("esp", esps, a) + filter("tagset", tagsets, a), args);
         for (Interval unit : plan.units) {
             parts.add("SELECT d.url_key, d.url, d.clicks, CASE WHEN d.clicks > 0 THEN 1 ELSE 0 END AS clicked, d.machine_clicks"
                     + ofSends("insight_send_link", "url_key") + InsightQuery.range("s.sent_at", unit, args)
@@ -62,7 +62,7 @@ public final class InsightDetails {
     public List<BounceReason> bounceReasons(InsightPlan plan, Set<String> esps, Set<String> domains, int limit) {
         List<Object> args = new ArrayList<>();
         List<String> parts = rollups("SELECT reason_key, bounce_type, reason, sends FROM insight_bounce_rollup", plan,
-                a -> filter("esp", esps, a) + filter("recipient_domain", domains, a), args);
+                domains == null, a -> filter("esp", esps, a) + filter("recipient_domain", domains, a), args);
         for (Interval unit : plan.units) {
             parts.add("SELECT d.reason_key, d.bounce_type, d.reason, 1 AS sends" + ofSends("insight_send_bounce", "reason_key")
                     + InsightQuery.range("s.sent_at", unit, args) + filter("s.esp", esps, args)
@@ -93,11 +93,15 @@ public final class InsightDetails {
         return out;
     }
 
-    /** The select over a detail rollup's rows of the plan's whole days and quarter hours, each with the filters. */
-    private static List<String> rollups(String select, InsightPlan plan, Function<List<Object>, String> filters,
-                                        List<Object> args) {
+    /**
+     * The select over a detail rollup's rows of the plan's whole days and quarter hours, each with the filters; whole
+     * days from the rows of every tag set or domain together when the page filters by neither ({@code acrossAll}).
+     */
+    private static List<String> rollups(String select, InsightPlan plan, boolean acrossAll,
+                                        Function<List<Object>, String> filters, List<Object> args) {
         List<String> parts = new ArrayList<>();
-        Map<Integer, List<Interval>> grains = Map.of(InsightDetailRollups.DAY, plan.days, InsightDetailRollups.QUARTER, plan.quarters);
+        int days = acrossAll ? InsightDetailRollups.DAY_ALL : InsightDetailRollups.DAY;
+        Map<Integer, List<Interval>> grains = Map.of(days, plan.days, InsightDetailRollups.QUARTER, plan.quarters);
         grains.forEach((grain, periods) -> {
             for (Interval period : periods) {
                 args.add(grain);

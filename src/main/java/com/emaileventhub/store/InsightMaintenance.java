@@ -57,7 +57,7 @@ public final class InsightMaintenance {
                     + deleteInBatches(c, "insight_rollup", ROLLUP_KEY, "d.grain IN (2, 4) AND d.period < ?", dailyCut);
             for (Map.Entry<String, String> details : DETAIL_ROLLUP_KEYS.entrySet()) {
                 rows += deleteInBatches(c, details.getKey(), details.getValue(), "d.grain = 1 AND d.period < ?", fineCut)
-                        + deleteInBatches(c, details.getKey(), details.getValue(), "d.grain = 2 AND d.period < ?",
+                        + deleteInBatches(c, details.getKey(), details.getValue(), "d.grain IN (2, 3) AND d.period < ?",
                         dailyCut);
             }
             int sends = delete(c, "DELETE FROM insight_send_link d WHERE EXISTS (" + OLD_SEND + ")", dailyCut)

@@ -54,9 +54,9 @@ class InsightRetentionTest {
         Instant twentyDaysAgo = day.minus(20, ChronoUnit.DAYS).plus(13, ChronoUnit.HOURS);
         Instant fiftyDaysAgo = day.minus(50, ChronoUnit.DAYS).plus(9, ChronoUnit.HOURS);
         DeliveryFixtures.store(hub.database(), List.of(delivered("old", fiftyDaysAgo), delivered("mid", twentyDaysAgo),
-                delivered("new", day.minus(1, ChronoUnit.HOURS))));
+                delivered("new", day.minus(1, ChronoUnit.HOURS)), clicked("old", fiftyDaysAgo), clicked("mid", twentyDaysAgo)));
         await().atMost(20, TimeUnit.SECONDS).until(() -> Rows.count(hub.database().dataSource(),
-                "SELECT COUNT(*) FROM insight_send") == 3);
+                "SELECT COUNT(*) FROM insight_send WHERE clicks > 0") == 2);
 
         hub.context().getRegistry().lookupByNameAndType("insightMaintenance", InsightMaintenance.class).run();
 
@@ -66,8 +66,18 @@ class InsightRetentionTest {
                 + "AND period < ?", day.minus(10, ChronoUnit.DAYS).toEpochMilli())).isZero();
         assertThat(Rows.count(hub.database().dataSource(), "SELECT COUNT(*) FROM insight_rollup WHERE grain IN (2, 4) "
                 + "AND period < ?", day.minus(40, ChronoUnit.DAYS).toEpochMilli())).isZero();
+        // links per day, by tag set (grain 2) and of every tag set (grain 3): only the mid send's day is left
+        assertThat(Rows.count(hub.database().dataSource(), "SELECT COUNT(*) FROM insight_link_rollup WHERE grain IN (2, 3) "
+                + "AND period < ?", day.minus(40, ChronoUnit.DAYS).toEpochMilli())).isZero();
+        assertThat(Rows.count(hub.database().dataSource(), "SELECT COUNT(*) FROM insight_link_rollup WHERE grain = 3"))
+                .isEqualTo(1);
+        JsonNode links = Json.MAPPER.readTree(call(hub, "GET", "/api/stats/links?from=" + day.minus(60, ChronoUnit.DAYS)
+                + "&to=" + day.plus(1, ChronoUnit.DAYS)).body());
+        assertThat(links.at("/links/0/url").asText()).isEqualTo("https://example.com/mid");
+        assertThat(links.at("/links/0/clicks").asLong()).isEqualTo(1);
+        assertThat(links.at("/links").size()).isEqualTo(1);
         // the journal keeps what it keeps: its retention is its own
-        assertThat(Rows.count(hub.database().dataSource(), "SELECT COUNT(*) FROM hub_event")).isEqualTo(3);
+        assertThat(Rows.count(hub.database().dataSource(), "SELECT COUNT(*) FROM hub_event")).isEqualTo(5);
 
         // 20 days back, hours 12:00 to 14:00 of one day: no quarter-hour rows left, read send by send
         JsonNode hours = stats("bucket=hour&from=" + twentyDaysAgo.minus(1, ChronoUnit.HOURS) + "&to="
@@ -102,6 +112,12 @@ class InsightRetentionTest {
     private static CanonicalEvent delivered(String messageId, Instant at) {
         return CanonicalEvent.builder("postmark").type(EventType.DELIVERED).messageId(messageId).recipient("r@example.com")
                 .occurredAt(at).build(Instant.now(), at);
+    }
+
+    private static CanonicalEvent clicked(String messageId, Instant delivered) {
+        Instant at = delivered.plus(30, ChronoUnit.MINUTES);
+        return CanonicalEvent.builder("postmark").type(EventType.CLICKED).messageId(messageId).recipient("r@example.com")
+                .url("https://example.com/" + messageId).occurredAt(at).build(Instant.now(), at);
     }
 
     private JsonNode stats(String query) throws Exception {

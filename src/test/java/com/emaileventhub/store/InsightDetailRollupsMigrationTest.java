@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A database kept before the link and bounce-reason rollups existed (schema version 11) gets them summed from its
- * per-send rows when it is migrated, so the links and bounce reasons of its past read the same as before.
+ * per-send rows when it is migrated, so the links and bounce reasons of its past read the same as before, whether a
+ * page filters by tag set or domain (grain 2) or not (grain 3, summed from grain 2 by V14).
  */
 class InsightDetailRollupsMigrationTest {
     private static final long DAY = 86_400_000L;
@@ -60,8 +61,12 @@ class InsightDetailRollupsMigrationTest {
                     new InsightDetails.BounceReason("550 no", "hard", 2), new InsightDetails.BounceReason(null, null, 1));
             assertThat(details.bounceReasons(reader.plan(D0, D0 + DAY), null, Set.of("example.com"), 10))
                     .containsExactly(new InsightDetails.BounceReason("550 no", "hard", 2));
-            // days: (p, t1) and (p, none) on day 0, (q, none) on day 1; quarters: the same four sends in four rows
-            assertThat(rows(db, "insight_link_rollup")).isEqualTo(7);
+            assertThat(details.bounceReasons(reader.plan(D0, D0 + DAY), null, Set.of("other.org"), 10)).isEmpty();
+            assertThat(details.links(reader.plan(D0, D0 + 2 * DAY), null, Set.of("t1"), 10))
+                    .containsExactly(new InsightDetails.Link("https://x.io/p", 2, 1, 3));
+            // days by tag set: (p, t1) and (p, none) on day 0, (q, none) on day 1; days of every tag set: p on day 0,
+            // q on day 1; quarters: the same four sends in four rows
+            assertThat(rows(db, "insight_link_rollup")).isEqualTo(9);
         } finally {
             if (kind == TestDatabases.Kind.POSTGRESQL) {
                 TestDatabases.drop(url);
