@@ -85,6 +85,13 @@ public final class Hub implements AutoCloseable {
 
     /** The destination that keeps the figures of /api/stats: it follows the journal, every event goes to it. */
     static final String INSIGHT = "insight";
+    static final String ARCHIVE = "archive";
+    /**
+     * Destinations that follow the journal with a cursor instead of one outbox row per event: the insight figures
+     * (they move the cursor in the transaction that writes them) and the archive (an idempotent copy; the cursor
+     * moves after it). Every stored event reaches them; the fan-out rules do not choose for them.
+     */
+    static final Set<String> JOURNAL_FED = Set.of(INSIGHT, ARCHIVE);
     /** Destinations whose routes call Salesforce: loaded only with the CRM on (hub.crm.enabled). */
     private static final Set<String> SALESFORCE_DESTINATIONS = Set.of("crm", "lead-crm");
 
@@ -141,7 +148,8 @@ public final class Hub implements AutoCloseable {
         metrics.journalCommits(journal::groupCommits, journal::groupedRequests);
         main.bind("journalMaintenance", new JournalMaintenance(journal,
                 config.duration("hub.journal.retention"), longestTolerance(config),
-                Clock.systemUTC(), config.bool("hub." + INSIGHT + ".enabled", true) ? List.of(INSIGHT) : List.of()));
+                Clock.systemUTC(), JOURNAL_FED.stream().filter(name -> config.bool("hub." + name + ".enabled", true))
+                .sorted().toList()));
         // PostgreSQL without autovacuum: the hub keeps its own tables' planner statistics (route db-statistics)
         main.bind("tableStatistics", new TableStatistics(database));
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
@@ -156,13 +164,13 @@ public final class Hub implements AutoCloseable {
         main.bind("messagesApi", new MessagesApi(insight));
         // --- durable delivery: queues, engine, archive + suppression destinations ---
         this.delivery = new DeliveryModule(DeliverySettings.from(config), SuppressionSettings.from(config),
-                ArchiveSettings.from(config), database, registry, Clock.systemUTC(), Set.of(INSIGHT));
+                ArchiveSettings.from(config), database, registry, Clock.systemUTC(), JOURNAL_FED);
         delivery.bind(main::bind);
         // H2 at WRITE_DELAY=0 does not rewrite its sparse chunks itself: route h2-housekeeping does (no-op on PostgreSQL)
         main.bind("h2Housekeeping", new H2Housekeeping(250, database.dialect(), database.dataSource(),
                 delivery.archive().dialect(), delivery.archive().dataSource()));
         main.bind("deliveriesApi", new DeliveriesApi(delivery.queue(), Clock.systemUTC(),
-                () -> DestinationRoutes.names(main.getCamelContext()), Set.of(INSIGHT)));
+                () -> DestinationRoutes.names(main.getCamelContext()), JOURNAL_FED));
         main.bind("suppressionsApi", new SuppressionsApi(delivery.suppressions(), delivery.rules()));
         // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
         main.bind("analyticsDelivery", new AnalyticsDelivery(AnalyticsSettings.from(config), metrics, Clock.systemUTC()));
@@ -195,7 +203,7 @@ public final class Hub implements AutoCloseable {
                 CamelContext context = m.getCamelContext();
                 edge.attach(context);
                 Fanout fanout = new Fanout(context, name -> config.bool("hub." + name + ".enabled", true), metrics,
-                        Set.of(INSIGHT));
+                        JOURNAL_FED);
                 context.getRegistry().bind("intake", new Intake(config, journal, fanout, metrics, Clock.systemUTC()));
                 HealthCheckRegistry health = HealthCheckRegistry.get(context);
                 if (health != null) {

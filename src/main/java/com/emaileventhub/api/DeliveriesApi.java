@@ -141,7 +141,7 @@ public final class DeliveriesApi {
         String destination = known(destination(m));
         if (journalFed.contains(destination)) {
             throw new ApiError(400, "parameter destination: " + destination + " follows the journal and has every "
-                    + "stored event already; a backfill would count them twice");
+                    + "stored event already; nothing to backfill");
         }
         Long since = Params.time(m, "since");
         if (since == null) {

@@ -27,9 +27,11 @@ public final class Delivery {
     /** Exchange property: Map&lt;String eventId, String error&gt; of events to try again later. */
     public static final String RETRY = "hub.delivery.retry";
     /**
-     * Exchange property of a journal-fed destination's batch: the {@code store.JournalCursor.Advance} that the route
-     * applies in the transaction of what it writes (absent for a batch from the outbox). A route whose body ends as
-     * {@code Boolean.FALSE} says the cursor had moved already (another instance applied the rows): not counted here.
+     * Exchange property of a journal-fed destination's batch: the {@code store.JournalCursor.Advance} over its rows
+     * (absent for a batch from the outbox). A route that writes to the hub's database may apply it in the transaction
+     * of what it writes and end with a Boolean body: true when it moved the cursor, false when the cursor had moved
+     * already (another instance applied the rows; not counted here). After any other body the worker moves the cursor
+     * itself, once the route succeeded: such a route must be idempotent (the archive's copy is).
      */
     public static final String JOURNAL_ADVANCE = "hubJournalAdvance";
     /** Exchange property: java.time.Duration the destination asked us to wait (Retry-After). */

@@ -29,11 +29,13 @@ import org.slf4j.MDC;
  * destination's route (the {@link Delivery} contract) and record each event's outcome. Runs on its own
  * thread, so a slow or broken destination never holds up another.
  *
- * <p>A journal-fed destination (the insight figures) has no outbox row per event: each round it first takes the
- * journal's rows after its cursor ({@link JournalCursor}) and hands them to its route with the cursor's move
- * ({@link Delivery#JOURNAL_ADVANCE}), which the route applies in the transaction of what it writes. A batch that fails
- * for an outage is read again next round; an event that fails alone for its data is passed with a dead item. Its
- * outbox still serves the items a replay puts back.
+ * <p>A journal-fed destination (the insight figures, the archive) has no outbox row per event: each round it first
+ * takes the journal's rows after its cursor ({@link JournalCursor}) and hands them to its route with the cursor's move
+ * ({@link Delivery#JOURNAL_ADVANCE}). A route that writes to the hub's database applies the move in the transaction of
+ * what it writes and answers whether it did (a Boolean body); for any other route the worker moves the cursor after
+ * the route succeeded, so that route must be idempotent (a crash between the two repeats the batch). A batch that
+ * fails for an outage is read again next round; an event that fails alone for its data is passed with a dead item.
+ * Its outbox still serves the items a replay puts back.
  */
 public final class DestinationWorker {
     private static final Logger LOG = LoggerFactory.getLogger(DestinationWorker.class);
@@ -190,10 +192,11 @@ public final class DestinationWorker {
             }
             events.add(event);
         }
-        Exchange exchange = send(events, new JournalCursor.Advance(destination, from, entries.get(entries.size() - 1).position()));
+        JournalCursor.Advance advance = new JournalCursor.Advance(destination, from, entries.get(entries.size() - 1).position());
+        Exchange exchange = send(events, advance);
         if (exchange.getException() == null) {
-            if (!Boolean.FALSE.equals(exchange.getMessage().getBody())) {
-                counted(events);   // false: another instance had taken these rows (Delivery.JOURNAL_ADVANCE)
+            if (moved(exchange, advance)) {
+                counted(events);   // not moved: another instance had taken these rows
             }
             return entries.size();
         }
@@ -212,9 +215,10 @@ public final class DestinationWorker {
             if (event == null) {
                 error = "stored event cannot be read";
             } else {
-                Exchange exchange = send(List.of(event), new JournalCursor.Advance(destination, at, entry.position()));
+                JournalCursor.Advance advance = new JournalCursor.Advance(destination, at, entry.position());
+                Exchange exchange = send(List.of(event), advance);
                 if (exchange.getException() == null) {
-                    if (Boolean.FALSE.equals(exchange.getMessage().getBody())) {
+                    if (!moved(exchange, advance)) {
                         return taken;   // another instance moved the cursor: next round reads from where it stands
                     }
                     counted(List.of(event));
@@ -239,6 +243,17 @@ public final class DestinationWorker {
             taken++;
         }
         return taken;
+    }
+
+    /**
+     * Whether this instance moved the cursor over a batch its route took: the route's answer when it moved the cursor
+     * in its own transaction (a Boolean body), else the move made here.
+     */
+    private boolean moved(Exchange exchange, JournalCursor.Advance advance) {
+        if (exchange.getMessage().getBody() instanceof Boolean moved) {
+            return moved;
+        }
+        return cursor.advance(advance, clock.millis());
     }
 
     private CanonicalEvent read(JournalCursor.Entry entry) {

@@ -126,6 +126,18 @@ public final class JournalCursor {
     }
 
     /**
+     * Moves the cursor in a transaction of its own, after what the batch was handed to (an idempotent destination,
+     * such as the archive, whose writes are not in this database's transaction). False when another instance moved it.
+     */
+    public boolean advance(Advance advance, long now) {
+        try {
+            return Transactions.inTransaction(dataSource, c -> advance(c, advance, now));
+        } catch (SQLException e) {
+            throw StorageUnavailableException.of("journal cursor " + name, e);
+        }
+    }
+
+    /**
      * Passes an event that cannot be applied: the cursor moves over it and the destination's outbox gets a dead item
      * (listed by /api/deliveries, put back by a replay). False when another instance moved the cursor first.
      */

@@ -45,13 +45,13 @@ class FanoutRoutingTest {
             post(hub, Postmark.record("SubscriptionChange", null, m, "f@example.com"));
             post(hub, Postmark.click(m, "g@example.com", "https://example.com/x"));
 
-            assertThat(destinations(hub, "a@example.com")).containsExactly("analytics", "archive");
-            assertThat(destinations(hub, "b@example.com")).containsExactly("analytics", "archive", "crm", "suppression");
-            assertThat(destinations(hub, "c@example.com")).containsExactly("analytics", "archive");
-            assertThat(destinations(hub, "d@example.com")).containsExactly("analytics", "archive", "crm", "leads");
-            assertThat(destinations(hub, "e@example.com")).containsExactly("analytics", "archive", "crm", "leads", "suppression");
-            assertThat(destinations(hub, "f@example.com")).containsExactly("analytics", "archive", "crm", "leads", "suppression");
-            assertThat(destinations(hub, "g@example.com")).containsExactly("analytics", "archive", "crm", "leads");
+            assertThat(destinations(hub, "a@example.com")).containsExactly("analytics");
+            assertThat(destinations(hub, "b@example.com")).containsExactly("analytics", "crm", "suppression");
+            assertThat(destinations(hub, "c@example.com")).containsExactly("analytics");
+            assertThat(destinations(hub, "d@example.com")).containsExactly("analytics", "crm", "leads");
+            assertThat(destinations(hub, "e@example.com")).containsExactly("analytics", "crm", "leads", "suppression");
+            assertThat(destinations(hub, "f@example.com")).containsExactly("analytics", "crm", "leads", "suppression");
+            assertThat(destinations(hub, "g@example.com")).containsExactly("analytics", "crm", "leads");
         }
     }
 
@@ -59,7 +59,7 @@ class FanoutRoutingTest {
     void disabled_destinations_are_not_queued() {
         try (HubRunner hub = HubRunner.start(POSTMARK)) {   // analytics and crm are off by default
             post(hub, Postmark.record("Bounce", "HardBounce", "fan-" + UUID.randomUUID(), "off@example.com"));
-            assertThat(destinations(hub, "off@example.com")).containsExactly("archive", "suppression");
+            assertThat(destinations(hub, "off@example.com")).containsExactly("suppression");
         }
     }
 
@@ -141,36 +141,47 @@ class FanoutRoutingTest {
             post(hub, Postmark.record("Bounce", "HardBounce", "fan-" + UUID.randomUUID(), "typo1@example.com"));
             post(hub, Postmark.record("SpamComplaint", null, "fan-" + UUID.randomUUID(), "typo2@example.com"));
 
-            assertThat(destinations(hub, "typo1@example.com")).containsExactly("archive");
+            assertThat(destinations(hub, "typo1@example.com")).isEmpty();
             assertThat(hub.get("/observe/metrics").body())
                     .contains("hub_fanout_unknown_destination_total{destination=\"supression\"} 2.0");
         }
     }
 
     @Test
-    void every_event_goes_to_the_insight_figures_by_the_journal_whatever_the_rules_say() throws IOException {
+    void every_event_goes_to_the_archive_and_the_insight_figures_by_the_journal_whatever_the_rules_say()
+            throws IOException {
         Path routes = RoutesCopy.of();
         Path rules = routes.resolve("fanout.camel.yaml");
-        // a rules file written when the figures were an outbox destination still names them: no outbox row, no warning
-        Files.writeString(rules, Files.readString(rules).replace("""
+        // a rules file written when both were outbox destinations still names them: no outbox row, no warning
+        String original = Files.readString(rules);
+        String edited = original.replace("""
                         - setProperty:
-                            name: dest.archive
+                            name: dest.analytics
                 """, """
                         - setProperty:
                             name: dest.insight
                             constant: true
                         - setProperty:
                             name: dest.archive
-                """));
+                            constant: true
+                        - setProperty:
+                            name: dest.analytics
+                """);
+        assertThat(edited).isNotEqualTo(original);
+        Files.writeString(rules, edited);
         Map<String, String> config = new HashMap<>(POSTMARK);
         config.put("hub.routes.dir", routes.toString());
         try (HubRunner hub = HubRunner.start(config)) {
             post(hub, Postmark.record("Delivery", null, "fan-" + UUID.randomUUID(), "kept@example.com"));
-            assertThat(destinations(hub, "kept@example.com")).containsExactly("archive");
+            assertThat(destinations(hub, "kept@example.com")).isEmpty();
             await().atMost(20, TimeUnit.SECONDS).until(() -> Figures.counted(hub.hub().database()));
             assertThat(Rows.count(hub.dataSource(), "SELECT COUNT(*) FROM insight_send WHERE recipient = 'kept@example.com'"))
                     .isEqualTo(1);
-            assertThat(hub.get("/observe/metrics").body()).doesNotContain("hub_fanout_unknown_destination_total{destination=\"insight\"}");
+            await().atMost(20, TimeUnit.SECONDS).until(() -> Rows.count(hub.dataSource(),
+                    "SELECT COUNT(*) FROM hub_archive WHERE recipient = 'kept@example.com'") == 1);
+            assertThat(hub.get("/observe/metrics").body())
+                    .doesNotContain("hub_fanout_unknown_destination_total{destination=\"insight\"}")
+                    .doesNotContain("hub_fanout_unknown_destination_total{destination=\"archive\"}");
         }
     }
 
