@@ -4,6 +4,7 @@ import java.sql.*;
 import java.util.*;
 import java.util.concurrent.*;
 import java.util.concurrent.atomic.*;
+import java.util.concurrent.locks.ReentrantLock;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
@@ -24,7 +25,7 @@ public class Repro {
     static final int KILL_MIN = Integer.getInteger("kill.min", 1000);
     static final int KILL_SPREAD = Integer.getInteger("kill.spread", 5000);
     /** REPRO_LOCK=1: one writing transaction at a time, from its first write to its commit (as store/H2SingleWriter). */
-    static final java.util.concurrent.locks.ReentrantLock WRITE = new java.util.concurrent.locks.ReentrantLock(true);
+    static final ReentrantLock WRITE = new ReentrantLock(true);
     static final boolean LOCK = "1".equals(System.getenv("REPRO_LOCK"));
 
     static void lock() {
