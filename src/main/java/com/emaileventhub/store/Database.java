@@ -12,14 +12,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The hub's own database: one HikariCP pool, migrated by Flyway at start-up, H2 or PostgreSQL. An H2 URL
  * is made durable first ({@link H2Durability}): an acknowledged event must survive a kill; it also gets the short
- * retention time its housekeeping relies on ({@link H2Housekeeping}).
+ * retention time its housekeeping relies on ({@link H2Housekeeping}), and an embedded H2 file takes one writing
+ * transaction at a time ({@link H2SingleWriter}), so that a kill never leaves half a transaction in the file.
  */
 public final class Database implements AutoCloseable {
     public enum Dialect { H2, POSTGRESQL }
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-    private final HikariDataSource dataSource;
+    private final HikariDataSource pool;
+    private final DataSource dataSource;
     private final Dialect dialect;
     private JournalPositions positions;
 
@@ -49,7 +51,8 @@ public final class Database implements AutoCloseable {
         config.setConnectionTimeout(Math.max(250, connectionTimeout.toMillis()));
         config.setValidationTimeout(Math.max(250, Math.min(connectionTimeout.toMillis(), 2000)));
         config.setInitializationFailTimeout(connectionTimeout.toMillis());
-        this.dataSource = new HikariDataSource(config);
+        this.pool = new HikariDataSource(config);
+        this.dataSource = H2SingleWriter.wrap(url, pool, Math.max(250, connectionTimeout.toMillis()));
     }
 
     public void migrate() {
@@ -82,6 +85,6 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        pool.close();
     }
 }

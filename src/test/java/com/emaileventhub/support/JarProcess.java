@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.test.AvailablePortFinder;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** The packaged hub (target/email-event-hub.jar) run as a separate JVM, as an operator runs it. */
 public final class JarProcess implements AutoCloseable {
@@ -47,18 +48,28 @@ public final class JarProcess implements AutoCloseable {
         return new JarProcess(pb.start(), port, log);
     }
 
+    /**
+     * Waits until /observe/health answers 200, at most 60 s ({@code -Djar.healthy-seconds} on a loaded machine); a hub
+     * that does not get there is killed, so that a failed test leaves no JVM behind.
+     */
     public JarProcess awaitHealthy() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("hub exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                return HubRunner.send(HttpRequest.newBuilder(uri("/observe/health")).timeout(Duration.ofSeconds(2)).build())
-                        .statusCode() == 200;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
+        try {
+            await().atMost(Duration.ofSeconds(Integer.getInteger("jar.healthy-seconds", 60)))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("hub exited with " + process.exitValue() + ":\n" + log());
+                        }
+                        try {
+                            return HubRunner.send(HttpRequest.newBuilder(uri("/observe/health"))
+                                    .timeout(Duration.ofSeconds(2)).build()).statusCode() == 200;
+                        } catch (RuntimeException e) {
+                            return false;
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            process.destroyForcibly();
+            throw e;
+        }
         return this;
     }
 

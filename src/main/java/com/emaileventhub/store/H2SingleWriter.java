@@ -1,0 +1,228 @@
+package com.emaileventhub.store;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * One writing transaction at a time on an embedded H2 file, so that H2 never writes its file while another transaction
+ * is half-way through its changes. H2 writes the version of each table and index in turn while other transactions go
+ * on changing them (H2 issue #2080, open): a version written while a commit or a rollback was under way can hold one
+ * transaction's rows in one index and not in another, or its outbox rows without its journal rows. The next write
+ * repairs that, so only a process killed right after such a write keeps it, and after the restart a new transaction
+ * that gets the same transaction number takes those half-undone rows for its own.
+ * <p>
+ * A connection takes its database's writer lock at its first statement that can change data (anything but a query, or
+ * a query FOR UPDATE) and keeps it until its transaction ends: at once in auto-commit, else at commit, rollback or
+ * close. Queries never wait. A connection that cannot get the lock within the pool's connection timeout fails as if
+ * the pool had none to give. Other URLs (PostgreSQL, in-memory and server H2) are left as they are.
+ */
+final class H2SingleWriter implements DataSource {
+    private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+    private static final Pattern QUERY = Pattern.compile("^[\\s(]*(SELECT|WITH|VALUES|TABLE|EXPLAIN|SHOW)\\b.*",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern FOR_UPDATE = Pattern.compile("\\bFOR\\s+UPDATE\\b", Pattern.CASE_INSENSITIVE);
+    private static final Set<String> EXECUTE = Set.of("execute", "executeUpdate", "executeLargeUpdate", "executeBatch",
+            "executeLargeBatch", "executeQuery");
+
+    private final DataSource delegate;
+    private final ReentrantLock lock;
+    private final long timeoutMillis;
+
+    private H2SingleWriter(DataSource delegate, ReentrantLock lock, long timeoutMillis) {
+        this.delegate = delegate;
+        this.lock = lock;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** {@code dataSource} itself, or for an embedded H2 file URL a data source whose connections share one writer lock. */
+    static DataSource wrap(String url, DataSource dataSource, long timeoutMillis) {
+        Path file = file(url);
+        if (file == null) {
+            return dataSource;
+        }
+        return new H2SingleWriter(dataSource, LOCKS.computeIfAbsent(file, f -> new ReentrantLock(true)), timeoutMillis);
+    }
+
+    /** The database file an embedded H2 URL names (the same file for every spelling of it), else null. */
+    static Path file(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!H2Durability.isPersistentH2(url) || lower.startsWith("jdbc:h2:tcp:") || lower.startsWith("jdbc:h2:ssl:")) {
+            return null;
+        }
+        String name = url.substring("jdbc:h2:".length()).split(";", 2)[0];
+        if (name.regionMatches(true, 0, "file:", 0, "file:".length())) {
+            name = name.substring("file:".length());
+        }
+        if (name.startsWith("~")) {
+            name = System.getProperty("user.home") + name.substring(1);
+        }
+        return Path.of(name).toAbsolutePath().normalize();
+    }
+
+    /** True for SQL that can change data: anything but a query, or a query that locks rows. */
+    static boolean writes(String sql) {
+        return sql == null || !QUERY.matcher(sql).matches() || FOR_UPDATE.matcher(sql).find();
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return new Guard(delegate.getConnection()).proxy;
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return new Guard(delegate.getConnection(username, password)).proxy;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return delegate.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        delegate.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        delegate.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return delegate.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return delegate.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        return type.isInstance(this) ? type.cast(this) : delegate.unwrap(type);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) throws SQLException {
+        return type.isInstance(this) || delegate.isWrapperFor(type);
+    }
+
+    /** A pooled connection that holds the writer lock from its first write to the end of that transaction. */
+    private final class Guard implements InvocationHandler {
+        private final Connection connection;
+        private final Connection proxy;
+        private boolean holding;
+
+        Guard(Connection connection) {
+            this.connection = connection;
+            this.proxy = (Connection) Proxy.newProxyInstance(H2SingleWriter.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, this);
+        }
+
+        @Override
+        public Object invoke(Object self, Method method, Object[] args) throws Throwable {
+            String name = method.getName();
+            boolean ends = args == null && (name.equals("commit") || name.equals("rollback") || name.equals("close"))
+                    || name.equals("setAutoCommit") && Boolean.TRUE.equals(args[0]);
+            try {
+                Object result = call(connection, method, args);
+                if (result instanceof Statement statement) {
+                    return statement(statement, args != null && args[0] instanceof String sql ? sql : null);
+                }
+                return result;
+            } finally {
+                if (ends) {
+                    release();
+                }
+            }
+        }
+
+        private Object statement(Statement statement, String prepared) {
+            Class<?> type = statement instanceof CallableStatement ? CallableStatement.class
+                    : statement instanceof PreparedStatement ? PreparedStatement.class : Statement.class;
+            return Proxy.newProxyInstance(H2SingleWriter.class.getClassLoader(), new Class<?>[] {type},
+                    (self, method, args) -> {
+                        String name = method.getName();
+                        if (name.equals("getConnection")) {
+                            return proxy;
+                        }
+                        if (!EXECUTE.contains(name)) {
+                            return call(statement, method, args);
+                        }
+                        String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : prepared;
+                        if (name.startsWith("executeUpdate") || name.contains("Batch") || name.contains("Large")
+                                || writes(sql)) {
+                            acquire();
+                        }
+                        try {
+                            return call(statement, method, args);
+                        } finally {
+                            if (autoCommit()) {
+                                release();
+                            }
+                        }
+                    });
+        }
+
+        private boolean autoCommit() {
+            try {
+                return connection.getAutoCommit();
+            } catch (SQLException broken) {
+                return true;   // a broken connection's transaction is gone with it
+            }
+        }
+
+        private void acquire() throws SQLException {
+            if (holding) {
+                return;
+            }
+            try {
+                if (!lock.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                    throw new SQLTransientConnectionException("H2 takes one writing transaction at a time and another "
+                            + "one held the database for more than " + timeoutMillis + " ms", "HYT00");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLTransientConnectionException("interrupted while waiting to write to H2", "HYT00", e);
+            }
+            holding = true;
+        }
+
+        private void release() {
+            if (holding) {
+                holding = false;
+                lock.unlock();
+            }
+        }
+    }
+
+    private static Object call(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package com.emaileventhub.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.emaileventhub.support.Rows;
+import com.emaileventhub.support.TestDatabases;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An embedded H2 file takes one writing transaction at a time (H2 writes its file map by map while other transactions
+ * change them, so a kill could keep half a transaction); queries do not wait, and other databases are not wrapped.
+ */
+class H2SingleWriterTest {
+
+    @Test
+    void a_write_waits_until_the_transaction_that_wrote_first_has_committed() throws Exception {
+        try (Database db = TestDatabases.open(TestDatabases.h2(), 4)) {
+            createTable(db);
+            try (Connection first = db.dataSource().getConnection(); Statement st = first.createStatement()) {
+                first.setAutoCommit(false);
+                st.executeUpdate("INSERT INTO single_writer VALUES (1)");
+                CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> update(db, "INSERT INTO single_writer VALUES (2)"));
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !second.isDone());
+                first.commit();
+                assertThat(second.get()).isEqualTo(1);
+            }
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM single_writer")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void a_query_does_not_wait_for_a_writing_transaction_and_sees_only_what_is_committed() throws Exception {
+        try (Database db = TestDatabases.open(TestDatabases.h2(), 4)) {
+            createTable(db);
+            try (Connection writer = db.dataSource().getConnection(); Statement st = writer.createStatement()) {
+                writer.setAutoCommit(false);
+                st.executeUpdate("INSERT INTO single_writer VALUES (1)");
+                CompletableFuture<Long> reader = CompletableFuture.supplyAsync(
+                        () -> Rows.count(db.dataSource(), "SELECT COUNT(*) FROM single_writer"));
+                assertThat(reader.get()).isZero();
+                writer.rollback();
+            }
+        }
+    }
+
+    @Test
+    void a_write_that_waits_longer_than_the_connection_timeout_fails_as_storage_unavailable() throws Exception {
+        String url = TestDatabases.h2();
+        try (Database db = new Database(url, "sa", "", 4, Duration.ofMillis(300))) {
+            db.migrate();
+            createTable(db);
+            try (Connection first = db.dataSource().getConnection(); Statement st = first.createStatement()) {
+                first.setAutoCommit(false);
+                st.executeQuery("SELECT id FROM single_writer FOR UPDATE").close();
+                CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> update(db, "DELETE FROM single_writer"));
+                assertThatThrownBy(second::join).rootCause().isInstanceOf(SQLTransientConnectionException.class)
+                        .hasMessageContaining("one writing transaction at a time");
+                first.rollback();
+            }
+            // the lock went with the rollback: the next writer gets it at once
+            assertThat(update(db, "INSERT INTO single_writer VALUES (3)")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void every_spelling_of_an_embedded_file_names_the_same_database_and_other_urls_none() {
+        Path hub = Path.of("data", "hub").toAbsolutePath();
+        assertThat(H2SingleWriter.file("jdbc:h2:file:./data/hub;WRITE_DELAY=0")).isEqualTo(hub);
+        assertThat(H2SingleWriter.file("jdbc:h2:./data/../data/hub")).isEqualTo(hub);
+        assertThat(H2SingleWriter.file("jdbc:h2:mem:hub")).isNull();
+        assertThat(H2SingleWriter.file("jdbc:h2:tcp://localhost/~/hub")).isNull();
+        assertThat(H2SingleWriter.file("jdbc:postgresql://127.0.0.1:5432/test")).isNull();
+    }
+
+    @Test
+    void queries_read_and_everything_else_writes_a_query_for_update_too() {
+        assertThat(H2SingleWriter.writes("SELECT id FROM hub_event WHERE id = ?")).isFalse();
+        assertThat(H2SingleWriter.writes(" (select 1) union all (select 2)")).isFalse();
+        assertThat(H2SingleWriter.writes("WITH t AS (SELECT 1) SELECT * FROM t")).isFalse();
+        assertThat(H2SingleWriter.writes("SELECT reset_at FROM lead_state WHERE recipient = ? FOR UPDATE")).isTrue();
+        assertThat(H2SingleWriter.writes("INSERT INTO hub_event SELECT ?")).isTrue();
+        assertThat(H2SingleWriter.writes("MERGE INTO t KEY (id) VALUES (1)")).isTrue();
+        assertThat(H2SingleWriter.writes("SET RETENTION_TIME 0")).isTrue();
+    }
+
+    @Test
+    void a_postgresql_data_source_is_left_as_it_is() {
+        try (Database db = TestDatabases.open(TestDatabases.postgres(), 2)) {
+            assertThat(db.dataSource()).isNotInstanceOf(H2SingleWriter.class);
+        }
+    }
+
+    private static void createTable(Database db) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE single_writer (id INT PRIMARY KEY)");
+        }
+    }
+
+    private static int update(Database db, String sql) {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            return st.executeUpdate(sql);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
