@@ -3,7 +3,8 @@
 # alike): Postmark single events and SendGrid batches of 100 at CONC connections, each for SECONDS after a warm-up, on
 # each database, ROUNDS times. Prints the runs and, per database and load, the medians and B's change against A.
 # Usage: bench/ab.sh JAR_A JAR_B [seconds=15] [rounds=2] [concurrency=32] [dbs="h2 pg"]
-#        (needs PostgreSQL on 127.0.0.1:5432, database test, for pg)
+#        (needs PostgreSQL on 127.0.0.1:5432, database test, for pg). BENCH_OPTS_A / BENCH_OPTS_B: JVM options of each
+#        build's hubs (one jar twice with a setting on and off: bench/figures-cost.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR_A=$(realpath "$1")
@@ -23,11 +24,11 @@ n=0
 for round in $(seq 1 "$ROUNDS"); do
   for db in $DBS; do
     for build in A B; do
-      if [ "$build" = A ]; then JAR_ABS=$JAR_A; else JAR_ABS=$JAR_B; fi
+      if [ "$build" = A ]; then JAR_ABS=$JAR_A; opts=${BENCH_OPTS_A:-}; else JAR_ABS=$JAR_B; opts=${BENCH_OPTS_B:-}; fi
       for mode in postmark sendgrid; do
         n=$((n + 1))
         if [ "$db" = pg ]; then url=$(pg_schema "r$n"); user=postgres; else url="jdbc:h2:file:./data-$n/hub"; user=sa; fi
-        start_hub "$url" "$user" "$db-$build-$mode-$round"
+        start_hub "$url" "$user" "$db-$build-$mode-$round" "$opts"
         batch=()
         [ "$mode" = sendgrid ] && batch=(--batch 100)
         r=$(load "$mode" "$SECONDS_RUN" "$CONC" --warmup 5 "${batch[@]}")
