@@ -17,8 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -37,7 +37,7 @@ import javax.sql.DataSource;
  * the pool had none to give. Other URLs (PostgreSQL, in-memory and server H2) are left as they are.
  */
 final class H2SingleWriter implements DataSource {
-    private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+    private static final Map<Path, WriterLock> LOCKS = new ConcurrentHashMap<>();
     private static final Pattern QUERY = Pattern.compile("^[\\s(]*(SELECT|WITH|VALUES|TABLE|EXPLAIN|SHOW)\\b.*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern FOR_UPDATE = Pattern.compile("\\bFOR\\s+UPDATE\\b", Pattern.CASE_INSENSITIVE);
@@ -45,10 +45,10 @@ final class H2SingleWriter implements DataSource {
             "executeLargeBatch", "executeQuery");
 
     private final DataSource delegate;
-    private final ReentrantLock lock;
+    private final WriterLock lock;
     private final long timeoutMillis;
 
-    private H2SingleWriter(DataSource delegate, ReentrantLock lock, long timeoutMillis) {
+    private H2SingleWriter(DataSource delegate, WriterLock lock, long timeoutMillis) {
         this.delegate = delegate;
         this.lock = lock;
         this.timeoutMillis = timeoutMillis;
@@ -60,7 +60,7 @@ final class H2SingleWriter implements DataSource {
         if (file == null) {
             return dataSource;
         }
-        return new H2SingleWriter(dataSource, LOCKS.computeIfAbsent(file, f -> new ReentrantLock(true)), timeoutMillis);
+        return new H2SingleWriter(dataSource, LOCKS.computeIfAbsent(file, f -> new WriterLock()), timeoutMillis);
     }
 
     /** The database file an embedded H2 URL names (the same file for every spelling of it), else null. */
@@ -133,7 +133,7 @@ final class H2SingleWriter implements DataSource {
     private final class Guard implements InvocationHandler {
         private final Connection connection;
         private final Connection proxy;
-        private boolean holding;
+        private volatile boolean holding;   // a connection's transaction may end on another thread
 
         Guard(Connection connection) {
             this.connection = connection;
@@ -199,7 +199,7 @@ final class H2SingleWriter implements DataSource {
                 return;
             }
             try {
-                if (!lock.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                if (!lock.acquire(timeoutMillis)) {
                     throw new SQLTransientConnectionException("H2 takes one writing transaction at a time and another "
                             + "one held the database for more than " + timeoutMillis + " ms", "HYT00");
                 }
@@ -213,8 +213,51 @@ final class H2SingleWriter implements DataSource {
         private void release() {
             if (holding) {
                 holding = false;
-                lock.unlock();
+                lock.release();
             }
+        }
+    }
+
+    /**
+     * The per-file writer lock. Re-entered by the thread that holds it: one thread may have two connections writing at
+     * once (Flyway migrates on one while another holds its lock table), and waiting for itself would never end. Not
+     * owned at release: a connection may end its transaction (commit, close) on another thread than the one that
+     * wrote, and a ReentrantLock would refuse that release and stay held, stopping every later write. Waiting writers
+     * are served in order (a fair semaphore).
+     */
+    static final class WriterLock {
+        private final Semaphore permit = new Semaphore(1, true);
+        private Thread owner;
+        private int holds;
+
+        /** Takes the lock for one connection; false when another thread held it for longer than the timeout. */
+        boolean acquire(long timeoutMillis) throws InterruptedException {
+            synchronized (this) {
+                if (owner == Thread.currentThread()) {
+                    holds++;
+                    return true;
+                }
+            }
+            if (!permit.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            synchronized (this) {
+                owner = Thread.currentThread();
+                holds = 1;
+            }
+            return true;
+        }
+
+        /** Gives back one connection's hold, from whichever thread ends its transaction. */
+        void release() {
+            synchronized (this) {
+                if (--holds > 0) {
+                    return;
+                }
+                owner = null;
+                holds = 0;
+            }
+            permit.release();
         }
     }
 

@@ -71,6 +71,30 @@ class H2SingleWriterTest {
     }
 
     @Test
+    void a_transaction_that_wrote_on_one_thread_and_commits_on_another_lets_the_next_writer_in() throws Exception {
+        try (Database db = TestDatabases.open(TestDatabases.h2(), 4)) {
+            createTable(db);
+            Connection first = db.dataSource().getConnection();
+            first.setAutoCommit(false);
+            try (Statement st = first.createStatement()) {
+                st.executeUpdate("INSERT INTO single_writer VALUES (1)");
+            }
+            // a pooled connection handed to another thread (an executor, a callback) ends its transaction there
+            CompletableFuture.runAsync(() -> {
+                try (first) {
+                    first.commit();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).get();
+            assertThat(CompletableFuture.supplyAsync(() -> update(db, "INSERT INTO single_writer VALUES (2)"))
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(update(db, "INSERT INTO single_writer VALUES (3)")).isEqualTo(1);
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM single_writer")).isEqualTo(3);
+        }
+    }
+
+    @Test
     void every_spelling_of_an_embedded_file_names_the_same_database_and_other_urls_none() {
         Path hub = Path.of("data", "hub").toAbsolutePath();
         assertThat(H2SingleWriter.file("jdbc:h2:file:./data/hub;WRITE_DELAY=0")).isEqualTo(hub);
