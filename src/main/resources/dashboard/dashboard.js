@@ -10,6 +10,9 @@
   const $ = id => document.getElementById(id);
   let generation = 0;
   let last = null;
+  // dashboard.js runs at the end of the body, before the deferred Chart.js and panels.js: the first load's calls start
+  // while those compile, and drawing waits for them (DOMContentLoaded fires after every deferred script has run)
+  const scriptsRan = new Promise(resolve => document.addEventListener('DOMContentLoaded', resolve));
 
   /** Refused token (401): the person is asked again. */
   class TokenRefused extends Error {}
@@ -161,6 +164,8 @@
         call('alerts', [['status', 'firing']], true),
         call('leads', [['limit', '10']], true),
       ]);
+      performance.mark('dashboard-data');
+      await scriptsRan;
       if (gen !== generation) return;
       filters(options, state);
       Panels.kpis(main.totals);
@@ -231,6 +236,6 @@
       load();
     });
     window.addEventListener('hashchange', load);
-    load();
   });
+  load();
 })();

@@ -3,10 +3,14 @@ package com.emaileventhub.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -16,6 +20,11 @@ import org.apache.camel.Message;
  * WebJar's own pom.properties). Only the files named here are served; anything else under /dashboard is 404.
  * The page holds no data: it asks for the token in the browser and reads /api/** with it, so these
  * answers need none. The Content-Security-Policy lets the page reach this hub only.
+ * <p>
+ * Caching: the page names each file with its content's digest ({@code dashboard/panels.js?v=1a2b...}); a request
+ * carrying the current digest is answered as immutable, so a browser loads Chart.js and the scripts once per hub
+ * version (and keeps their compiled code), while the page itself is always asked again ({@code no-cache}): after
+ * an upgrade it names the new files at once.
  */
 public final class DashboardAssets {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -32,7 +41,25 @@ public final class DashboardAssets {
             "dashboard.css", "text/css; charset=utf-8",
             "chart.umd.min.js", "text/javascript; charset=utf-8");
 
-    private final Map<String, byte[]> loaded = new ConcurrentHashMap<>();
+    static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    private static final String VERSION = "v=";
+
+    /** Each file's bytes (the page with its references versioned) and digest, read once from the jar. */
+    private final Map<String, byte[]> loaded = new HashMap<>();
+    private final Map<String, String> digests = new HashMap<>();
+
+    public DashboardAssets() {
+        for (String file : files()) {
+            byte[] bytes = read(file);
+            loaded.put(file, bytes);
+            digests.put(file, digest(bytes));
+        }
+        String page = new String(read(""), StandardCharsets.UTF_8);
+        for (String f : files()) {
+            page = page.replace("\"dashboard/" + f + "\"", "\"dashboard/" + f + "?" + VERSION + digests.get(f) + "\"");
+        }
+        loaded.put("", page.getBytes(StandardCharsets.UTF_8));
+    }
 
     /** The names served under /dashboard/, in alphabetical order (the OpenAPI document lists them). */
     static List<String> files() {
@@ -46,9 +73,12 @@ public final class DashboardAssets {
         if (type == null) {
             throw new ApiError(404, "no such dashboard file: " + file);
         }
-        byte[] body = loaded.computeIfAbsent(file, DashboardAssets::read);
+        byte[] body = loaded.get(file);
+        String query = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, "", String.class);
+        boolean current = !file.isEmpty() && query.equals(VERSION + digests.get(file));
         Message m = exchange.getMessage();
         m.getHeaders().clear();
+        m.setHeader("Cache-Control", current ? IMMUTABLE : "no-cache");
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         m.setHeader(Exchange.CONTENT_TYPE, type);
         m.setHeader("Content-Security-Policy", CSP);
@@ -62,6 +92,19 @@ public final class DashboardAssets {
         int query = uri.indexOf('?');
         String path = query < 0 ? uri : uri.substring(0, query);
         return path.endsWith(PAGE) ? "" : path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** The version a file is asked for with: the first 16 hex digits of its SHA-256. */
+    String digest(String file) {
+        return digests.get(file);
+    }
+
+    private static String digest(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] read(String file) {

@@ -140,6 +140,19 @@ class DashboardBrowserTest {
         HttpResponse<String> chart = hub.get("/dashboard/chart.umd.min.js");
         assertThat(chart.statusCode()).isEqualTo(200);
         assertThat(chart.body()).contains("Chart.js v4");
+        // the page names each file with its digest, and only that exact version may be kept by the browser
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        assertThat(chart.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        DashboardAssets assets = new DashboardAssets();
+        for (String file : DashboardAssets.files()) {
+            String versioned = "dashboard/" + file + "?v=" + assets.digest(file);
+            assertThat(page.body()).contains("\"" + versioned + "\"");
+            HttpResponse<String> kept = hub.get("/" + versioned);
+            assertThat(kept.headers().firstValue("Cache-Control")).as(file).hasValue(DashboardAssets.IMMUTABLE);
+            assertThat(kept.body()).as(file).isEqualTo(hub.get("/dashboard/" + file).body());
+        }
+        assertThat(hub.get("/dashboard/panels.js?v=0000000000000000").headers().firstValue("Cache-Control"))
+                .hasValue("no-cache");
         for (String other : List.of("/dashboard/index.html", "/dashboard/logback.xml", "/dashboard/nothing.js")) {
             HttpResponse<String> r = hub.get(other);
             assertThat(r.statusCode()).as(other).isEqualTo(404);

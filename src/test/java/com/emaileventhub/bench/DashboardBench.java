@@ -32,7 +32,9 @@ import org.openqa.selenium.OutputType;
  * kept in a named database and reused by the next run (KeptHistory), filled through InsightStore.apply.
  */
 public final class DashboardBench {
-    private static final int RUNS = 5;
+    private static final int RUNS = 7;
+    /** Loads before the timed ones: a hub that has served its dashboard before has its query code compiled. */
+    private static final int WARMUP = 3;
 
     public static void main(String[] args) throws Exception {
         String kind = args.length > 0 ? args[0] : "h2";
@@ -91,10 +93,17 @@ public final class DashboardBench {
             browser.viewport(1280, 800);
             for (String range : List.of("7d", "90d")) {
                 double[] ms = new double[RUNS];
+                Map<String, List<Double>> calls = new java.util.TreeMap<>();
+                for (int w = 0; w < WARMUP; w++) {
+                    Instant to = end.minus(load++, ChronoUnit.MINUTES);
+                    firstScreen(browser, hub, "from=" + to.minus(Integer.parseInt(range.replace("d", "")), ChronoUnit.DAYS)
+                            + "&to=" + to);
+                }
                 for (int r = 0; r < RUNS; r++) {
                     Instant to = end.minus(load++, ChronoUnit.MINUTES);
                     Instant from = to.minus(Integer.parseInt(range.replace("d", "")), ChronoUnit.DAYS);
                     ms[r] = firstScreen(browser, hub, "from=" + from + "&to=" + to);
+                    calls(browser).forEach((path, t) -> calls.computeIfAbsent(path, k -> new ArrayList<>()).add(t));
                     if (r == 0 && range.equals("7d") && screenshot != null) {
                         Files.write(screenshot, browser.driver().getScreenshotAs(OutputType.BYTES));
                     }
@@ -102,8 +111,34 @@ public final class DashboardBench {
                 Arrays.sort(ms);
                 System.out.printf("BENCH dashboard %s first screen, range %s: median %.0f ms, min %.0f ms, max %.0f ms (%d loads)%n",
                         kind, range, ms[RUNS / 2], ms[0], ms[RUNS - 1], RUNS);
+                calls.forEach((path, t) -> {
+                    t.sort(null);
+                    System.out.printf("BENCH dashboard %s range %s call %s: median %.0f ms, max %.0f ms (%d calls)%n", kind,
+                            range, path, t.get(t.size() / 2), t.get(t.size() - 1), t.size());
+                });
             }
         }
+    }
+
+    /** What the last load fetched (query left off) and DOMContentLoaded: how long each took, and when it ended (ms after start). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Double> calls(Browser browser) {
+        List<Map<String, Object>> entries = (List<Map<String, Object>>) browser.driver().executeScript(
+                "return performance.getEntriesByType('resource')"
+                        + ".map(e => ({path: new URL(e.name).pathname + (e.transferSize === 0 && !e.name.includes('/api/') ? ' (cached)' : ''), end: e.responseEnd, took: e.duration, start: e.startTime}))"
+                        + ".concat(performance.getEntriesByType('navigation').map(e =>"
+                        + " ({path: 'DOMContentLoaded', end: e.domContentLoadedEventEnd, took: e.domContentLoadedEventEnd - e.responseEnd})))"
+                        + ".concat(performance.getEntriesByName('dashboard-data').map(e =>"
+                        + " ({path: 'every answer in (mark dashboard-data)', end: e.startTime, took: 0})));");
+        Map<String, Double> byPath = new java.util.TreeMap<>();
+        for (Map<String, Object> e : entries) {
+            byPath.merge(e.get("path") + " (took)", ((Number) e.get("took")).doubleValue(), Math::max);
+            byPath.merge(e.get("path") + " (ended at)", ((Number) e.get("end")).doubleValue(), Math::max);
+            if (e.get("start") != null) {
+                byPath.merge(e.get("path") + " (started at)", ((Number) e.get("start")).doubleValue(), Math::min);
+            }
+        }
+        return byPath;
     }
 
     /** Loads the page in a fresh document; milliseconds from navigation start to every panel drawn. */

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Where the CPU of one intake run goes. Runs the packaged jar under Java Flight Recorder, drives it with LoadGen, and
+# prints: CPU seconds per process (hub, PostgreSQL, the load generator) per request; the hub's CPU samples per thread
+# group (request threads, journal, each destination worker, GC, ...); and the hub's hottest frames, self and
+# inclusive. The recording stays in target/bench-profile/hub.jfr for `jfr` (e.g. the Temurin JDK's `jfr view`).
+# Usage: bench/profile.sh [mode=postmark] [db=pg|h2] [seconds=20] [concurrency=32] [rate=0 (closed loop)]
+#        BENCH_OPTS="-Dhub.x=y" adds JVM options to the hub (needs PostgreSQL on 127.0.0.1:5432 for db=pg)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE=${1:-postmark}
+DB=${2:-pg}
+SECONDS_RUN=${3:-20}
+CONC=${4:-32}
+RATE=${5:-0}
+PORT=${BENCH_PORT:-18082}
+source bench/hub.sh
+prepare target/bench-profile
+if [ "$DB" = pg ]; then URL=$(pg_schema profile); USER=postgres; else URL="jdbc:h2:file:./data-h2/hub;WRITE_DELAY=0"; USER=sa; fi
+trap 'stop_hub; drop_pg_schemas' EXIT
+JFR="$WORK/hub.jfr"
+start_hub "$URL" "$USER" profile "-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true ${BENCH_OPTS:-}"
+EXTRA=()
+[ "$RATE" != 0 ] && EXTRA+=(--rate "$RATE")
+[ "$MODE" = sendgrid ] && EXTRA+=(--batch 100)
+# warm-up run first (JIT, pools), then the measured one
+load "$MODE" 5 "$CONC" --warmup 0 "${EXTRA[@]}" > /dev/null
+
+cpu_ticks() {   # utime + stime of the given pids, in clock ticks
+  local total=0 p
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] || continue
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+pg_pids() { pgrep -x postgres || true; }
+TICK=$(getconf CLK_TCK)
+HUB_JAVA=$(pgrep -P "$HUB_PID" java || echo "$HUB_PID")
+hub0=$(cpu_ticks "$HUB_JAVA"); pg0=$(cpu_ticks $(pg_pids)); t0=$(date +%s%N)
+java bench/LoadGen.java run --url "http://127.0.0.1:$PORT" --mode "$MODE" --concurrency "$CONC" --seconds "$SECONDS_RUN" \
+  --warmup 0 --key "$WORK/sendgrid.key" "${EXTRA[@]}" > "$WORK/load.json" &
+LOAD_PID=$!
+# the load generator's CPU is read just before it exits: poll its /proc entry
+gen=0
+while kill -0 "$LOAD_PID" 2>/dev/null; do
+  g=$(cpu_ticks $(pgrep -P "$LOAD_PID" java || echo "$LOAD_PID"))
+  [ "$g" -gt 0 ] && gen=$g
+  sleep 0.5
+done
+wait "$LOAD_PID"
+hub1=$(cpu_ticks "$HUB_JAVA"); pg1=$(cpu_ticks $(pg_pids)); t1=$(date +%s%N)
+jcmd "$HUB_JAVA" JFR.dump filename="$JFR" > /dev/null
+cat "$WORK/load.json"; echo
+python3 - "$WORK/load.json" "$TICK" "$(( (t1 - t0) / 1000000 ))" "$((hub1 - hub0))" "$((pg1 - pg0))" "$gen" <<'PY'
+import json, sys
+load = json.load(open(sys.argv[1])); tick = int(sys.argv[2]); wall = int(sys.argv[3]) / 1000
+hub, pg, gen = (int(x) / tick for x in sys.argv[4:7])
+n = load["ok"] + load["failed"]
+print(f"wall {wall:.1f} s, {n} requests ({load['ok']} ok), {load.get('events', n)} events")
+print("| process | CPU s | cores | ms CPU per request |")
+print("|---|---|---|---|")
+for name, s in (("hub", hub), ("PostgreSQL", pg), ("load generator (incl. JVM start)", gen)):
+    print(f"| {name} | {s:.1f} | {s / wall:.2f} | {1000 * s / max(n, 1):.3f} |")
+PY
+JFR_TOOL=$(ls -d /usr/lib/jvm/temurin-*/bin/jfr 2>/dev/null | tail -1 || true)
+JFR_TOOL=${JFR_TOOL:-jfr}
+"$JFR_TOOL" print --json --events jdk.ExecutionSample "$JFR" > "$WORK/samples.json"
+python3 bench/jfr-samples.py "$WORK/samples.json"
