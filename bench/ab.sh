@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Two builds of the hub, A and B, measured alternately on fresh hubs (so that a change in the machine's load hits both
-# alike): Postmark single events and SendGrid batches of 100 at CONC connections, each for SECONDS after a warm-up, on
+# alike): Postmark single events and SendGrid batches of 100 at CONC connections, each for SECONDS after a warm-up (until
+# the hub's JIT compilers are idle, bench/hub.sh), on
 # each database, ROUNDS times. Prints the runs and, per database and load, the medians and B's change against A.
 # Usage: bench/ab.sh JAR_A JAR_B [seconds=15] [rounds=2] [concurrency=32] [dbs="h2 pg"]
 #        (needs PostgreSQL on 127.0.0.1:5432, database test, for pg). BENCH_OPTS_A / BENCH_OPTS_B: JVM options of each
@@ -31,7 +32,8 @@ for round in $(seq 1 "$ROUNDS"); do
         start_hub "$url" "$user" "$db-$build-$mode-$round" "$opts"
         batch=()
         [ "$mode" = sendgrid ] && batch=(--batch 100)
-        r=$(load "$mode" "$SECONDS_RUN" "$CONC" --warmup 5 "${batch[@]}")
+        warm_up "$mode" "$CONC" "${batch[@]}" > /dev/null   # until the JIT is idle (bench/hub.sh)
+        r=$(load "$mode" "$SECONDS_RUN" "$CONC" --warmup 3 "${batch[@]}")
         stop_hub
         echo "{\"db\":\"$db\",\"build\":\"$build\",\"mode\":\"$mode\",\"round\":$round,\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"result\":$r}" | tee -a "$RESULTS"
       done

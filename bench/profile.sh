@@ -17,13 +17,16 @@ source bench/hub.sh
 prepare target/bench-profile
 if [ "$DB" = pg ]; then URL=$(pg_schema profile); USER=postgres; else URL="jdbc:h2:file:./data-h2/hub;WRITE_DELAY=0"; USER=sa; fi
 trap 'stop_hub; drop_pg_schemas' EXIT
-JFR="$WORK/hub.jfr"
-start_hub "$URL" "$USER" profile "-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true ${BENCH_OPTS:-}"
+JFR="$(realpath "$WORK")/hub.jfr"
+# deep stacks: Camel's and Vert.x's frames would otherwise hide the hub's method that called them. The recording starts
+# with the JVM: started later, its I/O events re-instrument JDK classes, and the JIT compiled the hub's hot code again
+# during the measured run (C2 at a third of a core); only the measured run is dumped (JFR.dump begin=)
+start_hub "$URL" "$USER" profile "-XX:FlightRecorderOptions=stackdepth=1024 -XX:StartFlightRecording=name=bench,settings=profile ${BENCH_OPTS:-}"
 EXTRA=()
 [ "$RATE" != 0 ] && EXTRA+=(--rate "$RATE")
 [ "$MODE" = sendgrid ] && EXTRA+=(--batch 100)
-# warm-up run first (JIT, pools), then the measured one
-load "$MODE" 5 "$CONC" --warmup 0 "${EXTRA[@]}" > /dev/null
+# warm-up until the hub's JIT compilers are idle (bench/hub.sh), then the measured run
+echo "warm-up: $(warm_up "$MODE" "$CONC" "${EXTRA[@]}") s"
 
 cpu_ticks() {   # utime + stime of the given pids, in clock ticks
   local total=0 p
@@ -36,6 +39,9 @@ cpu_ticks() {   # utime + stime of the given pids, in clock ticks
 pg_pids() { pgrep -x postgres || true; }
 TICK=$(getconf CLK_TCK)
 HUB_JAVA=$(pgrep -P "$HUB_PID" java || echo "$HUB_PID")
+rm -f "$JFR"
+thread_ticks() { for t in /proc/"$HUB_JAVA"/task/*; do echo "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0) $(basename "$t") $(cat "$t/comm" 2>/dev/null)"; done; }
+thread_ticks > "$WORK/threads-before.txt"
 hub0=$(cpu_ticks "$HUB_JAVA"); pg0=$(cpu_ticks $(pg_pids)); t0=$(date +%s%N)
 java bench/LoadGen.java run --url "http://127.0.0.1:$PORT" --mode "$MODE" --concurrency "$CONC" --seconds "$SECONDS_RUN" \
   --warmup 0 --key "$WORK/sendgrid.key" "${EXTRA[@]}" > "$WORK/load.json" &
@@ -48,8 +54,9 @@ while kill -0 "$LOAD_PID" 2>/dev/null; do
   sleep 0.5
 done
 wait "$LOAD_PID"
+thread_ticks > "$WORK/threads-after.txt"
 hub1=$(cpu_ticks "$HUB_JAVA"); pg1=$(cpu_ticks $(pg_pids)); t1=$(date +%s%N)
-jcmd "$HUB_JAVA" JFR.dump filename="$JFR" > /dev/null
+jcmd "$HUB_JAVA" JFR.dump name=bench filename="$JFR" begin="-$(( (t1 - t0) / 1000000000 + 1 ))s" > /dev/null
 cat "$WORK/load.json"; echo
 python3 - "$WORK/load.json" "$TICK" "$(( (t1 - t0) / 1000000 ))" "$((hub1 - hub0))" "$((pg1 - pg0))" "$gen" <<'PY'
 import json, sys
@@ -64,5 +71,8 @@ for name, s in (("hub", hub), ("PostgreSQL", pg), ("load generator (incl. JVM st
 PY
 JFR_TOOL=$(ls -d /usr/lib/jvm/temurin-*/bin/jfr 2>/dev/null | tail -1 || true)
 JFR_TOOL=${JFR_TOOL:-jfr}
-"$JFR_TOOL" print --json --events jdk.ExecutionSample "$JFR" > "$WORK/samples.json"
+"$JFR_TOOL" print --json --stack-depth 1024 --events jdk.ExecutionSample "$JFR" > "$WORK/samples.json"
 python3 bench/jfr-samples.py "$WORK/samples.json"
+# CPU per thread of the hub over the measured run, native code, GC and the JIT compilers included (/proc; Linux
+# keeps 15 characters of a thread's name, so all of Camel's threads are one group here, split in the samples above)
+python3 bench/jfr-samples.py --threads "$WORK/threads-before.txt" "$WORK/threads-after.txt" "$TICK" "$(( (t1 - t0) / 1000000 ))"

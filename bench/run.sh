@@ -25,8 +25,10 @@ start_ready() {   # as start_hub, and records the time to ready
 
 measure() {   # $1 label, $2 mode, extra args...
   local label=$1 mode=$2; shift 2
-  local peak half
-  peak=$(load "$mode" "$SECONDS_RUN" "$CONC" --warmup 5 "$@")
+  local peak half warm
+  warm=$(warm_up "$mode" "$CONC" "$@")
+  echo "{\"label\":\"$label\",\"phase\":\"warm-up\",\"result\":{\"seconds\":$warm}}" | tee -a "$RESULTS"
+  peak=$(load "$mode" "$SECONDS_RUN" "$CONC" --warmup 3 "$@")
   echo "{\"label\":\"$label\",\"phase\":\"peak\",\"result\":$peak}" | tee -a "$RESULTS"
   half=$(echo "$peak" | sed -E 's/.*"requests_per_s":([0-9]+).*/\1/')
   half=$((half / 2))
@@ -72,6 +74,9 @@ print("| run | phase | req/s | events/s | events/s ÷ trivial req/s | p50 ms | p
 print("|---|---|---|---|---|---|---|---|")
 for r in rows:
     x = r["result"]
+    if r["phase"] == "warm-up":
+        print(f"| {r['label']} | warm-up until the JIT is idle | {x['seconds']} s | | | | | |")
+        continue
     if r["phase"] == "start":
         print(f"| {r['label']} | | | | | {x['startup_ms']} ms | | |")
         continue

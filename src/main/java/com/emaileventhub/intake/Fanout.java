@@ -40,6 +40,8 @@ public final class Fanout {
     private final HubMetrics metrics;
     private final Set<String> journalFed;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /** hub.NAME.enabled per destination name, read once: the rules name switched-off destinations on every event. */
+    private final Map<String, Boolean> configured = new ConcurrentHashMap<>();
     private volatile Set<String> known;
     private volatile Set<String> enabled;
     /** Whether the rules route exists; kept, so a live reload swapping it never reads as "no rules" (direct: waits for it). */
@@ -76,7 +78,7 @@ public final class Fanout {
         Set<String> names = Set.copyOf(DestinationRoutes.names(context));
         Set<String> e = new HashSet<>();
         for (String name : names) {
-            if (enabledByConfig.test(name)) {
+            if (enabledByConfig(name)) {
                 e.add(name);
             }
         }
@@ -105,9 +107,13 @@ public final class Fanout {
         }
     }
 
+    private boolean enabledByConfig(String name) {
+        return configured.computeIfAbsent(name, enabledByConfig::test);
+    }
+
     /** Warns once per name and counts every event it would have gone to. */
     private boolean unknown(String name) {
-        if (known.contains(name) || !enabledByConfig.test(name)) {
+        if (known.contains(name) || !enabledByConfig(name)) {
             return false;   // a destination switched off by configuration has no route on purpose
         }
         if (warned.add(name)) {
