@@ -81,13 +81,24 @@ warm_up() {
   echo $(( $(date +%s) - t0 ))
 }
 
-# CPU ticks the hub's JIT compiler threads have used so far
-jit_ticks() {
-  local total=0 t
-  for t in /proc/"$HUB_PID"/task/*; do
-    case "$(cat "$t/comm" 2>/dev/null)" in
-      C1\ Compiler*|C2\ Compiler*) total=$((total + $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0))) ;;
-    esac
+# cpu_ticks PID...: utime + stime of those processes so far, in clock ticks
+cpu_ticks() {
+  local total=0 p
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
   done
   echo "$total"
+}
+
+# thread_ticks PID: one line per thread of that process, "ticks tid name" (Linux keeps 15 characters of a name)
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    echo "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0) $(basename "$t") $(cat "$t/comm" 2>/dev/null)"
+  done
+}
+
+# CPU ticks the hub's JIT compiler threads ("C1 CompilerThre…", "C2 CompilerThre…") have used so far
+jit_ticks() {
+  thread_ticks "$HUB_PID" | awk '($3 == "C1" || $3 == "C2") && $4 ~ /^Compiler/ {s += $1} END {print s + 0}'
 }

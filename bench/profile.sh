@@ -28,35 +28,25 @@ EXTRA=()
 # warm-up until the hub's JIT compilers are idle (bench/hub.sh), then the measured run
 echo "warm-up: $(warm_up "$MODE" "$CONC" "${EXTRA[@]}") s"
 
-cpu_ticks() {   # utime + stime of the given pids, in clock ticks
-  local total=0 p
-  for p in "$@"; do
-    [ -r "/proc/$p/stat" ] || continue
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
-  done
-  echo "$total"
-}
 pg_pids() { pgrep -x postgres || true; }
 TICK=$(getconf CLK_TCK)
-HUB_JAVA=$(pgrep -P "$HUB_PID" java || echo "$HUB_PID")
 rm -f "$JFR"
-thread_ticks() { for t in /proc/"$HUB_JAVA"/task/*; do echo "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0) $(basename "$t") $(cat "$t/comm" 2>/dev/null)"; done; }
-thread_ticks > "$WORK/threads-before.txt"
-hub0=$(cpu_ticks "$HUB_JAVA"); pg0=$(cpu_ticks $(pg_pids)); t0=$(date +%s%N)
+thread_ticks "$HUB_PID" > "$WORK/threads-before.txt"
+hub0=$(cpu_ticks "$HUB_PID"); pg0=$(cpu_ticks $(pg_pids)); t0=$(date +%s%N)
 java bench/LoadGen.java run --url "http://127.0.0.1:$PORT" --mode "$MODE" --concurrency "$CONC" --seconds "$SECONDS_RUN" \
   --warmup 0 --key "$WORK/sendgrid.key" "${EXTRA[@]}" > "$WORK/load.json" &
 LOAD_PID=$!
 # the load generator's CPU is read just before it exits: poll its /proc entry
 gen=0
 while kill -0 "$LOAD_PID" 2>/dev/null; do
-  g=$(cpu_ticks $(pgrep -P "$LOAD_PID" java || echo "$LOAD_PID"))
+  g=$(cpu_ticks "$LOAD_PID")
   [ "$g" -gt 0 ] && gen=$g
   sleep 0.5
 done
 wait "$LOAD_PID"
-thread_ticks > "$WORK/threads-after.txt"
-hub1=$(cpu_ticks "$HUB_JAVA"); pg1=$(cpu_ticks $(pg_pids)); t1=$(date +%s%N)
-jcmd "$HUB_JAVA" JFR.dump name=bench filename="$JFR" begin="-$(( (t1 - t0) / 1000000000 + 1 ))s" > /dev/null
+thread_ticks "$HUB_PID" > "$WORK/threads-after.txt"
+hub1=$(cpu_ticks "$HUB_PID"); pg1=$(cpu_ticks $(pg_pids)); t1=$(date +%s%N)
+jcmd "$HUB_PID" JFR.dump name=bench filename="$JFR" begin="-$(( (t1 - t0) / 1000000000 + 1 ))s" > /dev/null
 cat "$WORK/load.json"; echo
 python3 - "$WORK/load.json" "$TICK" "$(( (t1 - t0) / 1000000 ))" "$((hub1 - hub0))" "$((pg1 - pg0))" "$gen" <<'PY'
 import json, sys

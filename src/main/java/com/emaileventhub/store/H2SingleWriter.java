@@ -255,7 +255,6 @@ final class H2SingleWriter implements DataSource {
                     return;
                 }
                 owner = null;
-                holds = 0;
             }
             permit.release();
         }
