@@ -4,7 +4,10 @@
 # group (request threads, journal, each destination worker, GC, ...); and the hub's hottest frames, self and
 # inclusive. The recording stays in target/bench-profile/hub.jfr for `jfr` (e.g. the Temurin JDK's `jfr view`).
 # Usage: bench/profile.sh [mode=postmark] [db=pg|h2] [seconds=20] [concurrency=32] [rate=0 (closed loop)]
-#        BENCH_OPTS="-Dhub.x=y" adds JVM options to the hub (needs PostgreSQL on 127.0.0.1:5432 for db=pg)
+#        BENCH_OPTS="-Dhub.x=y" adds JVM options to the hub (needs PostgreSQL on 127.0.0.1:5432 for db=pg);
+#        BENCH_JAR=path profiles another build; PROFILE_JFR=0 leaves Flight Recorder out (CPU per request only, for
+#        comparing two builds: the recording costs CPU too). With pg_stat_statements loaded in PostgreSQL
+#        (shared_preload_libraries), the database's statements of the measured run are listed, costliest first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:-postmark}
@@ -21,7 +24,9 @@ JFR="$(realpath "$WORK")/hub.jfr"
 # deep stacks: Camel's and Vert.x's frames would otherwise hide the hub's method that called them. The recording starts
 # with the JVM: started later, its I/O events re-instrument JDK classes, and the JIT compiled the hub's hot code again
 # during the measured run (C2 at a third of a core); only the measured run is dumped (JFR.dump begin=)
-start_hub "$URL" "$USER" profile "-XX:FlightRecorderOptions=stackdepth=1024 -XX:StartFlightRecording=name=bench,settings=profile ${BENCH_OPTS:-}"
+JFR_OPTS="-XX:FlightRecorderOptions=stackdepth=1024 -XX:StartFlightRecording=name=bench,settings=profile"
+[ "${PROFILE_JFR:-1}" = 0 ] && JFR_OPTS=""
+start_hub "$URL" "$USER" profile "$JFR_OPTS ${BENCH_OPTS:-}"
 EXTRA=()
 [ "$RATE" != 0 ] && EXTRA+=(--rate "$RATE")
 [ "$MODE" = sendgrid ] && EXTRA+=(--batch 100)
@@ -29,6 +34,12 @@ EXTRA=()
 echo "warm-up: $(warm_up "$MODE" "$CONC" "${EXTRA[@]}") s"
 
 pg_pids() { pgrep -x postgres || true; }
+PSQL=(psql -h 127.0.0.1 -U postgres -d test -Atq)
+STATEMENTS=0
+if [ "$DB" = pg ] && "${PSQL[@]}" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" \
+    > /dev/null 2>&1; then
+  STATEMENTS=1
+fi
 TICK=$(getconf CLK_TCK)
 rm -f "$JFR"
 thread_ticks "$HUB_PID" > "$WORK/threads-before.txt"
@@ -46,7 +57,7 @@ done
 wait "$LOAD_PID"
 thread_ticks "$HUB_PID" > "$WORK/threads-after.txt"
 hub1=$(cpu_ticks "$HUB_PID"); pg1=$(cpu_ticks $(pg_pids)); t1=$(date +%s%N)
-jcmd "$HUB_PID" JFR.dump name=bench filename="$JFR" begin="-$(( (t1 - t0) / 1000000000 + 1 ))s" > /dev/null
+[ -n "$JFR_OPTS" ] && jcmd "$HUB_PID" JFR.dump name=bench filename="$JFR" begin="-$(( (t1 - t0) / 1000000000 + 1 ))s" > /dev/null
 cat "$WORK/load.json"; echo
 python3 - "$WORK/load.json" "$TICK" "$(( (t1 - t0) / 1000000 ))" "$((hub1 - hub0))" "$((pg1 - pg0))" "$gen" <<'PY'
 import json, sys
@@ -59,10 +70,19 @@ print("|---|---|---|---|")
 for name, s in (("hub", hub), ("PostgreSQL", pg), ("load generator (incl. JVM start)", gen)):
     print(f"| {name} | {s:.1f} | {s / wall:.2f} | {1000 * s / max(n, 1):.3f} |")
 PY
-JFR_TOOL=$(ls -d /usr/lib/jvm/temurin-*/bin/jfr 2>/dev/null | tail -1 || true)
-JFR_TOOL=${JFR_TOOL:-jfr}
-"$JFR_TOOL" print --json --stack-depth 1024 --events jdk.ExecutionSample "$JFR" > "$WORK/samples.json"
-python3 bench/jfr-samples.py "$WORK/samples.json"
+if [ "$STATEMENTS" = 1 ]; then
+  echo
+  echo "PostgreSQL statements of the measured run (pg_stat_statements; ms of execution, all databases)"
+  "${PSQL[@]}" -F ' | ' -c "SELECT calls, round(total_exec_time::numeric), rows, round((1000 * total_exec_time / calls)::numeric),
+      left(regexp_replace(query, '\s+', ' ', 'g'), 90) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12" \
+    | { echo "| calls | ms | rows | us per call | statement |"; echo "|---|---|---|---|---|"; sed 's/^/| /; s/$/ |/'; }
+fi
+if [ -n "$JFR_OPTS" ]; then
+  JFR_TOOL=$(ls -d /usr/lib/jvm/temurin-*/bin/jfr 2>/dev/null | tail -1 || true)
+  JFR_TOOL=${JFR_TOOL:-jfr}
+  "$JFR_TOOL" print --json --stack-depth 1024 --events jdk.ExecutionSample "$JFR" > "$WORK/samples.json"
+  python3 bench/jfr-samples.py "$WORK/samples.json"
+fi
 # CPU per thread of the hub over the measured run, native code, GC and the JIT compilers included (/proc; Linux
 # keeps 15 characters of a thread's name, so all of Camel's threads are one group here, split in the samples above)
 python3 bench/jfr-samples.py --threads "$WORK/threads-before.txt" "$WORK/threads-after.txt" "$TICK" "$(( (t1 - t0) / 1000000 ))"

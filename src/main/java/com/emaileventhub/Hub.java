@@ -71,7 +71,7 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
+import com.emaileventhub.telemetry.ContextEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -216,21 +216,14 @@ public final class Hub implements AutoCloseable {
                     }
                 });
                 delivery.attach(context);
-                context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-                    @Override
-                    public void notify(CamelEvent event) throws Exception {
-                        summarizeVendors(context);
-                        fanout.checkRules();
-                        if (config.bool("hub.routes.reload")) {
-                            new RouteReload(routesDir, routes, metrics, fanout::refresh).attach(context);
-                        }
-                    }
-
-                    @Override
-                    public boolean isEnabled(CamelEvent event) {
-                        return event instanceof CamelEvent.CamelContextStartedEvent;
-                    }
-                });
+                context.getManagementStrategy().addEventNotifier(ContextEvents.on(
+                        Set.of(CamelEvent.CamelContextStartedEvent.class), event -> {
+                            summarizeVendors(context);
+                            fanout.checkRules();
+                            if (config.bool("hub.routes.reload")) {
+                                new RouteReload(routesDir, routes, metrics, fanout::refresh).attach(context);
+                            }
+                        }));
             }
         });
         if (config.get("hub.admin.token") == null) {

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
+import com.emaileventhub.telemetry.ContextEvents;
 
 /**
  * Everything durable delivery needs, in one place for Hub to wire: the queue, the engine, and the beans
@@ -61,22 +61,14 @@ public final class DeliveryModule implements AutoCloseable {
      * batch in flight finishes and records its outcome.
      */
     public void attach(CamelContext context) {
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.CamelContextStartedEvent) {
-                    engine.start(context);
-                } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                    engine.stop();
-                }
-            }
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.CamelContextStartedEvent
-                        || event instanceof CamelEvent.CamelContextStoppingEvent;
-            }
-        });
+        context.getManagementStrategy().addEventNotifier(ContextEvents.on(
+                Set.of(CamelEvent.CamelContextStartedEvent.class, CamelEvent.CamelContextStoppingEvent.class), event -> {
+                    if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                        engine.start(context);
+                    } else {
+                        engine.stop();
+                    }
+                }));
     }
 
     /** The archive's database: the hub's own unless hub.archive.db.url names another. */

@@ -8,7 +8,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.SimpleEventNotifierSupport;
+import com.emaileventhub.telemetry.ContextEvents;
+import java.util.Set;
 
 /**
  * The HTTP edge of the hub: the Vert.x server's worker pool and TLS, and the webhook gate in front
@@ -47,21 +48,14 @@ public final class HttpEdge {
             throw new IllegalStateException("hub.http.tls.* is set but there is no HTTP server (camel.server.enabled)");
         }
         server.setSslContextParameters(tls.initialParameters());
-        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.CamelContextStartedEvent) {
-                    tls.started(context, () -> httpServer(context));
-                } else {
-                    tls.stop(context);
-                }
-            }
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.CamelContextStartedEvent || event instanceof CamelEvent.CamelContextStoppingEvent;
-            }
-        });
+        context.getManagementStrategy().addEventNotifier(ContextEvents.on(
+                Set.of(CamelEvent.CamelContextStartedEvent.class, CamelEvent.CamelContextStoppingEvent.class), event -> {
+                    if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                        tls.started(context, () -> httpServer(context));
+                    } else {
+                        tls.stop(context);
+                    }
+                }));
     }
 
     /** Webhook requests admitted and not finished: at hub.http.max-concurrent-requests the hub sheds load. */

@@ -32,6 +32,19 @@ final class InsightRows {
     private static final String INSERT_SEND = "INSERT INTO insight_send (sent_at, recipient_domain, tagset, flags, "
             + "events, opens, clicks, machine_opens, machine_clicks, delivered_at, last_event_at, esp, send_key, "
             + "recipient) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The columns of INSERT_SEND / UPDATE_SEND, in their order, as arrays (PostgreSQL). */
+    private static final String PG_SEND_ARRAYS = "unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::int[], ?::int[], "
+            + "?::int[], ?::int[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[])";
+    private static final String PG_INSERT_SENDS = "INSERT INTO insight_send (sent_at, recipient_domain, tagset, flags, "
+            + "events, opens, clicks, machine_opens, machine_clicks, delivered_at, last_event_at, esp, send_key, "
+            + "recipient) SELECT * FROM " + PG_SEND_ARRAYS;
+    private static final String PG_UPDATE_SENDS = "UPDATE insight_send s SET sent_at = v.sent_at, "
+            + "recipient_domain = v.recipient_domain, tagset = v.tagset, flags = v.flags, events = v.events, "
+            + "opens = v.opens, clicks = v.clicks, machine_opens = v.machine_opens, machine_clicks = v.machine_clicks, "
+            + "delivered_at = v.delivered_at, last_event_at = v.last_event_at FROM " + PG_SEND_ARRAYS
+            + " AS v(sent_at, recipient_domain, tagset, flags, events, opens, clicks, machine_opens, machine_clicks, "
+            + "delivered_at, last_event_at, esp, send_key, recipient) "
+            + "WHERE s.esp = v.esp AND s.send_key = v.send_key AND s.recipient = v.recipient";
     private final Connection c;
     private final Database.Dialect dialect;
     private final Map<String, String> tagsets = new LinkedHashMap<>();
@@ -181,6 +194,14 @@ final class InsightRows {
     }
 
     void saveSends(List<SendState> sends, Set<String> existing) throws SQLException {
+        if (dialect == Database.Dialect.POSTGRESQL) {
+            List<SendState> updates = new ArrayList<>();
+            List<SendState> inserts = new ArrayList<>();
+            sends.forEach(s -> (existing.contains(s.id()) ? updates : inserts).add(s));
+            saveSendsPg(PG_UPDATE_SENDS, updates);
+            saveSendsPg(PG_INSERT_SENDS, inserts);
+            return;
+        }
         try (PreparedStatement update = c.prepareStatement(UPDATE_SEND); PreparedStatement insert = c.prepareStatement(INSERT_SEND)) {
             for (SendState s : sends) {
                 PreparedStatement ps = existing.contains(s.id()) ? update : insert;
@@ -205,6 +226,56 @@ final class InsightRows {
             }
             update.executeBatch();
             insert.executeBatch();
+        }
+    }
+
+    /**
+     * PostgreSQL: the sends as one statement over arrays, one per column. Measured on Postmark singles (one new send per
+     * event), the row-by-row INSERT was the database's third-largest cost: 101,608 executions, 0.033 ms each.
+     */
+    private void saveSendsPg(String sql, List<SendState> sends) throws SQLException {
+        if (sends.isEmpty()) {
+            return;
+        }
+        int n = sends.size();
+        Long[] sentAt = new Long[n];
+        String[] domain = new String[n];
+        String[] tagset = new String[n];
+        Integer[][] ints = new Integer[6][n];   // flags, events, opens, clicks, machine opens, machine clicks
+        Long[] deliveredAt = new Long[n];
+        Long[] lastEventAt = new Long[n];
+        String[] esp = new String[n];
+        String[] sendKey = new String[n];
+        String[] recipient = new String[n];
+        for (int i = 0; i < n; i++) {
+            SendState s = sends.get(i);
+            sentAt[i] = s.sentAt;
+            domain[i] = s.domain();
+            tagset[i] = tagset(s.tags);
+            ints[0][i] = s.flags;
+            ints[1][i] = s.counts[4];
+            for (int k = 0; k < 4; k++) {
+                ints[2 + k][i] = s.counts[k];
+            }
+            deliveredAt[i] = s.deliveredAt;
+            lastEventAt[i] = s.lastEventAt;
+            esp[i] = s.esp;
+            sendKey[i] = s.sendKey;
+            recipient[i] = s.recipient;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("bigint", sentAt));
+            ps.setArray(2, c.createArrayOf("varchar", domain));
+            ps.setArray(3, c.createArrayOf("varchar", tagset));
+            for (int k = 0; k < 6; k++) {
+                ps.setArray(4 + k, c.createArrayOf("integer", ints[k]));
+            }
+            ps.setArray(10, c.createArrayOf("bigint", deliveredAt));
+            ps.setArray(11, c.createArrayOf("bigint", lastEventAt));
+            ps.setArray(12, c.createArrayOf("varchar", esp));
+            ps.setArray(13, c.createArrayOf("varchar", sendKey));
+            ps.setArray(14, c.createArrayOf("varchar", recipient));
+            ps.executeUpdate();
         }
     }
 
