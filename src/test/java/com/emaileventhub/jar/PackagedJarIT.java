@@ -29,6 +29,26 @@ import org.junit.jupiter.api.Test;
  */
 class PackagedJarIT {
 
+    /**
+     * The README's start command maps the archive the build trained: the hub's own classes and Camel's come from it,
+     * already parsed and verified (the start-up budget of docs/benchmarks.md depends on it).
+     */
+    @Test
+    void the_readme_start_loads_the_hub_from_the_trained_class_data_archive() throws Exception {
+        assertThat(JarProcess.ARCHIVE).exists();
+        Path work = JarProcess.workDir("cds");
+        Path classes = work.resolve("class-load.txt");
+        try (JarProcess hub = JarProcess.start(work, Map.of(), List.of("-Xlog:class+load=info:file=" + classes))
+                .awaitHealthy()) {
+            List<String> lines = Files.readAllLines(classes);
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains(" com.emaileventhub.Hub ")
+                    .contains("source: shared objects file (top)"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains(" org.apache.camel.main.Main ")
+                    .contains("source: shared objects file (top)"));
+            assertThat(hub.log()).doesNotContain("shared archive").doesNotContain("[cds]");
+        }
+    }
+
     @Test
     void serves_signed_webhooks_the_query_api_health_and_metrics_from_the_jar_alone() throws Exception {
         KeyPair key = ec();

@@ -19,6 +19,8 @@ import org.awaitility.core.ConditionTimeoutException;
 /** The packaged hub (target/email-event-hub.jar) run as a separate JVM, as an operator runs it. */
 public final class JarProcess implements AutoCloseable {
     public static final Path JAR = Path.of("target", "email-event-hub.jar").toAbsolutePath();
+    /** The Class Data Sharing archive the build trains for that jar; the README's start command uses it. */
+    public static final Path ARCHIVE = Path.of("target", "email-event-hub.jsa").toAbsolutePath();
 
     private final Process process;
     private final int port;
@@ -38,6 +40,8 @@ public final class JarProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
+        // as the README starts it (a missing archive is skipped silently, like a mismatched one with a warning)
+        cmd.add("-XX:SharedArchiveFile=" + ARCHIVE);
         cmd.addAll(systemProperties);
         cmd.add("-jar");
         cmd.add(JAR.toString());
