@@ -52,6 +52,21 @@ class WebhookMetricsTest {
         }
     }
 
+    /** The group-commit counters read the journal through functions Micrometer holds weakly: they must outlive a GC. */
+    @Test
+    void the_journal_commit_counters_keep_counting_after_a_garbage_collection() {
+        try (HubRunner hub = HubRunner.start(postmarkAndMailgun(TestDatabases.h2()))) {
+            postPostmark(hub, Postmark.delivery("gc-" + UUID.randomUUID(), "ann@example.com"), Postmark.auth());
+            postPostmark(hub, Postmark.delivery("gc-" + UUID.randomUUID(), "bob@example.com"), Postmark.auth());
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+            }
+            String text = metrics(hub);
+            assertThat(Metrics.value(text, "hub_journal_commits_total")).isBetween(1.0, 2.0);
+            assertThat(Metrics.value(text, "hub_journal_committed_requests_total")).isEqualTo(2);
+        }
+    }
+
     @Test
     void bad_signatures_of_two_vendors_carry_the_same_reason_label() {
         try (HubRunner hub = HubRunner.start(postmarkAndMailgun(TestDatabases.h2()))) {
