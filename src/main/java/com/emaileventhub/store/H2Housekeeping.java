@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -35,8 +36,13 @@ public final class H2Housekeeping {
     static final String RETENTION = "RETENTION_TIME";
     /** The retention time the hub's H2 databases get: two runs of housekeeping at its default interval, each syncing. */
     static final int RETENTION_MILLIS = 2000;
-    /** Bytes rewritten per call to compact. */
-    private static final int WRITE_BYTES = 4 * 1024 * 1024;
+    /**
+     * Bytes rewritten per call to compact. Commits wait while a call runs: with 4 MB per call and calls back to back,
+     * webhooks waited 180-270 ms once a second on H2 (JFR, docs/benchmarks.md), the p99 of the whole intake.
+     */
+    private static final int WRITE_BYTES = 1024 * 1024;
+    /** The gap between two rewrites of one run, for the commits that waited. */
+    private static final long PAUSE_NANOS = 5_000_000;
 
     private final List<DataSource> databases = new ArrayList<>();
     private final long budgetNanos;
@@ -65,6 +71,9 @@ public final class H2Housekeeping {
                 }
                 while (System.nanoTime() < deadline && store.compact(TARGET_FILL_RATE, WRITE_BYTES)) {
                     rewrites++;
+                    // a rewrite holds H2's store lock, so every commit waits for it: small rewrites with a gap
+                    // between them let the commits waiting in between go first
+                    LockSupport.parkNanos(PAUSE_NANOS);
                 }
                 store.sync();
             } catch (SQLException e) {
