@@ -10,13 +10,13 @@ import com.emaileventhub.store.Database;
 import com.emaileventhub.store.DeliveryQueue;
 import com.emaileventhub.store.JournalCursor;
 import com.emaileventhub.store.SuppressionStore;
+import com.emaileventhub.telemetry.ContextEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
-import com.emaileventhub.telemetry.ContextEvents;
 
 /**
  * Everything durable delivery needs, in one place for Hub to wire: the queue, the engine, and the beans

@@ -1,15 +1,15 @@
 package com.emaileventhub.http;
 
 import com.emaileventhub.config.HubConfig;
+import com.emaileventhub.telemetry.ContextEvents;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.spi.CamelEvent;
-import com.emaileventhub.telemetry.ContextEvents;
-import java.util.Set;
 
 /**
  * The HTTP edge of the hub: the Vert.x server's worker pool and TLS, and the webhook gate in front

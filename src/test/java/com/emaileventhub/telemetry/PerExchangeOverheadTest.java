@@ -3,8 +3,10 @@ package com.emaileventhub.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.emaileventhub.support.HubRunner;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.EventNotifier;
@@ -38,8 +40,8 @@ class PerExchangeOverheadTest {
 
     @Test
     void a_context_notifier_is_called_for_its_types_only() throws Exception {
-        List<CamelEvent> seen = new java.util.ArrayList<>();
-        ContextEvents notifier = ContextEvents.on(java.util.Set.of(CamelEvent.CamelContextStartedEvent.class), seen::add);
+        List<CamelEvent> seen = new ArrayList<>();
+        ContextEvents notifier = ContextEvents.on(Set.of(CamelEvent.CamelContextStartedEvent.class), seen::add);
         assertThat(notifier.isIgnoreExchangeEvents()).isTrue();
         assertThat(notifier.isIgnoreRouteEvents()).isTrue();
         assertThat(notifier.isIgnoreStepEvents()).isTrue();
