@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +33,10 @@ final class InsightRows {
     private static final String INSERT_SEND = "INSERT INTO insight_send (sent_at, recipient_domain, tagset, flags, "
             + "events, opens, clicks, machine_opens, machine_clicks, delivered_at, last_event_at, esp, send_key, "
             + "recipient) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The SQL types of a send's values (sendValues), in the column order of INSERT_SEND and UPDATE_SEND. */
+    private static final int[] SEND_TYPES = {Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.INTEGER, Types.INTEGER,
+            Types.INTEGER, Types.INTEGER, Types.INTEGER, Types.INTEGER, Types.BIGINT, Types.BIGINT, Types.VARCHAR,
+            Types.VARCHAR, Types.VARCHAR};
     /** The columns of INSERT_SEND / UPDATE_SEND, in their order, as arrays (PostgreSQL). */
     private static final String PG_SEND_ARRAYS = "unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::int[], ?::int[], "
             + "?::int[], ?::int[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[])";
@@ -205,28 +210,21 @@ final class InsightRows {
         try (PreparedStatement update = c.prepareStatement(UPDATE_SEND); PreparedStatement insert = c.prepareStatement(INSERT_SEND)) {
             for (SendState s : sends) {
                 PreparedStatement ps = existing.contains(s.id()) ? update : insert;
-                ps.setLong(1, s.sentAt);
-                ps.setString(2, s.domain());
-                ps.setString(3, tagset(s.tags));
-                ps.setInt(4, s.flags);
-                ps.setInt(5, s.counts[4]);
-                for (int i = 0; i < 4; i++) {
-                    ps.setInt(6 + i, s.counts[i]);
+                Object[] values = sendValues(s);
+                for (int i = 0; i < values.length; i++) {
+                    ps.setObject(i + 1, values[i], SEND_TYPES[i]);
                 }
-                if (s.deliveredAt == null) {
-                    ps.setNull(10, Types.BIGINT);
-                } else {
-                    ps.setLong(10, s.deliveredAt);
-                }
-                ps.setLong(11, s.lastEventAt);
-                ps.setString(12, s.esp);
-                ps.setString(13, s.sendKey);
-                ps.setString(14, s.recipient);
                 ps.addBatch();
             }
             update.executeBatch();
             insert.executeBatch();
         }
+    }
+
+    /** A send's values in the column order of INSERT_SEND and UPDATE_SEND (and of PG_SEND_ARRAYS): SEND_TYPES. */
+    private Object[] sendValues(SendState s) {
+        return new Object[] {s.sentAt, s.domain(), tagset(s.tags), s.flags, s.counts[4], s.counts[0], s.counts[1],
+                s.counts[2], s.counts[3], s.deliveredAt, s.lastEventAt, s.esp, s.sendKey, s.recipient};
     }
 
     /**
@@ -237,44 +235,21 @@ final class InsightRows {
         if (sends.isEmpty()) {
             return;
         }
-        int n = sends.size();
-        Long[] sentAt = new Long[n];
-        String[] domain = new String[n];
-        String[] tagset = new String[n];
-        Integer[][] ints = new Integer[6][n];   // flags, events, opens, clicks, machine opens, machine clicks
-        Long[] deliveredAt = new Long[n];
-        Long[] lastEventAt = new Long[n];
-        String[] esp = new String[n];
-        String[] sendKey = new String[n];
-        String[] recipient = new String[n];
-        for (int i = 0; i < n; i++) {
-            SendState s = sends.get(i);
-            sentAt[i] = s.sentAt;
-            domain[i] = s.domain();
-            tagset[i] = tagset(s.tags);
-            ints[0][i] = s.flags;
-            ints[1][i] = s.counts[4];
-            for (int k = 0; k < 4; k++) {
-                ints[2 + k][i] = s.counts[k];
+        Object[][] columns = new Object[SEND_TYPES.length][sends.size()];
+        for (int row = 0; row < sends.size(); row++) {
+            Object[] values = sendValues(sends.get(row));
+            for (int i = 0; i < values.length; i++) {
+                columns[i][row] = values[i];
             }
-            deliveredAt[i] = s.deliveredAt;
-            lastEventAt[i] = s.lastEventAt;
-            esp[i] = s.esp;
-            sendKey[i] = s.sendKey;
-            recipient[i] = s.recipient;
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("bigint", sentAt));
-            ps.setArray(2, c.createArrayOf("varchar", domain));
-            ps.setArray(3, c.createArrayOf("varchar", tagset));
-            for (int k = 0; k < 6; k++) {
-                ps.setArray(4 + k, c.createArrayOf("integer", ints[k]));
+            for (int i = 0; i < columns.length; i++) {
+                ps.setArray(i + 1, switch (SEND_TYPES[i]) {
+                    case Types.BIGINT -> c.createArrayOf("bigint", Arrays.copyOf(columns[i], columns[i].length, Long[].class));
+                    case Types.INTEGER -> c.createArrayOf("integer", Arrays.copyOf(columns[i], columns[i].length, Integer[].class));
+                    default -> c.createArrayOf("varchar", Arrays.copyOf(columns[i], columns[i].length, String[].class));
+                });
             }
-            ps.setArray(10, c.createArrayOf("bigint", deliveredAt));
-            ps.setArray(11, c.createArrayOf("bigint", lastEventAt));
-            ps.setArray(12, c.createArrayOf("varchar", esp));
-            ps.setArray(13, c.createArrayOf("varchar", sendKey));
-            ps.setArray(14, c.createArrayOf("varchar", recipient));
             ps.executeUpdate();
         }
     }
