@@ -55,8 +55,13 @@ public final class DeliveryQueue {
     public record Page(List<Item> items, String nextCursor) {
     }
 
-    private static final String SELECT_DUE = "SELECT event_id, attempts, created_at FROM hub_delivery "
-            + "WHERE destination = ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?";
+    /*
+     * H2's claim. ORDER BY names the index's whole prefix: with ORDER BY next_attempt_at alone H2 read and sorted every
+     * pending item of the destination before taking the first ones (593 ms a claim with 176,000 pending, 6 ms so).
+     */
+    static final String SELECT_DUE = "SELECT event_id, attempts, created_at FROM hub_delivery "
+            + "WHERE destination = ? AND status = 'pending' AND next_attempt_at <= ? "
+            + "ORDER BY destination, status, next_attempt_at LIMIT ?";
     private static final String LEASE = "UPDATE hub_delivery SET lease_owner = ?, lease_until = ?, next_attempt_at = ? "
             + "WHERE destination = ? AND event_id = ? AND status = 'pending' AND next_attempt_at <= ?";
     private static final String PG_CLAIM = "UPDATE hub_delivery d SET lease_owner = ?, lease_until = ?, next_attempt_at = ? "

@@ -39,7 +39,7 @@ public final class JournalCursor {
     public record Advance(String cursor, Position from, Position to) {
     }
 
-    /** Rows after the cursor (taken or not yet safe to take) and the oldest one's arrival. */
+    /** Rows after the cursor (taken or not yet safe to take) and the arrival of the next one (null when none). */
     public record Backlog(long pending, Long oldestReceivedAt) {
     }
 
@@ -155,23 +155,32 @@ public final class JournalCursor {
         }
     }
 
-    /** The rows after the cursor: the destination's backlog. */
+    /**
+     * The rows after the cursor: the destination's backlog, and the arrival of the next row it takes. Two statements
+     * that read only the position index, not the rows: a MIN over the rows' arrival read every row of the backlog, its
+     * body included, and H2 took 5 s over a backlog of 276,000 rows, every gauge interval, on the destination's thread.
+     */
     public Backlog backlog() {
         Position at = position();
         // H2 walks the whole index for the OR of a row comparison; with tx = 0 it reads the rows after the cursor only
-        String sql = dialect == Database.Dialect.POSTGRESQL
-                ? "SELECT COUNT(*), MIN(received_at) FROM hub_event WHERE (tx, seq) > (?, ?)"
-                : "SELECT COUNT(*), MIN(received_at) FROM hub_event WHERE tx = ? AND seq > ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, at.tx());
-            ps.setLong(2, at.seq());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long oldest = rs.getLong(2);
-                return new Backlog(rs.getLong(1), rs.wasNull() ? null : oldest);
-            }
+        String after = dialect == Database.Dialect.POSTGRESQL ? "(tx, seq) > (?, ?)" : "tx = ? AND seq > ?";
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM hub_event WHERE " + after);
+             PreparedStatement next = c.prepareStatement("SELECT received_at FROM hub_event WHERE " + after
+                     + " ORDER BY tx, seq FETCH FIRST ROW ONLY")) {
+            long pending = first(count, at);
+            Long nextReceivedAt = pending == 0 ? null : first(next, at);
+            return new Backlog(pending, nextReceivedAt);
         } catch (SQLException e) {
             throw StorageUnavailableException.of("journal cursor " + name, e);
+        }
+    }
+
+    private static Long first(PreparedStatement ps, Position at) throws SQLException {
+        ps.setLong(1, at.tx());
+        ps.setLong(2, at.seq());
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : null;
         }
     }
 }
