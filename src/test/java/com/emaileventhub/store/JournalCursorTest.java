@@ -226,6 +226,27 @@ class JournalCursorTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void the_backlog_counts_the_rows_after_the_cursor_and_dates_the_next_one(String kind) throws Exception {
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db);
+            JournalCursor cursor = new JournalCursor(db, CURSOR);
+            assertThat(cursor.backlog()).isEqualTo(new JournalCursor.Backlog(0, null));
+            Instant first = NOW.minusSeconds(60);
+            journal.store("postmark", null, List.of(event("b-0", first), event("b-1", first)), Map.of(), first);
+            journal.store("postmark", null, List.of(event("b-2", NOW)), Map.of(), NOW);
+            List<JournalCursor.Entry> entries = await(cursor, JournalCursor.Position.START, 3);
+            assertThat(cursor.backlog()).isEqualTo(new JournalCursor.Backlog(3, first.toEpochMilli()));
+            Transactions.inTransaction(db.dataSource(), c -> JournalCursor.advance(c,
+                    new JournalCursor.Advance(CURSOR, JournalCursor.Position.START, entries.get(1).position()), 0));
+            assertThat(cursor.backlog()).isEqualTo(new JournalCursor.Backlog(1, NOW.toEpochMilli()));
+            Transactions.inTransaction(db.dataSource(), c -> JournalCursor.advance(c,
+                    new JournalCursor.Advance(CURSOR, entries.get(1).position(), entries.get(2).position()), 0));
+            assertThat(cursor.backlog()).isEqualTo(new JournalCursor.Backlog(0, null));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void maintenance_keeps_expired_events_the_cursor_has_not_passed(String kind) throws Exception {
         try (Database db = open(kind)) {
             Journal journal = new Journal(db);
