@@ -394,8 +394,8 @@ public final class DestinationWorker {
         if (cursor != null) {
             JournalCursor.Backlog j = cursor.backlog();
             pending += j.pending();
-            if (j.oldestReceivedAt() != null && (oldest == null || j.oldestReceivedAt() < oldest)) {
-                oldest = j.oldestReceivedAt();
+            if (j.nextReceivedAt() != null && (oldest == null || j.nextReceivedAt() < oldest)) {
+                oldest = j.nextReceivedAt();
             }
         }
         backlog = pending;

@@ -40,7 +40,7 @@ public final class JournalCursor {
     }
 
     /** Rows after the cursor (taken or not yet safe to take) and the arrival of the next one (null when none). */
-    public record Backlog(long pending, Long oldestReceivedAt) {
+    public record Backlog(long pending, Long nextReceivedAt) {
     }
 
     private static final String PG_AFTER = "SELECT tx, seq, id, body, received_at FROM hub_event "

@@ -6,11 +6,9 @@ import com.emaileventhub.support.TestDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,18 +17,9 @@ import org.junit.jupiter.api.Test;
  * behind it was (593 ms a claim with 176,000 pending).
  */
 class DeliveryClaimPlanTest {
-    private final List<String> urls = new ArrayList<>();
-
-    @AfterEach
-    void drop() {
-        urls.forEach(TestDatabases::drop);
-    }
-
     @Test
     void an_h2_claim_of_ten_reads_ten_of_five_thousand_pending_items() throws Exception {
-        String url = TestDatabases.h2();
-        urls.add(url);
-        try (Database db = TestDatabases.open(url, 2)) {
+        try (Database db = TestDatabases.open(TestDatabases.h2(), 2)) {
             List<String> ids = IntStream.range(0, 5_000).mapToObj(i -> "e" + i).toList();
             try (Connection c = db.dataSource().getConnection()) {
                 DeliveryQueue.enqueue(c, db.dialect(), Collections.nCopies(ids.size(), "leads"), ids, 1_000);
