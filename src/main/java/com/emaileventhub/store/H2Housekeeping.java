@@ -37,10 +37,18 @@ public final class H2Housekeeping {
     /** The retention time the hub's H2 databases get: two runs of housekeeping at its default interval, each syncing. */
     static final int RETENTION_MILLIS = 2000;
     /**
-     * Bytes rewritten per call to compact. Commits wait while a call runs: with 4 MB per call and calls back to back,
-     * webhooks waited 180-270 ms once a second on H2 (JFR, docs/benchmarks.md), the p99 of the whole intake.
+     * Bytes rewritten per call to compact, to begin with. Commits wait while a call runs: with 4 MB per call and calls
+     * back to back, webhooks waited 180-270 ms once a second on H2 (JFR, docs/benchmarks.md), the p99 of the whole
+     * intake.
      */
-    private static final int WRITE_BYTES = 1024 * 1024;
+    static final int WRITE_BYTES = 1024 * 1024;
+    /**
+     * The most one call may rewrite. H2 rewrites only chunks whose live data fits in the call's limit, and a commit
+     * of many rows (a batch of events, a burst's group commit) writes chunks of several megabytes: with 1 MB per call
+     * such chunks stayed a quarter live for ever and the file grew burst after burst (docs/benchmarks.md). So a run
+     * whose call rewrote nothing while the chunks are still sparse doubles the limit, up to this.
+     */
+    static final int MAX_WRITE_BYTES = 64 * 1024 * 1024;
     /** The gap between two rewrites of one run, for the commits that waited. */
     private static final long PAUSE_NANOS = 5_000_000;
 
@@ -69,12 +77,27 @@ public final class H2Housekeeping {
                 if (store == null) {
                     continue;
                 }
-                while (System.nanoTime() < deadline && store.compact(TARGET_FILL_RATE, WRITE_BYTES)) {
-                    rewrites++;
-                    // a rewrite holds H2's store lock, so every commit waits for it: small rewrites with a gap
-                    // between them let the commits waiting in between go first
-                    LockSupport.parkNanos(PAUSE_NANOS);
+                int rewritesHere = 0;
+                int writeBytes = WRITE_BYTES;
+                while (System.nanoTime() < deadline) {
+                    if (store.compact(TARGET_FILL_RATE, writeBytes)) {
+                        rewritesHere++;
+                        // a rewrite holds H2's store lock, so every commit waits for it: small rewrites with a gap
+                        // between them let the commits waiting in between go first
+                        LockSupport.parkNanos(PAUSE_NANOS);
+                    } else if (writeBytes < MAX_WRITE_BYTES
+                            && store.getFileStore().getChunksFillRate() < TARGET_FILL_RATE) {
+                        writeBytes *= 2; // the sparse chunks left each hold more live data than this call may write
+                    } else {
+                        break;
+                    }
                 }
+                if (rewritesHere > 0 && store.hasUnsavedChanges()) {
+                    // the rewritten pages reach the file, and their old chunks can be freed, at the next commit: on
+                    // an idle hub there is none, so the housekeeping commits them (as H2's background writer would)
+                    store.tryCommit();
+                }
+                rewrites += rewritesHere;
                 store.sync();
             } catch (SQLException e) {
                 throw StorageUnavailableException.of("H2 housekeeping", e);

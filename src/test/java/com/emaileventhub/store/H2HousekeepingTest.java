@@ -58,6 +58,45 @@ class H2HousekeepingTest {
     }
 
     @Test
+    void chunks_written_by_big_commits_are_rewritten_too_though_their_live_data_exceeds_a_small_call()
+            throws Exception {
+        String url = TestDatabases.h2();
+        try (Database db = TestDatabases.open(url, 2)) {
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("SET RETENTION_TIME 0");
+                st.execute("CREATE TABLE bulk (id INT PRIMARY KEY, pad VARCHAR(400) NOT NULL)");
+                // what a burst of batches writes: commits of many rows each, so chunks of megabytes
+                st.execute("INSERT INTO bulk SELECT X, REPEAT('x', 400) FROM SYSTEM_RANGE(1, 40000)");
+                // three runs of 1,000 rows in every four replaced: each big chunk keeps a quarter of its pages live,
+                // still megabytes, more than one call of WRITE_BYTES may rewrite
+                st.execute("UPDATE bulk SET pad = REPEAT('y', 400) WHERE MOD(id / 1000, 4) <> 0");
+            }
+            int before = fillRate(db);
+            assertThat(before).as("chunks' fill rate before").isLessThan(75);
+            H2Housekeeping housekeeping = new H2Housekeeping(1_000, db.dialect(), db.dataSource(), db.dialect(),
+                    db.dataSource());
+            // dead chunks are freed at a commit: the hub commits all the time
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                    st.execute("UPDATE bulk SET pad = pad WHERE id = 1");
+                    housekeeping.run();
+                    assertThat(fillRate(db)).as("chunks' fill rate, against %d%% before", before)
+                            .isGreaterThanOrEqualTo(85);
+                });
+            }
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM bulk WHERE pad = REPEAT('y', 400)"))
+                    .isEqualTo(30000);
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM bulk")).isEqualTo(40000);
+        }
+    }
+
+    private static int fillRate(Database db) throws Exception {
+        try (Connection c = db.dataSource().getConnection()) {
+            return H2Housekeeping.store(c).getFileStore().getChunksFillRate();
+        }
+    }
+
+    @Test
     void a_file_whose_rows_are_rewritten_again_and_again_comes_back_to_a_few_times_its_live_data() throws Exception {
         String url = TestDatabases.h2();
         Path file = Path.of(url.substring("jdbc:h2:file:".length(), url.indexOf(';')) + ".mv.db");
