@@ -2,9 +2,12 @@ package com.emaileventhub.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
@@ -47,13 +50,24 @@ public final class H2Housekeeping {
      * of many rows (a batch of events, a burst's group commit) writes chunks of several megabytes: with 1 MB per call
      * such chunks stayed a quarter live for ever and the file grew burst after burst (docs/benchmarks.md). So a run
      * whose call rewrote nothing while the chunks are still sparse doubles the limit, up to this.
+     * <p>
+     * A larger call holds H2's store lock longer, and every commit waits for it: with larger calls for as long as the
+     * budget lasts, the p99 of webhooks at half the peak rate doubled (docs/benchmarks.md). So they go on for the whole
+     * budget only while the database is quiet ({@link #QUIET_COMMITS_PER_SECOND}); while it is busy, a run makes at
+     * most one, and only once the chunks are less than {@link #BUSY_FILL_RATE} % live.
      */
     static final int MAX_WRITE_BYTES = 64 * 1024 * 1024;
+    /** Fewer commits per second than this since the last run: the database is quiet. */
+    static final int QUIET_COMMITS_PER_SECOND = 100;
+    /** While the database is busy, calls larger than {@link #WRITE_BYTES} wait until the file is more than half dead. */
+    static final int BUSY_FILL_RATE = 50;
     /** The gap between two rewrites of one run, for the commits that waited. */
     private static final long PAUSE_NANOS = 5_000_000;
 
     private final List<DataSource> databases = new ArrayList<>();
     private final long budgetNanos;
+    /** Per database: its store's version and the time after the last run (runs come from one timer thread). */
+    private final Map<DataSource, long[]> lastRun = new HashMap<>();
 
     /** @param budgetMillis how long one run may rewrite, for all databases together */
     public H2Housekeeping(long budgetMillis, Database.Dialect hubDialect, DataSource hub, Database.Dialect archiveDialect,
@@ -77,16 +91,20 @@ public final class H2Housekeeping {
                 if (store == null) {
                     continue;
                 }
+                boolean quiet = quiet(dataSource, store);
                 int rewritesHere = 0;
                 int writeBytes = WRITE_BYTES;
                 while (System.nanoTime() < deadline) {
                     if (store.compact(TARGET_FILL_RATE, writeBytes)) {
                         rewritesHere++;
+                        if (writeBytes > WRITE_BYTES && !quiet) {
+                            break;
+                        }
                         // a rewrite holds H2's store lock, so every commit waits for it: small rewrites with a gap
                         // between them let the commits waiting in between go first
                         LockSupport.parkNanos(PAUSE_NANOS);
-                    } else if (writeBytes < MAX_WRITE_BYTES
-                            && store.getFileStore().getChunksFillRate() < TARGET_FILL_RATE) {
+                    } else if (writeBytes < MAX_WRITE_BYTES && store.getFileStore().getChunksFillRate()
+                            < (quiet ? TARGET_FILL_RATE : BUSY_FILL_RATE)) {
                         writeBytes *= 2; // the sparse chunks left each hold more live data than this call may write
                     } else {
                         break;
@@ -94,11 +112,19 @@ public final class H2Housekeeping {
                 }
                 if (rewritesHere > 0 && store.hasUnsavedChanges()) {
                     // the rewritten pages reach the file, and their old chunks can be freed, at the next commit: on
-                    // an idle hub there is none, so the housekeeping commits them (as H2's background writer would)
-                    store.tryCommit();
+                    // an idle hub there is none, so the housekeeping stores them. Through SQL, so that it waits for
+                    // the hub's writer lock like every write (H2SingleWriter): a version stored while another
+                    // transaction is half-way through its changes can keep half of them
+                    try (Statement st = c.createStatement()) {
+                        st.execute("CHECKPOINT");
+                    } catch (SQLException e) {
+                        // a user without admin rights, or the writer lock busy: the next commit stores them
+                        LOG.debug("H2 housekeeping: rewritten pages left to the next commit: {}", e.getMessage());
+                    }
                 }
                 rewrites += rewritesHere;
                 store.sync();
+                lastRun.put(dataSource, new long[] {store.getCurrentVersion(), System.nanoTime()});
             } catch (SQLException e) {
                 throw StorageUnavailableException.of("H2 housekeeping", e);
             }
@@ -107,6 +133,16 @@ public final class H2Housekeeping {
             LOG.debug("H2 housekeeping: {} chunk rewrites", rewrites);
         }
         return rewrites;
+    }
+
+    /** True when the store committed fewer than {@link #QUIET_COMMITS_PER_SECOND} times a second since the last run. */
+    private boolean quiet(DataSource dataSource, MVStore store) {
+        long[] last = lastRun.get(dataSource);
+        if (last == null) {
+            return false;
+        }
+        double seconds = Math.max(0.001, (System.nanoTime() - last[1]) / 1e9);
+        return (store.getCurrentVersion() - last[0]) / seconds < QUIET_COMMITS_PER_SECOND;
     }
 
     /**
