@@ -53,12 +53,15 @@ public final class H2Housekeeping {
      * <p>
      * A larger call holds H2's store lock longer, and every commit waits for it: with larger calls for as long as the
      * budget lasts, the p99 of webhooks at half the peak rate doubled (docs/benchmarks.md). So they go on for the whole
-     * budget only while the database is quiet ({@link #QUIET_COMMITS_PER_SECOND}); while it is busy, a run makes at
+     * budget only while the database is quiet ({@link #QUIET_BYTES_PER_SECOND}); while it is busy, a run makes at
      * most one, and only once the chunks are less than {@link #BUSY_FILL_RATE} % live.
      */
     static final int MAX_WRITE_BYTES = 64 * 1024 * 1024;
-    /** Fewer commits per second than this since the last run: the database is quiet. */
-    static final int QUIET_COMMITS_PER_SECOND = 100;
+    /**
+     * Fewer bytes written to the file per second than this since the last run: the database is quiet (a few hundred
+     * events a second). Bytes, not commits: twenty batches of 100 events a second are twenty commits and busy.
+     */
+    static final long QUIET_BYTES_PER_SECOND = 1024 * 1024;
     /** While the database is busy, calls larger than {@link #WRITE_BYTES} wait until the file is more than half dead. */
     static final int BUSY_FILL_RATE = 50;
     /** The gap between two rewrites of one run, for the commits that waited. */
@@ -66,7 +69,7 @@ public final class H2Housekeeping {
 
     private final List<DataSource> databases = new ArrayList<>();
     private final long budgetNanos;
-    /** Per database: its store's version and the time after the last run (runs come from one timer thread). */
+    /** Per database: the bytes its file store had written, and the time, after the last run (one timer thread runs). */
     private final Map<DataSource, long[]> lastRun = new HashMap<>();
 
     /** @param budgetMillis how long one run may rewrite, for all databases together */
@@ -124,7 +127,7 @@ public final class H2Housekeeping {
                 }
                 rewrites += rewritesHere;
                 store.sync();
-                lastRun.put(dataSource, new long[] {store.getCurrentVersion(), System.nanoTime()});
+                lastRun.put(dataSource, new long[] {writtenBytes(store), System.nanoTime()});
             } catch (SQLException e) {
                 throw StorageUnavailableException.of("H2 housekeeping", e);
             }
@@ -135,14 +138,25 @@ public final class H2Housekeeping {
         return rewrites;
     }
 
-    /** True when the store committed fewer than {@link #QUIET_COMMITS_PER_SECOND} times a second since the last run. */
+    /** True when the store wrote fewer than {@link #QUIET_BYTES_PER_SECOND} a second since the last run. */
     private boolean quiet(DataSource dataSource, MVStore store) {
         long[] last = lastRun.get(dataSource);
         if (last == null) {
             return false;
         }
         double seconds = Math.max(0.001, (System.nanoTime() - last[1]) / 1e9);
-        return (store.getCurrentVersion() - last[0]) / seconds < QUIET_COMMITS_PER_SECOND;
+        return (writtenBytes(store) - last[0]) / seconds < QUIET_BYTES_PER_SECOND;
+    }
+
+    /** The bytes the file store wrote since it was opened (H2 gives them only in its info, as SETTINGS shows them). */
+    private static long writtenBytes(MVStore store) {
+        long[] bytes = {0};
+        store.getFileStore().populateInfo((name, value) -> {
+            if (name.equals("info.FILE_WRITE_BYTES")) {
+                bytes[0] = Long.parseLong(value);
+            }
+        });
+        return bytes[0];
     }
 
     /**
