@@ -54,9 +54,12 @@ public final class H2Housekeeping {
      * A larger call holds H2's store lock longer, and every commit waits for it: with larger calls for as long as the
      * budget lasts, the p99 of webhooks at half the peak rate doubled (docs/benchmarks.md). So they go on for the whole
      * budget only while the database is quiet ({@link #QUIET_BYTES_PER_SECOND}); while it is busy, a run makes at
-     * most one, and only once the chunks are less than {@link #BUSY_FILL_RATE} % live.
+     * most one, of at most {@link #BUSY_MAX_WRITE_BYTES}, and only once the chunks are less than
+     * {@link #BUSY_FILL_RATE} % live.
      */
     static final int MAX_WRITE_BYTES = 64 * 1024 * 1024;
+    /** The most one call may rewrite while the database is busy (larger calls held webhooks for over a second). */
+    static final int BUSY_MAX_WRITE_BYTES = 4 * 1024 * 1024;
     /**
      * Fewer bytes written to the file per second than this since the last run: the database is quiet (a few hundred
      * events a second). Bytes, not commits: twenty batches of 100 events a second are twenty commits and busy.
@@ -95,6 +98,7 @@ public final class H2Housekeeping {
                     continue;
                 }
                 boolean quiet = quiet(dataSource, store);
+                long started = System.nanoTime();
                 int rewritesHere = 0;
                 int writeBytes = WRITE_BYTES;
                 while (System.nanoTime() < deadline) {
@@ -106,16 +110,16 @@ public final class H2Housekeeping {
                         // a rewrite holds H2's store lock, so every commit waits for it: small rewrites with a gap
                         // between them let the commits waiting in between go first
                         LockSupport.parkNanos(PAUSE_NANOS);
-                    } else if (writeBytes < MAX_WRITE_BYTES && store.getFileStore().getChunksFillRate()
-                            < (quiet ? TARGET_FILL_RATE : BUSY_FILL_RATE)) {
+                    } else if (writeBytes < (quiet ? MAX_WRITE_BYTES : BUSY_MAX_WRITE_BYTES)
+                            && store.getFileStore().getChunksFillRate() < (quiet ? TARGET_FILL_RATE : BUSY_FILL_RATE)) {
                         writeBytes *= 2; // the sparse chunks left each hold more live data than this call may write
                     } else {
                         break;
                     }
                 }
-                if (rewritesHere > 0 && store.hasUnsavedChanges()) {
+                if (quiet && store.hasUnsavedChanges()) {
                     // the rewritten pages reach the file, and their old chunks can be freed, at the next commit: on
-                    // an idle hub there is none, so the housekeeping stores them. Through SQL, so that it waits for
+                    // a quiet hub there may be none, so the housekeeping stores them. Through SQL, so that it waits for
                     // the hub's writer lock like every write (H2SingleWriter): a version stored while another
                     // transaction is half-way through its changes can keep half of them
                     try (Statement st = c.createStatement()) {
@@ -127,13 +131,15 @@ public final class H2Housekeeping {
                 }
                 rewrites += rewritesHere;
                 store.sync();
+                if (rewritesHere > 0) {
+                    LOG.debug("H2 housekeeping: {} chunk rewrites, calls up to {} KB, {} ms, {}, chunks {} % live",
+                            rewritesHere, writeBytes / 1024, (System.nanoTime() - started) / 1_000_000,
+                            quiet ? "quiet" : "busy", store.getFileStore().getChunksFillRate());
+                }
                 lastRun.put(dataSource, new long[] {writtenBytes(store), System.nanoTime()});
             } catch (SQLException e) {
                 throw StorageUnavailableException.of("H2 housekeeping", e);
             }
-        }
-        if (rewrites > 0) {
-            LOG.debug("H2 housekeeping: {} chunk rewrites", rewrites);
         }
         return rewrites;
     }
