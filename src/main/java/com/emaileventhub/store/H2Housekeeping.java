@@ -52,7 +52,8 @@ public final class H2Housekeeping {
      * whose call rewrote nothing while the chunks are still sparse doubles the limit, up to this.
      * <p>
      * A larger call holds H2's store lock longer, and every commit waits for it: with larger calls for as long as the
-     * budget lasts, the p99 of webhooks at half the peak rate doubled (docs/benchmarks.md). So they go on for the whole
+     * budget lasts, the p99 of batches at half the peak rate rose from a few hundred milliseconds to over a second
+     * (docs/benchmarks.md). So they go on for the whole
      * budget only while the database is quiet ({@link #QUIET_BYTES_PER_SECOND}); while it is busy, a run makes at
      * most one, of at most {@link #BUSY_MAX_WRITE_BYTES}, and only once the chunks are less than
      * {@link #BUSY_FILL_RATE} % live.
@@ -131,7 +132,7 @@ public final class H2Housekeeping {
                 }
                 rewrites += rewritesHere;
                 store.sync();
-                if (rewritesHere > 0) {
+                if (rewritesHere > 0 && LOG.isDebugEnabled()) {
                     LOG.debug("H2 housekeeping: {} chunk rewrites, calls up to {} KB, {} ms, {}, chunks {} % live",
                             rewritesHere, writeBytes / 1024, (System.nanoTime() - started) / 1_000_000,
                             quiet ? "quiet" : "busy", store.getFileStore().getChunksFillRate());
