@@ -18,14 +18,9 @@ start_hub "jdbc:h2:file:./data-h2/hub" sa burst
 BATCH_ARGS=()
 [ "$MODE" = sendgrid ] && BATCH_ARGS=(--batch 100)
 sample() {   # $1 = phase
-  local m events backlog size
-  m=$(curl -s "http://127.0.0.1:$PORT/observe/metrics" || true)
-  events=$(echo "$m" | awk '/^hub_events_total/ {s += $2} END {printf "%d", s}')
-  backlog=$(echo "$m" | sed -nE 's/^hub_delivery_backlog\{destination="([^"]+)".*\} ([0-9.E+]+)$/\1=\2/p' | tr '\n' ' ')
-  size=$(( $(stat -c %s "$WORK/data-h2/hub.mv.db") / 1048576 ))
-  echo "| $(( $(date +%s) - START )) | $1 | $events | $size | $backlog |"
+  echo "| $(( $(date +%s) - START )) | $1 | $(( $(stat -c %s "$WORK/data-h2/hub.mv.db") / 1048576 )) | $(intake_and_backlog) |"
 }
-echo "| t (s) | phase | accepted events | file (MB) | backlog per destination |"
+echo "| t (s) | phase | file (MB) | accepted events | backlog per destination |"
 echo "|---|---|---|---|---|"
 START=$(date +%s)
 for b in $(seq 1 "$BURSTS"); do

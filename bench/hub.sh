@@ -35,6 +35,14 @@ start_hub() {
 
 stop_hub() { kill "$HUB_PID" 2>/dev/null || true; wait "$HUB_PID" 2>/dev/null || true; }
 
+# intake_and_backlog: "EVENTS | dest=N dest=N ..." from the hub's metrics: events accepted so far, backlog per destination
+intake_and_backlog() {
+  local m
+  m=$(curl -s "http://127.0.0.1:$PORT/observe/metrics" || true)
+  echo "$(echo "$m" | awk '/^hub_events_total/ {s += $2} END {printf "%d", s}') | $(echo "$m" \
+    | sed -nE 's/^hub_delivery_backlog\{destination="([^"]+)".*\} ([0-9.E+]+)$/\1=\2/p' | tr '\n' ' ')"
+}
+
 # load MODE SECONDS CONCURRENCY [LoadGen options]: one closed-loop (or --rate) run, its JSON result on stdout
 load() {
   local mode=$1 seconds=$2 conc=$3; shift 3

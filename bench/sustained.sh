@@ -28,10 +28,7 @@ echo "|---|---|---|"
 start=$(date +%s)
 while kill -0 "$LOAD_PID" 2>/dev/null; do
   sleep 15
-  m=$(curl -s "http://127.0.0.1:$PORT/observe/metrics" || true)
-  events=$(echo "$m" | awk '/^hub_events_total/ {s += $2} END {printf "%d", s}')
-  backlog=$(echo "$m" | sed -nE 's/^hub_delivery_backlog\{destination="([^"]+)".*\} ([0-9.E+]+)$/\1=\2/p' | tr '\n' ' ')
-  echo "| $(( $(date +%s) - start )) | $events | $backlog |"
+  echo "| $(( $(date +%s) - start )) | $(intake_and_backlog) |"
 done
 echo
 echo "load: $(cat "$WORK/load.json")"

@@ -53,10 +53,9 @@ public final class H2Housekeeping {
      * <p>
      * A larger call holds H2's store lock longer, and every commit waits for it: with larger calls for as long as the
      * budget lasts, the p99 of batches at half the peak rate rose from a few hundred milliseconds to over a second
-     * (docs/benchmarks.md). So they go on for the whole
-     * budget only while the database is quiet ({@link #QUIET_BYTES_PER_SECOND}); while it is busy, a run makes at
-     * most one, of at most {@link #BUSY_MAX_WRITE_BYTES}, and only once the chunks are less than
-     * {@link #BUSY_FILL_RATE} % live.
+     * (docs/benchmarks.md). So they go on for the whole budget only while the database is quiet
+     * ({@link #QUIET_BYTES_PER_SECOND}); while it is busy, a run makes at most one, of at most
+     * {@link #BUSY_MAX_WRITE_BYTES}, and only once the chunks are less than {@link #BUSY_FILL_RATE} % live.
      */
     static final int MAX_WRITE_BYTES = 64 * 1024 * 1024;
     /** The most one call may rewrite while the database is busy (larger calls held webhooks for over a second). */
@@ -73,8 +72,12 @@ public final class H2Housekeeping {
 
     private final List<DataSource> databases = new ArrayList<>();
     private final long budgetNanos;
-    /** Per database: the bytes its file store had written, and the time, after the last run (one timer thread runs). */
-    private final Map<DataSource, long[]> lastRun = new HashMap<>();
+    /** Per database, after its last run (one timer thread runs them all). */
+    private final Map<DataSource, LastRun> lastRun = new HashMap<>();
+
+    /** The bytes a database's file store had written when its last run ended, and when that was. */
+    private record LastRun(long writtenBytes, long nanoTime) {
+    }
 
     /** @param budgetMillis how long one run may rewrite, for all databases together */
     public H2Housekeeping(long budgetMillis, Database.Dialect hubDialect, DataSource hub, Database.Dialect archiveDialect,
@@ -99,6 +102,8 @@ public final class H2Housekeeping {
                     continue;
                 }
                 boolean quiet = quiet(dataSource, store);
+                int maxWriteBytes = quiet ? MAX_WRITE_BYTES : BUSY_MAX_WRITE_BYTES;
+                int largerBelowFillRate = quiet ? TARGET_FILL_RATE : BUSY_FILL_RATE;
                 long started = System.nanoTime();
                 int rewritesHere = 0;
                 int writeBytes = WRITE_BYTES;
@@ -111,8 +116,8 @@ public final class H2Housekeeping {
                         // a rewrite holds H2's store lock, so every commit waits for it: small rewrites with a gap
                         // between them let the commits waiting in between go first
                         LockSupport.parkNanos(PAUSE_NANOS);
-                    } else if (writeBytes < (quiet ? MAX_WRITE_BYTES : BUSY_MAX_WRITE_BYTES)
-                            && store.getFileStore().getChunksFillRate() < (quiet ? TARGET_FILL_RATE : BUSY_FILL_RATE)) {
+                    } else if (writeBytes < maxWriteBytes
+                            && store.getFileStore().getChunksFillRate() < largerBelowFillRate) {
                         writeBytes *= 2; // the sparse chunks left each hold more live data than this call may write
                     } else {
                         break;
@@ -137,7 +142,7 @@ public final class H2Housekeeping {
                             rewritesHere, writeBytes / 1024, (System.nanoTime() - started) / 1_000_000,
                             quiet ? "quiet" : "busy", store.getFileStore().getChunksFillRate());
                 }
-                lastRun.put(dataSource, new long[] {writtenBytes(store), System.nanoTime()});
+                lastRun.put(dataSource, new LastRun(writtenBytes(store), System.nanoTime()));
             } catch (SQLException e) {
                 throw StorageUnavailableException.of("H2 housekeeping", e);
             }
@@ -147,12 +152,12 @@ public final class H2Housekeeping {
 
     /** True when the store wrote fewer than {@link #QUIET_BYTES_PER_SECOND} a second since the last run. */
     private boolean quiet(DataSource dataSource, MVStore store) {
-        long[] last = lastRun.get(dataSource);
+        LastRun last = lastRun.get(dataSource);
         if (last == null) {
             return false;
         }
-        double seconds = Math.max(0.001, (System.nanoTime() - last[1]) / 1e9);
-        return (writtenBytes(store) - last[0]) / seconds < QUIET_BYTES_PER_SECOND;
+        double seconds = Math.max(0.001, (System.nanoTime() - last.nanoTime()) / 1e9);
+        return (writtenBytes(store) - last.writtenBytes()) / seconds < QUIET_BYTES_PER_SECOND;
     }
 
     /** The bytes the file store wrote since it was opened (H2 gives them only in its info, as SETTINGS shows them). */
