@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * One writing transaction at a time on an embedded H2 file, so that H2 never writes its file while another transaction
@@ -35,8 +36,14 @@ import javax.sql.DataSource;
  * a query FOR UPDATE) and keeps it until its transaction ends: at once in auto-commit, else at commit, rollback or
  * close. Queries never wait. A connection that cannot get the lock within the pool's connection timeout fails as if
  * the pool had none to give. Other URLs (PostgreSQL, in-memory and server H2) are left as they are.
+ * <p>
+ * Every writer waits for the one before it, so one long transaction is every request's latency. With this class's
+ * logger at DEBUG, each transaction that held the lock for {@value #LONG_HOLD_MILLIS} ms or more is logged with how
+ * long it waited for the lock, its thread and its first writing statement: who the writers queued behind.
  */
 final class H2SingleWriter implements DataSource {
+    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(H2SingleWriter.class);
+    static final long LONG_HOLD_MILLIS = 20;
     private static final Map<Path, WriterLock> LOCKS = new ConcurrentHashMap<>();
     private static final Pattern QUERY = Pattern.compile("^[\\s(]*(SELECT|WITH|VALUES|TABLE|EXPLAIN|SHOW)\\b.*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
@@ -134,6 +141,9 @@ final class H2SingleWriter implements DataSource {
         private final Connection connection;
         private final Connection proxy;
         private volatile boolean holding;   // a connection's transaction may end on another thread
+        private volatile long heldSince;     // System.nanoTime() when the lock was taken; DEBUG only
+        private volatile long waitedNanos;
+        private volatile String heldFor;     // the transaction's first writing statement; DEBUG only
 
         Guard(Connection connection) {
             this.connection = connection;
@@ -174,7 +184,7 @@ final class H2SingleWriter implements DataSource {
                         String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : prepared;
                         if (name.startsWith("executeUpdate") || name.contains("Batch") || name.contains("Large")
                                 || writes(sql)) {
-                            acquire();
+                            acquire(sql);
                         }
                         try {
                             return call(statement, method, args);
@@ -194,10 +204,12 @@ final class H2SingleWriter implements DataSource {
             }
         }
 
-        private void acquire() throws SQLException {
+        private void acquire(String sql) throws SQLException {
             if (holding) {
                 return;
             }
+            boolean debug = LOG.isDebugEnabled();
+            long asked = debug ? System.nanoTime() : 0;
             try {
                 if (!lock.acquire(timeoutMillis)) {
                     throw new SQLTransientConnectionException("H2 takes one writing transaction at a time and another "
@@ -208,12 +220,26 @@ final class H2SingleWriter implements DataSource {
                 throw new SQLTransientConnectionException("interrupted while waiting to write to H2", "HYT00", e);
             }
             holding = true;
+            if (debug) {
+                heldSince = System.nanoTime();
+                waitedNanos = heldSince - asked;
+                heldFor = sql;
+            }
         }
 
         private void release() {
             if (holding) {
                 holding = false;
                 lock.release();
+                if (heldSince != 0) {
+                    long held = System.nanoTime() - heldSince;
+                    heldSince = 0;
+                    if (held >= TimeUnit.MILLISECONDS.toNanos(LONG_HOLD_MILLIS)) {
+                        LOG.debug("H2 writer lock held {} ms (after waiting {} ms) by {}: {}",
+                                TimeUnit.NANOSECONDS.toMillis(held), TimeUnit.NANOSECONDS.toMillis(waitedNanos),
+                                Thread.currentThread().getName(), statementStart(heldFor));
+                    }
+                }
             }
         }
     }
@@ -258,6 +284,15 @@ final class H2SingleWriter implements DataSource {
             }
             permit.release();
         }
+    }
+
+    /** The start of a statement's text on one line, enough to tell which of the hub's transactions it opened. */
+    static String statementStart(String sql) {
+        if (sql == null) {
+            return "(a batch of statements)";
+        }
+        String line = sql.strip().replaceAll("\\s+", " ");
+        return line.length() <= 80 ? line : line.substring(0, 80) + "...";
     }
 
     private static Object call(Object target, Method method, Object[] args) throws Throwable {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.emaileventhub.support.LogCapture;
 import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +94,35 @@ class H2SingleWriterTest {
             assertThat(update(db, "INSERT INTO single_writer VALUES (3)")).isEqualTo(1);
             assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM single_writer")).isEqualTo(3);
         }
+    }
+
+    @Test
+    void at_debug_a_transaction_that_held_the_lock_long_is_logged_with_its_wait_and_its_first_writing_statement()
+            throws Exception {
+        try (Database db = TestDatabases.open(TestDatabases.h2(), 4)) {
+            createTable(db);
+            List<String> lines;
+            try (LogCapture log = LogCapture.atDebug(H2SingleWriter.class);
+                 Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                c.setAutoCommit(false);
+                st.executeQuery("SELECT COUNT(*) FROM single_writer").close();
+                st.executeUpdate("INSERT INTO   single_writer\n VALUES (1)");
+                st.executeUpdate("INSERT INTO single_writer VALUES (2)");
+                Thread.sleep(H2SingleWriter.LONG_HOLD_MILLIS + 30);
+                c.commit();
+                lines = log.debugLines();
+            }
+            assertThat(lines).singleElement().asString()
+                    .matches("H2 writer lock held \\d+ ms \\(after waiting \\d+ ms\\) by .+: "
+                            + "INSERT INTO single_writer VALUES \\(1\\)");
+        }
+    }
+
+    @Test
+    void a_long_statement_is_cut_for_the_log_line() {
+        assertThat(H2SingleWriter.statementStart("MERGE INTO t (" + "c, ".repeat(40) + "z) KEY (id) VALUES (?)"))
+                .hasSize(83).startsWith("MERGE INTO t (c, c,").endsWith("...");
+        assertThat(H2SingleWriter.statementStart(null)).isEqualTo("(a batch of statements)");
     }
 
     @Test

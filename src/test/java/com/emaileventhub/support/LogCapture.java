@@ -12,15 +12,31 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final Level levelBefore;
 
-    private LogCapture(Class<?> source) {
+    private LogCapture(Class<?> source, Level level) {
         this.logger = (Logger) LoggerFactory.getLogger(source);
+        this.levelBefore = logger.getLevel();
+        if (level != null) {
+            logger.setLevel(level);
+        }
         appender.start();
         logger.addAppender(appender);
     }
 
     public static LogCapture of(Class<?> source) {
-        return new LogCapture(source);
+        return new LogCapture(source, null);
+    }
+
+    /** The logger at DEBUG while the capture is open, as an operator sets it with hub.log.level.NAME = DEBUG. */
+    public static LogCapture atDebug(Class<?> source) {
+        return new LogCapture(source, Level.DEBUG);
+    }
+
+    /** Formatted messages at DEBUG. */
+    public List<String> debugLines() {
+        return appender.list.stream().filter(e -> e.getLevel() == Level.DEBUG).map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     /** Formatted messages at WARN or above. */
@@ -44,5 +60,6 @@ public final class LogCapture implements AutoCloseable {
     public void close() {
         logger.detachAppender(appender);
         appender.stop();
+        logger.setLevel(levelBefore);
     }
 }
