@@ -48,6 +48,9 @@ public final class LoadGen {
         int warmup = Integer.parseInt(o.getOrDefault("warmup", "5"));
         int batch = Integer.parseInt(o.getOrDefault("batch", "100"));
         double rate = Double.parseDouble(o.getOrDefault("rate", "0"));
+        // --slow-ms N: the times of the measured requests slower than N ms go to stderr, grouped into stalls
+        long slowNs = Long.parseLong(o.getOrDefault("slow-ms", "0")) * 1_000_000L;
+        List<long[]> slow = java.util.Collections.synchronizedList(new ArrayList<>());
         PrivateKey key = mode.equals("sendgrid") ? KeyFactory.getInstance("EC").generatePrivate(
                 new PKCS8EncodedKeySpec(Base64.getDecoder().decode(Files.readString(Path.of(o.get("key"))).trim()))) : null;
 
@@ -97,6 +100,9 @@ public final class LoadGen {
                                 if (n < lat.length - 1) {
                                     lat[n++] = done - scheduled;
                                 }
+                                if (slowNs > 0 && done - scheduled >= slowNs) {
+                                    slow.add(new long[] {scheduled, done - scheduled});
+                                }
                             } else {
                                 failed.incrementAndGet();
                             }
@@ -129,11 +135,42 @@ public final class LoadGen {
             p += n;
         }
         Arrays.sort(all);
+        if (slowNs > 0) {
+            printStalls(slow, startNs);
+        }
         double secs = seconds;
         System.out.printf("{\"mode\":\"%s\",\"concurrency\":%d,\"rate\":%s,\"seconds\":%d,\"ok\":%d,\"failed\":%d,"
                         + "\"requests_per_s\":%.0f,\"events_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}%n",
                 mode, concurrency, rate > 0 ? String.format("%.0f", rate) : "null", seconds, ok.get(), failed.get(),
                 ok.get() / secs, events.get() / secs, pct(all, 0.50), pct(all, 0.99), all.length == 0 ? 0 : all[all.length - 1] / 1e6);
+    }
+
+    /**
+     * Slow requests whose scheduled times lie within 100 ms of each other form one stall: its wall-clock start (the
+     * hub's log times), how many requests it held up and the longest of them, one line each on stderr.
+     */
+    private static void printStalls(List<long[]> slow, long startNs) {
+        long epochMsAtStart = System.currentTimeMillis() - (System.nanoTime() - startNs) / 1_000_000L;
+        List<long[]> sorted = new ArrayList<>(slow);
+        sorted.sort(java.util.Comparator.comparingLong(r -> r[0]));
+        java.time.format.DateTimeFormatter clock = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+                .withZone(java.time.ZoneId.systemDefault());
+        int i = 0;
+        while (i < sorted.size()) {
+            long first = sorted.get(i)[0];
+            long last = first;
+            long longest = 0;
+            int count = 0;
+            while (i < sorted.size() && sorted.get(i)[0] - last <= 100_000_000L) {
+                last = sorted.get(i)[0];
+                longest = Math.max(longest, sorted.get(i)[1]);
+                count++;
+                i++;
+            }
+            System.err.printf("stall from %s: %d requests, %d ms scheduled apart, longest %.0f ms%n",
+                    clock.format(java.time.Instant.ofEpochMilli(epochMsAtStart + (first - startNs) / 1_000_000L)), count,
+                    (last - first) / 1_000_000L, longest / 1e6);
+        }
     }
 
     private static double pct(long[] sorted, double q) {

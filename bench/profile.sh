@@ -4,6 +4,7 @@
 # group (request threads, journal, each destination worker, GC, ...); and the hub's hottest frames, self and
 # inclusive. The recording stays in target/bench-profile/hub.jfr for `jfr` (e.g. the Temurin JDK's `jfr view`).
 # Usage: bench/profile.sh [mode=postmark] [db=pg|h2] [seconds=20] [concurrency=32] [rate=0 (closed loop)]
+#        PROFILE_SLOW_MS=N lists the stalls (requests slower than N ms, with their times) on stderr;
 #        BENCH_OPTS="-Dhub.x=y" adds JVM options to the hub (needs PostgreSQL on 127.0.0.1:5432 for db=pg);
 #        BENCH_JAR=path profiles another build; PROFILE_JFR=0 leaves Flight Recorder out (CPU per request only, for
 #        comparing two builds: the recording costs CPU too). With pg_stat_statements loaded in PostgreSQL
@@ -45,7 +46,7 @@ rm -f "$JFR"
 thread_ticks "$HUB_PID" > "$WORK/threads-before.txt"
 hub0=$(cpu_ticks "$HUB_PID"); pg0=$(cpu_ticks $(pg_pids)); t0=$(date +%s%N)
 java bench/LoadGen.java run --url "http://127.0.0.1:$PORT" --mode "$MODE" --concurrency "$CONC" --seconds "$SECONDS_RUN" \
-  --warmup 0 --key "$WORK/sendgrid.key" "${EXTRA[@]}" > "$WORK/load.json" &
+  --warmup 0 --key "$WORK/sendgrid.key" ${PROFILE_SLOW_MS:+--slow-ms "$PROFILE_SLOW_MS"} "${EXTRA[@]}" > "$WORK/load.json" &
 LOAD_PID=$!
 # the load generator's CPU is read just before it exits: poll its /proc entry
 gen=0
