@@ -69,6 +69,11 @@ public final class H2Housekeeping {
     static final int BUSY_FILL_RATE = 50;
     /** The gap between two rewrites of one run, for the commits that waited. */
     private static final long PAUSE_NANOS = 5_000_000;
+    /**
+     * While busy, the gap after a rewrite is this many times the rewrite's own time, so that rewrites hold H2's store
+     * lock for at most a fifth of a run.
+     */
+    static final long BUSY_PAUSE_FACTOR = 4;
 
     private final List<DataSource> databases = new ArrayList<>();
     private final long budgetNanos;
@@ -108,14 +113,17 @@ public final class H2Housekeeping {
                 int rewritesHere = 0;
                 int writeBytes = WRITE_BYTES;
                 while (System.nanoTime() < deadline) {
+                    long callStarted = System.nanoTime();
                     if (store.compact(TARGET_FILL_RATE, writeBytes)) {
                         rewritesHere++;
                         if (writeBytes > WRITE_BYTES && !quiet) {
                             break;
                         }
-                        // a rewrite holds H2's store lock, so every commit waits for it: small rewrites with a gap
-                        // between them let the commits waiting in between go first
-                        LockSupport.parkNanos(PAUSE_NANOS);
+                        // a rewrite holds H2's store lock, so every commit waits for it, and the next commit writes
+                        // the rewritten pages: small rewrites with a gap between them let the commits waiting in
+                        // between go first; while busy, a gap of BUSY_PAUSE_FACTOR times the call's own time
+                        long call = System.nanoTime() - callStarted;
+                        LockSupport.parkNanos(quiet ? PAUSE_NANOS : Math.max(PAUSE_NANOS, BUSY_PAUSE_FACTOR * call));
                     } else if (writeBytes < maxWriteBytes
                             && store.getFileStore().getChunksFillRate() < largerBelowFillRate) {
                         writeBytes *= 2; // the sparse chunks left each hold more live data than this call may write
@@ -136,10 +144,12 @@ public final class H2Housekeeping {
                     }
                 }
                 rewrites += rewritesHere;
+                long syncStarted = System.nanoTime();
                 store.sync();
                 if (rewritesHere > 0 && LOG.isDebugEnabled()) {
-                    LOG.debug("H2 housekeeping: {} chunk rewrites, calls up to {} KB, {} ms, {}, chunks {} % live",
-                            rewritesHere, writeBytes / 1024, (System.nanoTime() - started) / 1_000_000,
+                    LOG.debug("H2 housekeeping: {} chunk rewrites, calls up to {} KB, {} ms (the sync {} ms), {}, "
+                                    + "chunks {} % live", rewritesHere, writeBytes / 1024,
+                            (System.nanoTime() - started) / 1_000_000, (System.nanoTime() - syncStarted) / 1_000_000,
                             quiet ? "quiet" : "busy", store.getFileStore().getChunksFillRate());
                 }
                 lastRun.put(dataSource, new LastRun(writtenBytes(store), System.nanoTime()));

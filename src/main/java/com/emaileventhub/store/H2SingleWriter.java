@@ -13,12 +13,14 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * close. Queries never wait. A connection that cannot get the lock within the pool's connection timeout fails as if
  * the pool had none to give. Other URLs (PostgreSQL, in-memory and server H2) are left as they are.
  * <p>
- * Every writer waits for the one before it, so one long transaction is every request's latency. With this class's
+ * Writers wait for the one holding the lock, intake's group commits before the rest (see {@link WriterLock}), so one
+ * long transaction is every waiting request's latency. With this class's
  * logger at DEBUG, each transaction that held the lock for {@value #LONG_HOLD_MILLIS} ms or more is logged with how
  * long it waited for the lock, its thread and its first writing statement: who the writers queued behind.
  */
@@ -45,6 +48,7 @@ final class H2SingleWriter implements DataSource {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(H2SingleWriter.class);
     static final long LONG_HOLD_MILLIS = 20;
     private static final Map<Path, WriterLock> LOCKS = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Boolean> INTAKE = ThreadLocal.withInitial(() -> false);
     private static final Pattern QUERY = Pattern.compile("^[\\s(]*(SELECT|WITH|VALUES|TABLE|EXPLAIN|SHOW)\\b.*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern FOR_UPDATE = Pattern.compile("\\bFOR\\s+UPDATE\\b", Pattern.CASE_INSENSITIVE);
@@ -67,7 +71,12 @@ final class H2SingleWriter implements DataSource {
         if (file == null) {
             return dataSource;
         }
-        return new H2SingleWriter(dataSource, LOCKS.computeIfAbsent(file, f -> new WriterLock()), timeoutMillis);
+        return new H2SingleWriter(dataSource, lockOf(file), timeoutMillis);
+    }
+
+    /** The writer lock of an embedded H2 file, shared by every data source of that file in this process. */
+    static WriterLock lockOf(Path file) {
+        return LOCKS.computeIfAbsent(file, f -> new WriterLock());
     }
 
     /** The database file an embedded H2 URL names (the same file for every spelling of it), else null. */
@@ -244,45 +253,149 @@ final class H2SingleWriter implements DataSource {
         }
     }
 
+    /** Work run on a thread marked as an intake writer. */
+    @FunctionalInterface
+    interface IntakeWork<T> {
+        T run() throws SQLException;
+    }
+
     /**
-     * The per-file writer lock. Re-entered by the thread that holds it: one thread may have two connections writing at
-     * once (Flyway migrates on one while another holds its lock table), and waiting for itself would never end. Not
-     * owned at release: a connection may end its transaction (commit, close) on another thread than the one that
-     * wrote, and a ReentrantLock would refuse that release and stay held, stopping every later write. Waiting writers
-     * are served in order (a fair semaphore).
+     * Runs {@code work} (the journal's group commit) as an intake writer: on an embedded H2 file its transaction is let
+     * in before the destinations' transactions waiting for the writer lock, so that a webhook's answer waits for the one
+     * transaction holding the lock, not for every batch queued before it (see {@link WriterLock}). Elsewhere nothing
+     * changes.
+     */
+    static <T> T intakeFirst(IntakeWork<T> work) throws SQLException {
+        if (INTAKE.get()) {
+            return work.run();
+        }
+        INTAKE.set(true);
+        try {
+            return work.run();
+        } finally {
+            INTAKE.set(false);
+        }
+    }
+
+    /**
+     * The per-file writer lock. Two queues, each served in order: intake writers (the journal's group commits, marked by
+     * {@link #intakeFirst}) and the rest (destinations, maintenance, the API). A released lock goes to the first intake
+     * writer, unless the first of the rest has waited {@link #DEFER_MILLIS} ms or more: then to it. So a request waits
+     * for the transaction holding the lock and for rest that waited that long, not for a queue of destination batches,
+     * and a destination is never held back for long however busy intake is.
+     * <p>
+     * Re-entered by the thread that holds it: one thread may have two connections writing at once (Flyway migrates on
+     * one while another holds its lock table), and waiting for itself would never end. Not owned at release: a
+     * connection may end its transaction (commit, close) on another thread than the one that wrote; the lock is handed
+     * to the next waiter whichever thread releases it.
      */
     static final class WriterLock {
-        private final Semaphore permit = new Semaphore(1, true);
+        static final long DEFER_MILLIS = 100;
+
+        private final Deque<Waiter> intake = new ArrayDeque<>();
+        private final Deque<Waiter> rest = new ArrayDeque<>();
+        private volatile long deferNanos;
         private Thread owner;
         private int holds;
 
-        /** Takes the lock for one connection; false when another thread held it for longer than the timeout. */
+        WriterLock() {
+            this(DEFER_MILLIS);
+        }
+
+        WriterLock(long deferMillis) {
+            deferFor(deferMillis);
+        }
+
+        /** How long the rest may be passed over by intake (tests lengthen it to see the order without a race). */
+        void deferFor(long deferMillis) {
+            this.deferNanos = TimeUnit.MILLISECONDS.toNanos(deferMillis);
+        }
+
+        private static final class Waiter {
+            final Thread thread = Thread.currentThread();
+            final long since = System.nanoTime();
+            volatile boolean granted;
+        }
+
+        /** Takes the lock for one connection; false when it did not come within the timeout. */
         boolean acquire(long timeoutMillis) throws InterruptedException {
+            return acquire(timeoutMillis, INTAKE.get());
+        }
+
+        boolean acquire(long timeoutMillis, boolean intakeWriter) throws InterruptedException {
+            Waiter me;
+            Deque<Waiter> queue = intakeWriter ? intake : rest;
             synchronized (this) {
-                if (owner == Thread.currentThread()) {
+                Thread current = Thread.currentThread();
+                if (holds > 0 && owner == current) {
                     holds++;
                     return true;
                 }
+                if (holds == 0) {   // a release hands the lock to the next waiter: free means nobody waits
+                    owner = current;
+                    holds = 1;
+                    return true;
+                }
+                me = new Waiter();
+                queue.addLast(me);
             }
-            if (!permit.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS)) {
-                return false;
-            }
-            synchronized (this) {
-                owner = Thread.currentThread();
-                holds = 1;
+            long deadline = me.since + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (!me.granted) {
+                long left = deadline - System.nanoTime();
+                if (Thread.interrupted()) {
+                    if (giveUp(me, queue)) {
+                        throw new InterruptedException();
+                    }
+                    Thread.currentThread().interrupt();   // granted meanwhile: keep it, the caller sees the flag
+                    return true;
+                }
+                if (left <= 0) {
+                    return !giveUp(me, queue);
+                }
+                LockSupport.parkNanos(this, left);
             }
             return true;
         }
 
+        /** Leaves the queue; false when the lock was handed over meanwhile (the caller holds it then). */
+        private synchronized boolean giveUp(Waiter me, Deque<Waiter> queue) {
+            if (me.granted) {
+                return false;
+            }
+            queue.remove(me);
+            return true;
+        }
+
+        /** Writers waiting for the lock (for tests). */
+        synchronized int waiting() {
+            return intake.size() + rest.size();
+        }
+
         /** Gives back one connection's hold, from whichever thread ends its transaction. */
         void release() {
+            Waiter next;
             synchronized (this) {
                 if (--holds > 0) {
                     return;
                 }
                 owner = null;
+                next = next();
+                if (next == null) {
+                    return;
+                }
+                owner = next.thread;
+                holds = 1;
+                next.granted = true;
             }
-            permit.release();
+            LockSupport.unpark(next.thread);
+        }
+
+        private Waiter next() {
+            Waiter other = rest.peekFirst();
+            if (other != null && (intake.isEmpty() || System.nanoTime() - other.since >= deferNanos)) {
+                return rest.pollFirst();
+            }
+            return intake.pollFirst();
         }
     }
 

@@ -146,7 +146,8 @@ public final class Journal {
     private void commitTogether(List<Write> writes) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try (JournalPositions.Reservation reserved = positions == null ? null : positions.open()) {
-                List<Object> outcomes = Transactions.inTransaction(dataSource, c -> write(c, writes, reserved));
+                List<Object> outcomes = H2SingleWriter.intakeFirst(
+                        () -> Transactions.inTransaction(dataSource, c -> write(c, writes, reserved)));
                 for (int i = 0; i < writes.size(); i++) {
                     if (outcomes.get(i) instanceof StoreResult r) {
                         writes.get(i).succeed(r);

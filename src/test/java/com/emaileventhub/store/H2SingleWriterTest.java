@@ -9,11 +9,14 @@ import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,6 +96,101 @@ class H2SingleWriterTest {
                     .get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
             assertThat(update(db, "INSERT INTO single_writer VALUES (3)")).isEqualTo(1);
             assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM single_writer")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void a_released_lock_goes_to_a_waiting_intake_writer_before_the_rest_that_queued_earlier() throws Exception {
+        H2SingleWriter.WriterLock lock = new H2SingleWriter.WriterLock(60_000);
+        assertThat(lock.acquire(1000, false)).isTrue();
+        List<String> order = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> destination = CompletableFuture.runAsync(() -> take(lock, false, "destination", order));
+        await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiting() == 1);
+        CompletableFuture<Void> intake = CompletableFuture.runAsync(() -> take(lock, true, "intake", order));
+        await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiting() == 2);
+        lock.release();
+        CompletableFuture.allOf(destination, intake).get(5, TimeUnit.SECONDS);
+        assertThat(order).containsExactly("intake", "destination");
+    }
+
+    @Test
+    void a_writer_of_the_rest_that_waited_the_deferral_goes_before_intake() throws Exception {
+        H2SingleWriter.WriterLock lock = new H2SingleWriter.WriterLock(50);
+        assertThat(lock.acquire(1000, true)).isTrue();
+        List<String> order = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> destination = CompletableFuture.runAsync(() -> take(lock, false, "destination", order));
+        await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiting() == 1);
+        Thread.sleep(100);
+        CompletableFuture<Void> intake = CompletableFuture.runAsync(() -> take(lock, true, "intake", order));
+        await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiting() == 2);
+        lock.release();
+        CompletableFuture.allOf(destination, intake).get(5, TimeUnit.SECONDS);
+        assertThat(order).containsExactly("destination", "intake");
+    }
+
+    @Test
+    void a_writer_that_gave_up_waiting_leaves_the_queue_and_the_lock_is_free_after_release() throws Exception {
+        H2SingleWriter.WriterLock lock = new H2SingleWriter.WriterLock();
+        assertThat(lock.acquire(1000, false)).isTrue();
+        assertThat(CompletableFuture.supplyAsync(() -> {
+            try {
+                return lock.acquire(100, true);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(5, TimeUnit.SECONDS)).isFalse();
+        assertThat(lock.waiting()).isZero();
+        lock.release();
+        // nobody holds it now: another thread gets it at once
+        assertThat(CompletableFuture.supplyAsync(() -> {
+            try {
+                return lock.acquire(0, false);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void the_journal_s_group_commit_writes_before_a_destination_that_waited_for_the_same_transaction() throws Exception {
+        String url = TestDatabases.h2();
+        H2SingleWriter.WriterLock lock = H2SingleWriter.lockOf(H2SingleWriter.file(url));
+        lock.deferFor(60_000);
+        try (Database db = TestDatabases.open(url, 4)) {
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE write_order (seq INT AUTO_INCREMENT PRIMARY KEY, writer VARCHAR(16))");
+            }
+            try (Connection first = db.dataSource().getConnection(); Statement st = first.createStatement()) {
+                first.setAutoCommit(false);
+                st.executeUpdate("INSERT INTO write_order (writer) VALUES ('first')");
+                CompletableFuture<Integer> destination = CompletableFuture.supplyAsync(
+                        () -> update(db, "INSERT INTO write_order (writer) VALUES ('destination')"));
+                await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiting() == 1);
+                CompletableFuture<Integer> intake = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return H2SingleWriter.intakeFirst(() -> update(db, "INSERT INTO write_order (writer) VALUES ('intake')"));
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiting() == 2);
+                first.commit();
+                assertThat(intake.get(5, TimeUnit.SECONDS) + destination.get(5, TimeUnit.SECONDS)).isEqualTo(2);
+            }
+            assertThat(Rows.strings(db.dataSource(), "SELECT writer FROM write_order ORDER BY seq"))
+                    .containsExactly("first", "intake", "destination");
+        } finally {
+            lock.deferFor(H2SingleWriter.WriterLock.DEFER_MILLIS);
+        }
+    }
+
+    private static void take(H2SingleWriter.WriterLock lock, boolean intake, String name, List<String> order) {
+        try {
+            assertThat(lock.acquire(10_000, intake)).isTrue();
+            order.add(name);
+            lock.release();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
