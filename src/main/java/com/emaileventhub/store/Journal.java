@@ -28,6 +28,7 @@ import javax.sql.DataSource;
  */
 public final class Journal {
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String DEADLOCK = "40P01";
     /** Column sizes of db/migration/V1__journal.sql. */
     static final int RECIPIENT_COLUMN = 512;
     static final int MESSAGE_ID_COLUMN = 1024;
@@ -139,7 +140,8 @@ public final class Journal {
     }
 
     /**
-     * On H2 two transactions inserting the same new id race to a unique violation; one retry resolves it. On H2 the
+     * On H2 two transactions inserting the same new id race to a unique violation; on PostgreSQL two groups inserting
+     * the same new ids in different orders can deadlock, and the server rolls one back. One retry resolves either. On H2 the
      * transaction holds a reservation of journal positions until it has committed or rolled back, so that no cursor
      * passes its rows before they are visible.
      */
@@ -157,7 +159,7 @@ public final class Journal {
                 }
                 return;
             } catch (SQLException e) {
-                if (!isUniqueViolation(e) || attempt >= 3) {
+                if (!(isUniqueViolation(e) || isDeadlock(e)) || attempt >= 3) {
                     throw e;
                 }
             }
@@ -336,6 +338,16 @@ public final class Journal {
             }
             if (t instanceof BatchUpdateException b && b.getNextException() != null
                     && UNIQUE_VIOLATION.equals(b.getNextException().getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** PostgreSQL's deadlock_detected: the server rolled this transaction back to let the other one go on. */
+    static boolean isDeadlock(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && DEADLOCK.equals(s.getSQLState())) {
                 return true;
             }
         }

@@ -210,6 +210,16 @@ class JournalTest {
         assertThat(Journal.isDataError(new SQLException("no state"))).isFalse();
     }
 
+    @Test
+    void a_deadlock_is_retried_not_blamed_on_the_request() {
+        SQLException deadlock = new SQLException("deadlock detected", "40P01");
+        assertThat(Journal.isDeadlock(deadlock)).isTrue();
+        assertThat(Journal.isDeadlock(new SQLException("wrapped", "XX000", deadlock))).isTrue();
+        assertThat(Journal.isDataError(deadlock)).isFalse();
+        assertThat(Journal.isDeadlock(new SQLException("race on a new id", "23505"))).isFalse();
+        assertThat(Journal.isDeadlock(new SQLException("no state"))).isFalse();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void expired_replay_tokens_are_purged(String kind) {
