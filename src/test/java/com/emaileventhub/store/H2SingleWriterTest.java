@@ -101,31 +101,31 @@ class H2SingleWriterTest {
 
     @Test
     void a_released_lock_goes_to_a_waiting_intake_writer_before_the_rest_that_queued_earlier() throws Exception {
-        H2SingleWriter.WriterLock lock = new H2SingleWriter.WriterLock(60_000);
-        assertThat(lock.acquire(1000, false)).isTrue();
-        List<String> order = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> destination = CompletableFuture.runAsync(() -> take(lock, false, "destination", order));
-        await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiting() == 1);
-        CompletableFuture<Void> intake = CompletableFuture.runAsync(() -> take(lock, true, "intake", order));
-        await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiting() == 2);
-        lock.release();
-        CompletableFuture.allOf(destination, intake).get(5, TimeUnit.SECONDS);
-        assertThat(order).containsExactly("intake", "destination");
+        assertThat(releaseOrder(new H2SingleWriter.WriterLock(60_000), Duration.ZERO))
+                .containsExactly("intake", "destination");
     }
 
     @Test
     void a_writer_of_the_rest_that_waited_the_deferral_goes_before_intake() throws Exception {
-        H2SingleWriter.WriterLock lock = new H2SingleWriter.WriterLock(50);
-        assertThat(lock.acquire(1000, true)).isTrue();
+        assertThat(releaseOrder(new H2SingleWriter.WriterLock(50), Duration.ofMillis(100)))
+                .containsExactly("destination", "intake");
+    }
+
+    /**
+     * The order in which a destination, queued first, and an intake writer, queued once the destination has waited
+     * {@code destinationWaits}, get the lock when its holder releases it.
+     */
+    private static List<String> releaseOrder(H2SingleWriter.WriterLock lock, Duration destinationWaits)
+            throws Exception {
+        assertThat(lock.acquire(1000, false)).isTrue();
         List<String> order = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> destination = CompletableFuture.runAsync(() -> take(lock, false, "destination", order));
-        await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiting() == 1);
-        Thread.sleep(100);
+        await().pollDelay(destinationWaits).atMost(Duration.ofSeconds(5)).until(() -> lock.waiting() == 1);
         CompletableFuture<Void> intake = CompletableFuture.runAsync(() -> take(lock, true, "intake", order));
         await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiting() == 2);
         lock.release();
         CompletableFuture.allOf(destination, intake).get(5, TimeUnit.SECONDS);
-        assertThat(order).containsExactly("destination", "intake");
+        return order;
     }
 
     @Test
@@ -206,7 +206,8 @@ class H2SingleWriterTest {
                 st.executeQuery("SELECT COUNT(*) FROM single_writer").close();
                 st.executeUpdate("INSERT INTO   single_writer\n VALUES (1)");
                 st.executeUpdate("INSERT INTO single_writer VALUES (2)");
-                Thread.sleep(H2SingleWriter.LONG_HOLD_MILLIS + 30);
+                // the transaction holds the lock past the threshold
+                await().pollDelay(Duration.ofMillis(H2SingleWriter.LONG_HOLD_MILLIS + 30)).until(() -> !c.isClosed());
                 c.commit();
                 lines = log.debugLines();
             }
