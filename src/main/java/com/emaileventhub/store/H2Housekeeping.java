@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RandomAccessStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +76,17 @@ public final class H2Housekeeping {
      */
     static final long BUSY_PAUSE_FACTOR = 4;
 
+    /**
+     * A quiet run moves chunks towards the start of the file while fewer than this share of the file's blocks are in
+     * use. H2 cuts the file back only as far as its last chunk in use, and rewriting sparse chunks does not move a live
+     * one: a chunk written by one big commit while the file was full of dead chunks (a burst of batches) stays at its end
+     * and holds gigabytes of free space behind it for as long as its rows live. H2's own background writer moves such
+     * chunks; at WRITE_DELAY=0 it does not run.
+     */
+    static final int FILE_FILL_RATE = 50;
+    /** The most one run moves (bytes of chunks). */
+    static final long MOVE_BYTES = 16L * 1024 * 1024;
+
     private final List<DataSource> databases = new ArrayList<>();
     private final long budgetNanos;
     /** Per database, after its last run (one timer thread runs them all). */
@@ -96,7 +108,10 @@ public final class H2Housekeeping {
         }
     }
 
-    /** Rewrites sparse chunks until none is left below the target or the budget is spent; returns the calls that did. */
+    /**
+     * Rewrites sparse chunks until none is left below the target or the budget is spent, and on a quiet database moves
+     * chunks so that the file can be cut back; returns the calls that did (a move that cut the file counts as one).
+     */
     public int run() {
         long deadline = System.nanoTime() + budgetNanos;
         int rewrites = 0;
@@ -131,6 +146,18 @@ public final class H2Housekeeping {
                         break;
                     }
                 }
+                boolean moved = false;
+                if (quiet && store.getFileStore() instanceof RandomAccessStore file
+                        && file.getFillRate() < FILE_FILL_RATE) {
+                    // moving a chunk stores a version of the whole store: under the writer lock, like the checkpoint below
+                    long sizeBefore = file.size();
+                    H2SingleWriter.alone(dataSource, () -> file.compactMoveChunks(FILE_FILL_RATE, MOVE_BYTES, store));
+                    moved = file.size() < sizeBefore;
+                    if (moved) {
+                        LOG.debug("H2 housekeeping: chunks moved, the file cut from {} to {} MB", sizeBefore >> 20,
+                                file.size() >> 20);
+                    }
+                }
                 if (quiet && store.hasUnsavedChanges()) {
                     // the rewritten pages reach the file, and their old chunks can be freed, at the next commit: on
                     // a quiet hub there may be none, so the housekeeping stores them. Through SQL, so that it waits for
@@ -143,7 +170,7 @@ public final class H2Housekeeping {
                         LOG.debug("H2 housekeeping: rewritten pages left to the next commit: {}", e.getMessage());
                     }
                 }
-                rewrites += rewritesHere;
+                rewrites += rewritesHere + (moved ? 1 : 0);
                 long syncStarted = System.nanoTime();
                 store.sync();
                 if (rewritesHere > 0 && LOG.isDebugEnabled()) {

@@ -253,6 +253,32 @@ final class H2SingleWriter implements DataSource {
         }
     }
 
+    /**
+     * Runs {@code work} holding the writer lock of {@code dataSource}'s file, as a writing transaction would: for a change
+     * to H2's store itself that no transaction may be half-way through (it stores a version). A data source without a
+     * writer lock runs it at once. False when the lock did not come within the data source's timeout (work not run).
+     */
+    static boolean alone(DataSource dataSource, Runnable work) {
+        if (!(dataSource instanceof H2SingleWriter writer)) {
+            work.run();
+            return true;
+        }
+        try {
+            if (!writer.lock.acquire(writer.timeoutMillis, false)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        try {
+            work.run();
+        } finally {
+            writer.lock.release();
+        }
+        return true;
+    }
+
     /** Work run on a thread marked as an intake writer. */
     @FunctionalInterface
     interface IntakeWork<T> {

@@ -96,6 +96,17 @@ class H2HousekeepingTest {
         }
     }
 
+    private static Path fileOf(String h2Url) {
+        return Path.of(h2Url.substring("jdbc:h2:file:".length(), h2Url.indexOf(';')) + ".mv.db");
+    }
+
+    /** The share of the file's blocks in use (the chunks', live or dead within the retention time). */
+    private static int fileFillRate(Database db) throws Exception {
+        try (Connection c = db.dataSource().getConnection()) {
+            return H2Housekeeping.store(c).getFileStore().getFillRate();
+        }
+    }
+
     private static int fillRate(Database db) throws Exception {
         try (Connection c = db.dataSource().getConnection()) {
             return H2Housekeeping.store(c).getFileStore().getChunksFillRate();
@@ -105,7 +116,7 @@ class H2HousekeepingTest {
     @Test
     void a_file_whose_rows_are_rewritten_again_and_again_comes_back_to_a_few_times_its_live_data() throws Exception {
         String url = TestDatabases.h2();
-        Path file = Path.of(url.substring("jdbc:h2:file:".length(), url.indexOf(';')) + ".mv.db");
+        Path file = fileOf(url);
         try (Database db = TestDatabases.open(url, 2)) {
             assertThat(Rows.strings(db.dataSource(), "SELECT DISTINCT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
                     + "WHERE SETTING_NAME = 'RETENTION_TIME'"))
@@ -138,6 +149,47 @@ class H2HousekeepingTest {
                 });
             }
             assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM churn WHERE n >= 15")).isEqualTo(20000);
+        }
+    }
+
+    @Test
+    void live_chunks_at_the_end_of_the_file_are_moved_to_its_free_start_so_that_the_file_is_cut_back()
+            throws Exception {
+        String url = TestDatabases.h2();
+        Path file = fileOf(url);
+        try (Database db = TestDatabases.open(url, 2)) {
+            // rows written first and deleted, and rows written after them that stay, in commits small enough that
+            // each chunk keeps nearly all it holds: the dead space is the file's start, the live chunks its end, and
+            // no chunk is sparse enough to be rewritten; H2 cuts a file back only to its last chunk in use
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("SET RETENTION_TIME 600000");   // no dead space used again while the two are written
+                st.execute("CREATE TABLE early (id INT PRIMARY KEY, pad VARCHAR(400) NOT NULL)");
+                st.execute("CREATE TABLE late (id INT PRIMARY KEY, pad VARCHAR(400) NOT NULL)");
+                for (int from = 1; from <= 60000; from += 1000) {
+                    st.execute("INSERT INTO early SELECT X, REPEAT('e', 400) FROM SYSTEM_RANGE(" + from + ", "
+                            + (from + 999) + ")");
+                }
+                for (int from = 1; from <= 20000; from += 1000) {
+                    st.execute("INSERT INTO late SELECT X, REPEAT('l', 400) FROM SYSTEM_RANGE(" + from + ", "
+                            + (from + 999) + ")");
+                }
+                st.execute("SET RETENTION_TIME 0");
+                st.execute("DROP TABLE early");
+            }
+            H2Housekeeping housekeeping = new H2Housekeeping(250, db.dialect(), db.dataSource(), db.dialect(),
+                    db.dataSource());
+            long before = Files.size(file);
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    st.executeUpdate("UPDATE late SET pad = pad WHERE id = 1");
+                    housekeeping.run();
+                    assertThat(fileFillRate(db)).as("share of the file's blocks in use")
+                            .isGreaterThanOrEqualTo(H2Housekeeping.FILE_FILL_RATE);
+                });
+            }
+            assertThat(Files.size(file)).as("file size against %d bytes before", before).isLessThan(before / 2);
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM late WHERE pad = REPEAT('l', 400)"))
+                    .isEqualTo(20000);
         }
     }
 
