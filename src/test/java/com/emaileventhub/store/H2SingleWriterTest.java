@@ -42,6 +42,34 @@ class H2SingleWriterTest {
     }
 
     @Test
+    void work_run_alone_waits_for_the_writing_transaction_and_a_write_waits_for_it() throws Exception {
+        try (Database db = TestDatabases.open(TestDatabases.h2(), 4)) {
+            createTable(db);
+            List<String> order = new CopyOnWriteArrayList<>();
+            CompletableFuture<Boolean> alone;
+            try (Connection first = db.dataSource().getConnection(); Statement st = first.createStatement()) {
+                first.setAutoCommit(false);
+                st.executeUpdate("INSERT INTO single_writer VALUES (1)");
+                alone = CompletableFuture.supplyAsync(() -> H2SingleWriter.alone(db.dataSource(), () -> {
+                    order.add("alone");
+                    CompletableFuture<Integer> write = CompletableFuture.supplyAsync(
+                            () -> update(db, "INSERT INTO single_writer VALUES (2)"));
+                    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !write.isDone());
+                    order.add("alone done");
+                    write.thenRun(() -> order.add("write"));
+                }));
+                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(order::isEmpty);
+                order.add("commit");
+                first.commit();
+            }
+            assertThat(alone.get()).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> order.size() == 4);
+            assertThat(order).containsExactly("commit", "alone", "alone done", "write");
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM single_writer")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void a_query_does_not_wait_for_a_writing_transaction_and_sees_only_what_is_committed() throws Exception {
         try (Database db = TestDatabases.open(TestDatabases.h2(), 4)) {
             createTable(db);
