@@ -49,16 +49,31 @@ public final class JournalCursor {
     private static final String H2_AFTER = "SELECT tx, seq, id, body, received_at FROM hub_event "
             + "WHERE tx = 0 AND seq > ? AND seq <= ? ORDER BY tx, seq LIMIT ?";
 
+    /**
+     * Up to this many rows after the cursor, the backlog is counted; above it, it is estimated from the journal's
+     * numbering ({@link #backlog()}). A count reads every row of its range: under a sustained peak the archive's backlog
+     * grew to millions of rows, and PostgreSQL took 1.9 s to count it, every gauge interval, for each journal-fed
+     * destination: its costliest statement, a third of its CPU, taken from the very destinations falling behind
+     * (docs/benchmarks.md).
+     */
+    static final int COUNTED_UP_TO = 10_000;
+
     private final DataSource dataSource;
     private final Database.Dialect dialect;
     private final JournalPositions positions;
     private final String name;
+    private final int countedUpTo;
 
     public JournalCursor(Database database, String name) {
+        this(database, name, COUNTED_UP_TO);
+    }
+
+    JournalCursor(Database database, String name, int countedUpTo) {
         this.dataSource = database.dataSource();
         this.dialect = database.dialect();
         this.positions = database.positions();
         this.name = name;
+        this.countedUpTo = countedUpTo;
     }
 
     public String name() {
@@ -156,19 +171,31 @@ public final class JournalCursor {
     }
 
     /**
-     * The rows after the cursor: the destination's backlog, and the arrival of the next row it takes. Two statements
-     * that read only the position index, not the rows: a MIN over the rows' arrival read every row of the backlog, its
-     * body included, and H2 took 5 s over a backlog of 276,000 rows, every gauge interval, on the destination's thread.
+     * The rows after the cursor: the destination's backlog, and the arrival of the next row it takes. Statements that
+     * read only the position index, not the rows: a MIN over the rows' arrival read every row of the backlog, its body
+     * included, and H2 took 5 s over a backlog of 276,000 rows, every gauge interval, on the destination's thread.
+     * Exact up to {@link #COUNTED_UP_TO} rows; above, the numbers handed out after the cursor's (the journal's last
+     * number less the cursor's): an estimate that also counts the numbers of rows not stored (on PostgreSQL a
+     * duplicate's insert takes one) or already purged, and never less than the rows counted.
      */
     public Backlog backlog() {
         Position at = position();
         // H2 walks the whole index for the OR of a row comparison; with tx = 0 it reads the rows after the cursor only
         String after = dialect == Database.Dialect.POSTGRESQL ? "(tx, seq) > (?, ?)" : "tx = ? AND seq > ?";
+        String last = dialect == Database.Dialect.POSTGRESQL ? "SELECT last_value FROM hub_event_seq"
+                // the last entry of index hub_event_position (as JournalPositions reads it)
+                : "SELECT seq FROM hub_event WHERE tx = 0 ORDER BY tx DESC, seq DESC FETCH FIRST ROW ONLY";
         try (Connection c = dataSource.getConnection();
-             PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM hub_event WHERE " + after);
+             PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM (SELECT seq FROM hub_event WHERE "
+                     + after + " ORDER BY tx, seq FETCH FIRST " + (countedUpTo + 1) + " ROWS ONLY) r");
              PreparedStatement next = c.prepareStatement("SELECT received_at FROM hub_event WHERE " + after
                      + " ORDER BY tx, seq FETCH FIRST ROW ONLY")) {
             long pending = first(count, at);
+            if (pending > countedUpTo) {
+                try (PreparedStatement lastNumber = c.prepareStatement(last); ResultSet rs = lastNumber.executeQuery()) {
+                    pending = Math.max(pending, rs.next() ? rs.getLong(1) - at.seq() : 0);
+                }
+            }
             Long nextReceivedAt = pending == 0 ? null : first(next, at);
             return new Backlog(pending, nextReceivedAt);
         } catch (SQLException e) {
