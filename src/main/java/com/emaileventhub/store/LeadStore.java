@@ -76,17 +76,19 @@ public final class LeadStore {
         TreeSet<String> recipients = new TreeSet<>();   // locked in one order: two batches never deadlock
         List<CanonicalEvent> events = new ArrayList<>(batch);
         events.sort(Comparator.comparing(CanonicalEvent::occurredAt));
+        long windowStart = now - scoring.window();
         for (CanonicalEvent e : events) {
             if (!Sends.belongsToSend(e)) {
                 continue;
             }
             String sendKey = Sends.sendKey(e.esp(), e.messageId());
             long at = e.occurredAt().toEpochMilli();
-            if (e.type() == EventType.CLICKED && !e.machine() && e.url() != null) {
+            boolean counts = at >= windowStart;   // a click or open older than the window never counts: no row for it
+            if (e.type() == EventType.CLICKED && !e.machine() && e.url() != null && counts) {
                 String url = InsightStore.linkUrl(e.url());
                 insertIfAbsent(c, "lead_click", List.of("recipient", "esp", "send_key", "url_key"),
                         List.of("url", "clicked_at"), List.of(e.recipient(), e.esp(), sendKey, EventIds.hash(url), url, at));
-            } else if (e.type() == EventType.OPENED && !e.machine()) {
+            } else if (e.type() == EventType.OPENED && !e.machine() && counts) {
                 insertIfAbsent(c, "lead_open", List.of("recipient", "esp", "send_key"), List.of("opened_at"),
                         List.of(e.recipient(), e.esp(), sendKey, at));
             } else if (e.type() == EventType.COMPLAINED || e.type() == EventType.UNSUBSCRIBED) {
@@ -154,6 +156,20 @@ public final class LeadStore {
         }
         update(c, SIGNALED, now, recipient);
         return signal;
+    }
+
+    /**
+     * Drops the clicks and opens that occurred before {@code before} (the start of the scoring window: they never
+     * count again); returns how many. Without it each recipient's rows grew for ever, and the score reads them all.
+     */
+    public int purge(long before) {
+        try (Connection c = dataSource.getConnection()) {
+            return BatchedDelete.run(c, dialect, "lead_click", "recipient, esp, send_key, url_key", "d.clicked_at < ?",
+                    before)
+                    + BatchedDelete.run(c, dialect, "lead_open", "recipient, esp, send_key", "d.opened_at < ?", before);
+        } catch (SQLException e) {
+            throw StorageUnavailableException.of("lead scores", e);
+        }
     }
 
     /** Signals created before {@code before} (or any), newest first, at most {@code limit}; after a cursor id. */

@@ -40,6 +40,14 @@ public final class LeadScoring {
         this.clock = clock;
     }
 
+    /** Drops the clicks and opens older than the scoring window (route leads-maintenance). */
+    public void purge() {
+        int purged = store.purge(clock.millis() - scoring.window());
+        if (purged > 0) {
+            LOG.info("leads maintenance: removed {} clicks and opens older than the scoring window", purged);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     public void apply(Exchange exchange) {
         List<CanonicalEvent> events = exchange.getMessage().getBody(List.class);
