@@ -18,8 +18,18 @@ public final class AlertFigures {
     private static final String LAST_EVENT = "SELECT esp, MAX(received_at) FROM hub_event WHERE received_at >= ? "
             + "GROUP BY esp";
 
+    /**
+     * How far before the previous evaluation the next one reads again for each ESP's latest event: an event is dated
+     * when it is received, and committed (on any instance) up to a group commit later; the margin also covers clocks
+     * of instances a little apart.
+     */
+    static final long LATE_MILLIS = 5 * 60_000;
+
     private final InsightReader reader;
     private final InsightQuery query;
+    /** Each ESP's latest received_at read so far, and the received_at from which the next read starts. */
+    private final Map<String, Long> latest = new HashMap<>();
+    private long readFrom = Long.MIN_VALUE;
 
     public AlertFigures(InsightReader reader, InsightQuery query) {
         this.reader = reader;
@@ -68,11 +78,18 @@ public final class AlertFigures {
         return out;
     }
 
-    /** The latest received_at per ESP, for the ESPs with an event received at or after {@code since}. */
-    public Map<String, Long> lastEventPerEsp(long since) {
-        Map<String, Long> out = new HashMap<>();
-        query.query(LAST_EVENT, List.of(since), rs -> out.put(rs.getString(1), rs.getLong(2)));
-        return out;
+    /**
+     * The latest received_at per ESP, for the ESPs with an event received at or after {@code since}, as at
+     * {@code now}. The first call reads the whole window (24 hours by default: every event of a day, which took
+     * PostgreSQL 2.7 s over 3 million events, once a minute); later calls read only what was received since the
+     * previous call, less {@link #LATE_MILLIS}, and keep the rest from memory.
+     */
+    public synchronized Map<String, Long> lastEventPerEsp(long since, long now) {
+        query.query(LAST_EVENT, List.of(Math.max(since, readFrom)),
+                rs -> latest.merge(rs.getString(1), rs.getLong(2), Math::max));
+        readFrom = Math.max(readFrom, now - LATE_MILLIS);
+        latest.values().removeIf(at -> at < since);
+        return new HashMap<>(latest);
     }
 
     private static String blankToNull(String s) {

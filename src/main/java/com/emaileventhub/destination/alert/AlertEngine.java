@@ -83,7 +83,7 @@ public final class AlertEngine {
                 out.merge(group, new Reading(clicks, clicks, null),
                         (a, b) -> new Reading(a.value() + b.value(), a.numerator() + b.numerator(), null));
             });
-            case AlertRule.SILENCE -> figures.lastEventPerEsp(from).forEach((esp, last) ->
+            case AlertRule.SILENCE -> figures.lastEventPerEsp(from, now).forEach((esp, last) ->
                     out.put(Map.of("esp", esp), new Reading((now - last) / 60_000.0, null, null)));
             default -> {
                 InsightRates.Rate rate = InsightRates.byName(rule.metric());
