@@ -53,8 +53,8 @@ public final class JournalCursor {
      * Up to this many rows after the cursor, the backlog is counted; above it, it is estimated from the journal's
      * numbering ({@link #backlog()}). A count reads every row of its range: under a sustained peak the archive's backlog
      * grew to millions of rows, and PostgreSQL took 1.9 s to count it, every gauge interval, for each journal-fed
-     * destination: its costliest statement, a third of its CPU, taken from the very destinations falling behind
-     * (docs/benchmarks.md).
+     * destination: its costliest statement but one (19 s of statement time in a 24 s run), taken from the very
+     * destinations falling behind (docs/benchmarks.md).
      */
     static final int COUNTED_UP_TO = 10_000;
 
