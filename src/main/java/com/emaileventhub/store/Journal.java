@@ -332,22 +332,22 @@ public final class Journal {
     }
 
     static boolean isUniqueViolation(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState())) {
-                return true;
-            }
-            if (t instanceof BatchUpdateException b && b.getNextException() != null
-                    && UNIQUE_VIOLATION.equals(b.getNextException().getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        return hasState(e, UNIQUE_VIOLATION);
     }
 
     /** PostgreSQL's deadlock_detected: the server rolled this transaction back to let the other one go on. */
     static boolean isDeadlock(SQLException e) {
+        return hasState(e, DEADLOCK);
+    }
+
+    /** True when {@code e}, a cause of it, or a batch's next exception has SQLState {@code state}. */
+    private static boolean hasState(SQLException e, String state) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && DEADLOCK.equals(s.getSQLState())) {
+            if (t instanceof SQLException s && state.equals(s.getSQLState())) {
+                return true;
+            }
+            if (t instanceof BatchUpdateException b && b.getNextException() != null
+                    && state.equals(b.getNextException().getSQLState())) {
                 return true;
             }
         }

@@ -175,16 +175,13 @@ public final class JournalCursor {
      * read only the position index, not the rows: a MIN over the rows' arrival read every row of the backlog, its body
      * included, and H2 took 5 s over a backlog of 276,000 rows, every gauge interval, on the destination's thread.
      * Exact up to {@link #COUNTED_UP_TO} rows; above, the numbers handed out after the cursor's (the journal's last
-     * number less the cursor's): an estimate that also counts the numbers of rows not stored (on PostgreSQL a
+     * number less the cursor's: {@link JournalPositions} on H2, the sequence on PostgreSQL): an estimate that also counts the numbers of rows not stored (on PostgreSQL a
      * duplicate's insert takes one) or already purged, and never less than the rows counted.
      */
     public Backlog backlog() {
         Position at = position();
         // H2 walks the whole index for the OR of a row comparison; with tx = 0 it reads the rows after the cursor only
         String after = dialect == Database.Dialect.POSTGRESQL ? "(tx, seq) > (?, ?)" : "tx = ? AND seq > ?";
-        String last = dialect == Database.Dialect.POSTGRESQL ? "SELECT last_value FROM hub_event_seq"
-                // the last entry of index hub_event_position (as JournalPositions reads it)
-                : "SELECT seq FROM hub_event WHERE tx = 0 ORDER BY tx DESC, seq DESC FETCH FIRST ROW ONLY";
         try (Connection c = dataSource.getConnection();
              PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM (SELECT seq FROM hub_event WHERE "
                      + after + " ORDER BY tx, seq FETCH FIRST " + (countedUpTo + 1) + " ROWS ONLY) r");
@@ -192,14 +189,23 @@ public final class JournalCursor {
                      + " ORDER BY tx, seq FETCH FIRST ROW ONLY")) {
             long pending = first(count, at);
             if (pending > countedUpTo) {
-                try (PreparedStatement lastNumber = c.prepareStatement(last); ResultSet rs = lastNumber.executeQuery()) {
-                    pending = Math.max(pending, rs.next() ? rs.getLong(1) - at.seq() : 0);
-                }
+                pending = Math.max(pending, lastNumber(c) - at.seq());
             }
             Long nextReceivedAt = pending == 0 ? null : first(next, at);
             return new Backlog(pending, nextReceivedAt);
         } catch (SQLException e) {
             throw StorageUnavailableException.of("journal cursor " + name, e);
+        }
+    }
+
+    /** The journal's last number: on H2 the process hands them out itself, on PostgreSQL its sequence does. */
+    private long lastNumber(Connection c) throws SQLException {
+        if (positions != null) {
+            return positions.last();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_value FROM hub_event_seq");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 

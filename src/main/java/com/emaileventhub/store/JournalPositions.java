@@ -69,6 +69,11 @@ final class JournalPositions {
         return new Reservation(floor);
     }
 
+    /** The highest number handed out so far (committed, open or rolled back). */
+    synchronized long last() {
+        return allocated;
+    }
+
     /** The highest number a cursor may read up to: below the floor of every open transaction. */
     synchronized long safe() {
         return open.isEmpty() ? allocated : open.firstKey() - 1;

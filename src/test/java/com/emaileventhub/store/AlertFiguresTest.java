@@ -27,8 +27,7 @@ class AlertFiguresTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void the_latest_event_per_esp_is_read_once_over_the_window_then_from_the_last_evaluation(TestDatabases.Kind kind) {
-        String url = kind.freshUrl();
-        try (Database db = TestDatabases.open(url, 2)) {
+        try (Database db = TestDatabases.open(kind.freshUrl(), 2)) {
             Journal journal = new Journal(db);
             InsightQuery query = new InsightQuery(db);
             AlertFigures figures = new AlertFigures(new InsightReader(query, Clock.systemUTC(), Duration.ofDays(7)),
@@ -52,8 +51,6 @@ class AlertFiguresTest {
             // a day on, brevo's events have left the window
             long dayOn = NOW.minus(Duration.ofHours(2)).toEpochMilli() + DAY + 1;
             assertThat(figures.lastEventPerEsp(dayOn - DAY, dayOn)).containsOnlyKeys("mailgun", "sendgrid");
-        } finally {
-            TestDatabases.drop(url);
         }
     }
 }

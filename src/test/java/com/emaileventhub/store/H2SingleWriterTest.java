@@ -160,23 +160,23 @@ class H2SingleWriterTest {
     void a_writer_that_gave_up_waiting_leaves_the_queue_and_the_lock_is_free_after_release() throws Exception {
         H2SingleWriter.WriterLock lock = new H2SingleWriter.WriterLock();
         assertThat(lock.acquire(1000, false)).isTrue();
-        assertThat(CompletableFuture.supplyAsync(() -> {
-            try {
-                return lock.acquire(100, true);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }).get(5, TimeUnit.SECONDS)).isFalse();
+        assertThat(acquireElsewhere(lock, 100, true)).isFalse();
         assertThat(lock.waiting()).isZero();
         lock.release();
         // nobody holds it now: another thread gets it at once
-        assertThat(CompletableFuture.supplyAsync(() -> {
+        assertThat(acquireElsewhere(lock, 0, false)).isTrue();
+    }
+
+    /** What {@code lock.acquire(timeoutMillis, intake)} answers on another thread. */
+    private static boolean acquireElsewhere(H2SingleWriter.WriterLock lock, long timeoutMillis, boolean intake)
+            throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
             try {
-                return lock.acquire(0, false);
+                return lock.acquire(timeoutMillis, intake);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        }).get(5, TimeUnit.SECONDS)).isTrue();
+        }).get(5, TimeUnit.SECONDS);
     }
 
     @Test

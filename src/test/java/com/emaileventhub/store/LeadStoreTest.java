@@ -36,8 +36,7 @@ class LeadStoreTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void clicks_and_opens_older_than_the_window_leave_no_rows_and_make_no_lead(TestDatabases.Kind kind) {
-        String url = kind.freshUrl();
-        try (Database db = TestDatabases.open(url, 2)) {
+        try (Database db = TestDatabases.open(kind.freshUrl(), 2)) {
             LeadStore store = new LeadStore(db);
             Instant old = NOW.minus(WINDOW).minusSeconds(1);
             List<LeadStore.Signal> signals = store.apply(List.of(click("a@example.com", "m1", old),
@@ -50,16 +49,13 @@ class LeadStoreTest {
             signals = store.apply(List.of(click("a@example.com", "m1", recent), click("a@example.com", "m2", recent),
                     click("a@example.com", "m3", NOW)), NOW.toEpochMilli(), SCORING, List.of());
             assertThat(signals).extracting(LeadStore.Signal::clicks).containsExactly(3);
-        } finally {
-            TestDatabases.drop(url);
         }
     }
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void the_purge_drops_what_aged_out_of_the_window_and_keeps_the_rest(TestDatabases.Kind kind) {
-        String url = kind.freshUrl();
-        try (Database db = TestDatabases.open(url, 2)) {
+        try (Database db = TestDatabases.open(kind.freshUrl(), 2)) {
             LeadStore store = new LeadStore(db);
             Instant early = NOW.minus(Duration.ofDays(20));
             store.apply(List.of(click("b@example.com", "m1", early), open("b@example.com", "m1", early),
@@ -72,8 +68,6 @@ class LeadStoreTest {
                     .singleElement().asString().contains("m2");
             assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM lead_open")).isEqualTo(1);
             assertThat(store.purge(later - WINDOW.toMillis())).isZero();
-        } finally {
-            TestDatabases.drop(url);
         }
     }
 }
