@@ -84,7 +84,8 @@ class ArchiveDestinationTest {
     }
 
     /**
-     * Every type, hard and soft bounces, nulls, quotes and non-ASCII text in the free-text columns; ten
+     * Every type, hard and soft bounces, nulls, quotes and non-ASCII text in the free-text columns, one raw payload
+     * of more than a million characters; ten
      * addresses, each in several cases, so one batch holds every type for the same address.
      */
     static List<CanonicalEvent> mix(int n) {
@@ -96,7 +97,9 @@ class ArchiveDestinationTest {
             CanonicalEvent.Builder b = CanonicalEvent.builder(i % 2 == 0 ? "sendgrid" : "mailgun").type(type)
                     .recipient((i % 2 == 0 ? "Person" : "PERSON") + i % 10 + "@Example.com").occurredAt(base.plusSeconds(i))
                     .messageId(i % 5 == 0 ? null : "<msg-" + i + "@mail>").espEventId("esp-" + i, true)
-                    .raw(Json.MAPPER.createObjectNode().put("event", type.wireName()).put("n", i));
+                    .raw(Json.MAPPER.createObjectNode().put("event", type.wireName()).put("n", i)
+                            // a payload of more than a million characters (a large HTML part)
+                            .put("html", i == 7 ? "x".repeat(1_100_000) : ""));
             if (type == EventType.BOUNCED) {
                 b.bounceType(i % 2 == 0 ? BounceType.HARD : BounceType.SOFT).reason("550 'no such user' — ünknown")
                         .mtaResponse("550 5.1.1");
