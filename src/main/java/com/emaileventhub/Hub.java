@@ -65,6 +65,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -92,6 +93,12 @@ public final class Hub implements AutoCloseable {
      * moves after it). Every stored event reaches them; the fan-out rules do not choose for them.
      */
     static final Set<String> JOURNAL_FED = Set.of(INSIGHT, ARCHIVE);
+    /**
+     * Destinations that follow the journal with a cursor but take only the events the fan-out rules choose for them,
+     * stored on the journal row (column routes) instead of an outbox row: the engaged-lead scores and the suppression
+     * list, each applying a batch and moving its cursor in one transaction of the hub's database.
+     */
+    static final Set<String> ROUTED = Set.of("leads", "suppression");
     /** Destinations whose routes call Salesforce: loaded only with the CRM on (hub.crm.enabled). */
     private static final Set<String> SALESFORCE_DESTINATIONS = Set.of("crm", "lead-crm");
 
@@ -143,13 +150,13 @@ public final class Hub implements AutoCloseable {
         metrics.httpInFlight(edge::inFlight, edge.maxConcurrentRequests());
         BooleanSupplier shedding = edge::isShedding;
         main.bind(LoadHealthCheck.BEAN, shedding);
-        Journal journal = new Journal(database, JournalSettings.from(config));
+        Journal journal = new Journal(database, JournalSettings.from(config), ROUTED);
         main.bind("journal", journal);
         metrics.journalCommits(journal::groupCommits, journal::groupedRequests);
         main.bind("journalMaintenance", new JournalMaintenance(journal,
                 config.duration("hub.journal.retention"), longestTolerance(config),
-                Clock.systemUTC(), JOURNAL_FED.stream().filter(name -> config.bool("hub." + name + ".enabled", true))
-                .sorted().toList()));
+                Clock.systemUTC(), Stream.concat(JOURNAL_FED.stream(), ROUTED.stream())
+                .filter(name -> config.bool("hub." + name + ".enabled", true)).sorted().toList()));
         // PostgreSQL without autovacuum: the hub keeps its own tables' planner statistics (route db-statistics)
         main.bind("tableStatistics", new TableStatistics(database));
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
@@ -164,7 +171,7 @@ public final class Hub implements AutoCloseable {
         main.bind("messagesApi", new MessagesApi(insight));
         // --- durable delivery: queues, engine, archive + suppression destinations ---
         this.delivery = new DeliveryModule(DeliverySettings.from(config), SuppressionSettings.from(config),
-                ArchiveSettings.from(config), database, registry, Clock.systemUTC(), JOURNAL_FED);
+                ArchiveSettings.from(config), database, registry, Clock.systemUTC(), JOURNAL_FED, ROUTED);
         delivery.bind(main::bind);
         // H2 at WRITE_DELAY=0 does not rewrite its sparse chunks itself: route h2-housekeeping does (no-op on PostgreSQL)
         main.bind("h2Housekeeping", new H2Housekeeping(250, database.dialect(), database.dataSource(),

@@ -33,13 +33,17 @@ public final class DeliveryModule implements AutoCloseable {
     /**
      * @param journalFed destinations that follow the journal with a cursor of their own (table hub_cursor) instead of
      *                   outbox rows: every stored event goes to them
+     * @param routed     destinations that follow the journal with a cursor of their own but take only the rows whose
+     *                   routes column names them (the fan-out's choice)
      */
     public DeliveryModule(DeliverySettings delivery, SuppressionSettings suppression, ArchiveSettings archive,
-                          Database database, MeterRegistry registry, Clock clock, Set<String> journalFed) {
+                          Database database, MeterRegistry registry, Clock clock, Set<String> journalFed,
+                          Set<String> routed) {
         this.clock = clock;
         this.queue = new DeliveryQueue(database);
         this.engine = new DeliveryEngine(queue, delivery, registry, clock, delivery.instanceId(),
-                name -> journalFed.contains(name) ? new JournalCursor(database, name) : null);
+                name -> journalFed.contains(name) ? new JournalCursor(database, name)
+                        : routed.contains(name) ? new JournalCursor(database, name, true) : null);
         this.suppressions = new SuppressionStore(database);
         this.rules = new SuppressionRules(suppressions, suppression.softBounceThreshold(), suppression.softBounceWindow(),
                 suppression.forwarding(), clock);

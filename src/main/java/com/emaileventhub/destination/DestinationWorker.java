@@ -186,6 +186,9 @@ public final class DestinationWorker {
         }
         List<CanonicalEvent> events = new ArrayList<>(entries.size());
         for (JournalCursor.Entry entry : entries) {
+            if (!entry.chosen()) {
+                continue;   // a routed destination passes the rows the fan-out did not choose for it
+            }
             CanonicalEvent event = read(entry);
             if (event == null) {
                 return oneByOne(from, entries);
@@ -193,6 +196,10 @@ public final class DestinationWorker {
             events.add(event);
         }
         JournalCursor.Advance advance = new JournalCursor.Advance(destination, from, entries.get(entries.size() - 1).position());
+        if (events.isEmpty()) {
+            cursor.advance(advance, clock.millis());   // false: another instance passed them first, as well
+            return entries.size();
+        }
         Exchange exchange = send(events, advance);
         if (exchange.getException() == null) {
             if (moved(exchange, advance)) {
@@ -210,6 +217,10 @@ public final class DestinationWorker {
         JournalCursor.Position at = from;
         int taken = 0;
         for (JournalCursor.Entry entry : entries) {
+            if (!entry.chosen()) {
+                taken++;   // passed with the next chosen row's move, or the last move below
+                continue;
+            }
             CanonicalEvent event = read(entry);
             String error;
             if (event == null) {
@@ -241,6 +252,10 @@ public final class DestinationWorker {
             }
             at = entry.position();
             taken++;
+        }
+        JournalCursor.Position last = entries.get(entries.size() - 1).position();
+        if (!at.equals(last)) {
+            cursor.advance(new JournalCursor.Advance(destination, at, last), clock.millis());
         }
         return taken;
     }

@@ -535,13 +535,15 @@ public final class DeliveryQueue {
 
     /**
      * Queues for a destination every journal event received in [since, until) that has no item of that
-     * destination yet (a destination added after the events arrived). Running it again queues nothing new.
+     * destination yet (a destination added after the events arrived), nor were routed to it on the journal row (a
+     * routed destination's cursor takes those). Running it again queues nothing new.
      *
      * @return how many items were queued
      */
     public int backfill(String destination, long since, long until, long now) {
         String sql = "SELECT e.id FROM hub_event e WHERE e.received_at >= ? AND e.received_at < ? AND NOT EXISTS "
-                + "(SELECT 1 FROM hub_delivery d WHERE d.destination = ? AND d.event_id = e.id) ORDER BY e.received_at, e.id";
+                + "(SELECT 1 FROM hub_delivery d WHERE d.destination = ? AND d.event_id = e.id) "
+                + "AND (e.routes IS NULL OR e.routes NOT LIKE ? ESCAPE '!') ORDER BY e.received_at, e.id";
         try {
             return Transactions.inTransaction(dataSource, c -> {
                 List<String> ids = new ArrayList<>();
@@ -549,6 +551,7 @@ public final class DeliveryQueue {
                     ps.setLong(1, since);
                     ps.setLong(2, until);
                     ps.setString(3, destination);
+                    ps.setString(4, JournalCursor.routePattern(destination));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             ids.add(rs.getString(1));

@@ -39,13 +39,24 @@ public final class Journal {
     private final Database.Dialect dialect;
     private final JournalPositions positions;
     private final GroupCommit<Write> group;
+    private final Set<String> routed;
 
     /** A journal with the group commit of application.properties (tests, tools). */
     public Journal(Database database) {
         this(database, JournalSettings.from(HubConfig.load(Map.of())));
     }
 
+    /** Every destination the fan-out chooses gets an outbox row. */
     public Journal(Database database, JournalSettings settings) {
+        this(database, settings, Set.of());
+    }
+
+    /**
+     * @param routed destinations that follow the journal with a cursor but take only the events chosen for them: the
+     *               choice is stored on the journal row (column routes, {@link #routes}) instead of an outbox row
+     */
+    public Journal(Database database, JournalSettings settings, Set<String> routed) {
+        this.routed = Set.copyOf(routed);
         this.dataSource = database.dataSource();
         this.dialect = database.dialect();
         this.positions = database.positions();
@@ -209,14 +220,20 @@ public final class Journal {
                 }
             }
         }
-        Set<String> inserted = JournalRows.insertEvents(c, dialect, events, bodies, reserved);
+        List<String> routes = new ArrayList<>(events.size());
+        for (CanonicalEvent e : events) {
+            routes.add(routes(writes.get(owner.get(e.id())).destinations.getOrDefault(e.id(), List.of())));
+        }
+        Set<String> inserted = JournalRows.insertEvents(c, dialect, events, bodies, routes, reserved);
         List<String> names = new ArrayList<>();
         List<String> eventIds = new ArrayList<>();
         for (CanonicalEvent e : events) {
             if (inserted.contains(e.id())) {   // an event already known had its deliveries queued when first stored
                 for (String destination : writes.get(owner.get(e.id())).destinations.getOrDefault(e.id(), List.of())) {
-                    names.add(destination);
-                    eventIds.add(e.id());
+                    if (!routed.contains(destination)) {
+                        names.add(destination);
+                        eventIds.add(e.id());
+                    }
                 }
             }
         }
@@ -237,6 +254,20 @@ public final class Journal {
             outcomes.add(new StoreResult(accepted, w.requestEvents - accepted.size()));
         }
         return outcomes;
+    }
+
+    /**
+     * The routes column of an event: the routed destinations among those chosen, comma-framed (",leads,suppression,"),
+     * so that a reader tests for ",NAME,"; null when none is.
+     */
+    private String routes(List<String> chosen) {
+        StringBuilder out = null;
+        for (String destination : chosen) {
+            if (routed.contains(destination)) {
+                out = (out == null ? new StringBuilder(",") : out).append(destination).append(',');
+            }
+        }
+        return out == null ? null : out.toString();
     }
 
     /** What a request whose rows could not be written is told: 400 when the rows are wrong, else 503. */

@@ -18,13 +18,13 @@ import java.util.function.Function;
  */
 final class JournalRows {
     private static final String H2_INSERT_EVENT =
-            "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body, tx, seq) "
-                    + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ? FROM (VALUES (0)) AS one(x) "
+            "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body, routes, "
+                    + "tx, seq) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ? FROM (VALUES (0)) AS one(x) "
                     + "WHERE NOT EXISTS (SELECT 1 FROM hub_event WHERE id = ?)";
     private static final String PG_INSERT_EVENTS =
-            "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body) "
+            "INSERT INTO hub_event (id, esp, type, bounce_type, recipient, message_id, occurred_at, received_at, body, routes) "
                     + "SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], "
-                    + "?::varchar[], ?::bigint[], ?::bigint[], ?::text[]) ON CONFLICT (id) DO NOTHING RETURNING id";
+                    + "?::varchar[], ?::bigint[], ?::bigint[], ?::text[], ?::varchar[]) ON CONFLICT (id) DO NOTHING RETURNING id";
     private static final String H2_INSERT_TOKEN = "INSERT INTO hub_replay_token (vendor, token, seen_at) "
             + "SELECT ?, ?, ? FROM (VALUES (0)) AS one(x) "
             + "WHERE NOT EXISTS (SELECT 1 FROM hub_replay_token WHERE vendor = ? AND token = ?)";
@@ -84,10 +84,12 @@ final class JournalRows {
 
     /**
      * Inserts the events that are new; returns their ids. Each row gets its journal position: on PostgreSQL from the
-     * column defaults (transaction id, sequence), on H2 the next number of the transaction's reservation.
+     * column defaults (transaction id, sequence), on H2 the next number of the transaction's reservation. routes: per
+     * event, its routes column (null: none).
      */
     static Set<String> insertEvents(Connection c, Database.Dialect dialect, List<CanonicalEvent> events,
-                                    List<String> bodies, JournalPositions.Reservation positions) throws SQLException {
+                                    List<String> bodies, List<String> routes, JournalPositions.Reservation positions)
+            throws SQLException {
         Set<String> inserted = new HashSet<>();
         if (events.isEmpty()) {
             return inserted;
@@ -103,6 +105,7 @@ final class JournalRows {
                 ps.setArray(7, c.createArrayOf("bigint", events.stream().map(e -> e.occurredAt().toEpochMilli()).toArray(Long[]::new)));
                 ps.setArray(8, c.createArrayOf("bigint", events.stream().map(e -> e.receivedAt().toEpochMilli()).toArray(Long[]::new)));
                 ps.setArray(9, c.createArrayOf("text", bodies.toArray(String[]::new)));
+                ps.setArray(10, c.createArrayOf("varchar", routes.toArray(String[]::new)));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         inserted.add(rs.getString(1));
@@ -123,8 +126,9 @@ final class JournalRows {
                 ps.setLong(7, e.occurredAt().toEpochMilli());
                 ps.setLong(8, e.receivedAt().toEpochMilli());
                 ps.setString(9, bodies.get(i));
-                ps.setLong(10, positions.next());
-                ps.setString(11, e.id());
+                ps.setString(10, routes.get(i));
+                ps.setLong(11, positions.next());
+                ps.setString(12, e.id());
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();

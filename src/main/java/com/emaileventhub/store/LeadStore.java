@@ -63,8 +63,19 @@ public final class LeadStore {
 
     /** Applies a batch of events as at {@code now}; returns the signals it created. */
     public List<Signal> apply(List<CanonicalEvent> batch, long now, Scoring scoring, List<String> channels) {
+        return apply(batch, null, now, scoring, channels);
+    }
+
+    /**
+     * As {@link #apply(List, long, Scoring, List)}, moving a journal cursor over the batch first in the same
+     * transaction (null: none). Returns null, having written nothing, when the cursor no longer stood where the batch
+     * was read (another instance applied it).
+     */
+    public List<Signal> apply(List<CanonicalEvent> batch, JournalCursor.Advance advance, long now, Scoring scoring,
+                              List<String> channels) {
         try {
-            return Transactions.inTransaction(dataSource, c -> applyIn(c, batch, now, scoring, channels));
+            return Transactions.inTransaction(dataSource, c -> advance != null && !JournalCursor.advance(c, advance, now)
+                    ? null : applyIn(c, batch, now, scoring, channels));
         } catch (SQLException e) {
             throw StorageUnavailableException.of("lead scores", e);
         }

@@ -149,6 +149,11 @@ public final class SuppressionStore {
             this.c = c;
         }
 
+        /** Moves a journal cursor over a batch in this transaction (false: it no longer stood at the batch's start). */
+        public boolean advance(JournalCursor.Advance advance, long now) throws SQLException {
+            return JournalCursor.advance(c, advance, now);
+        }
+
         /** The address's state row, created when absent and locked until the transaction ends. */
         public State lockState(String email) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement(dialect == Database.Dialect.POSTGRESQL

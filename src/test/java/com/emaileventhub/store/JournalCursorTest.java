@@ -2,6 +2,7 @@ package com.emaileventhub.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.support.Rows;
@@ -92,6 +93,42 @@ class JournalCursorTest {
                 open.commit();
             }
             assertThat(ids(await(cursor, JournalCursor.Position.START, 3))).containsExactly(early.id(), late.id(), after.id());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_routed_cursor_takes_the_bodies_of_the_rows_chosen_for_it_only_and_they_have_no_outbox_row(String kind)
+            throws Exception {
+        try (Database db = open(kind)) {
+            Journal journal = new Journal(db, JournalSettings.from(HubConfig.load(Map.of())), java.util.Set.of("leads", "suppression"));
+            CanonicalEvent click = event("click", NOW);
+            CanonicalEvent bounce = event("bounce", NOW);
+            CanonicalEvent delivered = event("delivered", NOW);
+            CanonicalEvent complaint = event("complaint", NOW);
+            journal.store("postmark", null, List.of(click, bounce, delivered, complaint), Map.of(
+                    click.id(), List.of("crm", "leads"), bounce.id(), List.of("suppression"),
+                    complaint.id(), List.of("leads", "suppression")), NOW);
+
+            JournalCursor leads = new JournalCursor(db, "leads", true);
+            List<JournalCursor.Entry> all = await(leads, JournalCursor.Position.START, 4);
+            assertThat(ids(all)).containsExactly(click.id(), bounce.id(), delivered.id(), complaint.id());
+            assertThat(ids(all.stream().filter(JournalCursor.Entry::chosen).toList())).containsExactly(click.id(), complaint.id());
+            assertThat(all.stream().filter(JournalCursor.Entry::chosen).map(JournalCursor.Entry::body))
+                    .allSatisfy(body -> assertThat(body).contains("\"id\""));
+            JournalCursor suppression = new JournalCursor(db, "suppression", true);
+            assertThat(ids(entries(suppression, JournalCursor.Position.START).stream().filter(JournalCursor.Entry::chosen)
+                    .toList())).containsExactly(bounce.id(), complaint.id());
+            // a name is matched whole, its LIKE wildcards escaped: "lead_" is not "leads"
+            assertThat(entries(new JournalCursor(db, "lead_", true), JournalCursor.Position.START))
+                    .hasSize(4).noneMatch(JournalCursor.Entry::chosen);
+            // a cursor that takes every row gets every body
+            assertThat(entries(new JournalCursor(db, CURSOR), JournalCursor.Position.START)).allMatch(JournalCursor.Entry::chosen);
+            // the outbox holds the destination that is not routed only
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_delivery")).isEqualTo(1);
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM hub_delivery WHERE destination = 'crm'")).isEqualTo(1);
+            assertThat(Rows.count(db.dataSource(),
+                    "SELECT COUNT(*) FROM hub_event WHERE routes = ',leads,suppression,'")).isEqualTo(1);
         }
     }
 
@@ -251,7 +288,7 @@ class JournalCursorTest {
         try (Database db = open(kind)) {
             Journal journal = new Journal(db);
             JournalCursor counted = new JournalCursor(db, CURSOR);
-            JournalCursor estimated = new JournalCursor(db, CURSOR, 5);
+            JournalCursor estimated = new JournalCursor(db, CURSOR, false, 5);
             List<CanonicalEvent> events = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 events.add(event("e-" + i, NOW));
@@ -325,7 +362,7 @@ class JournalCursorTest {
             JournalPositions.Reservation reserved = db.positions() == null ? null : db.positions().open();
             Connection c = db.dataSource().getConnection();
             c.setAutoCommit(false);
-            JournalRows.insertEvents(c, db.dialect(), List.of(e), List.of(Journal.toJson(e)), reserved);
+            JournalRows.insertEvents(c, db.dialect(), List.of(e), List.of(Journal.toJson(e)), java.util.Collections.singletonList(null), reserved);
             return new OpenWrite(c, reserved);
         }
 

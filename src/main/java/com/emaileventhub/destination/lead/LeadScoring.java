@@ -2,6 +2,8 @@ package com.emaileventhub.destination.lead;
 
 import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.CanonicalEvent;
+import com.emaileventhub.destination.Delivery;
+import com.emaileventhub.store.JournalCursor;
 import com.emaileventhub.store.LeadStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,11 +50,20 @@ public final class LeadScoring {
         }
     }
 
+    /**
+     * The leads destination: scores a batch in one transaction. A batch read from the journal moves the cursor in that
+     * transaction and ends with a Boolean body (whether it did: {@link Delivery#JOURNAL_ADVANCE}).
+     */
     @SuppressWarnings("unchecked")
     public void apply(Exchange exchange) {
         List<CanonicalEvent> events = exchange.getMessage().getBody(List.class);
-        for (LeadStore.Signal s : store.apply(events, clock.millis(), scoring, channels)) {
+        JournalCursor.Advance advance = exchange.getProperty(Delivery.JOURNAL_ADVANCE, JournalCursor.Advance.class);
+        List<LeadStore.Signal> signals = store.apply(events, advance, clock.millis(), scoring, channels);
+        for (LeadStore.Signal s : signals == null ? List.<LeadStore.Signal>of() : signals) {
             LOG.info("engaged lead: score {} ({} links clicked, {} opens)", s.score(), s.clicks(), s.opens());
+        }
+        if (advance != null) {
+            exchange.getMessage().setBody(signals != null);
         }
     }
 }

@@ -1,10 +1,12 @@
 package com.emaileventhub.destination.suppression;
 
+import com.emaileventhub.destination.Delivery;
 import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventIds;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Recipients;
+import com.emaileventhub.store.JournalCursor;
 import com.emaileventhub.store.SuppressionStore.AuditEntry;
 import com.emaileventhub.store.SuppressionStore.Bounce;
 import com.emaileventhub.store.SuppressionStore.State;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.camel.ExchangeProperty;
 
 /**
  * The suppression rules of docs/canonical-event.md, applied so that the outcome depends on the events'
@@ -60,6 +63,17 @@ public final class SuppressionRules {
      * a fixed order, so two batches sharing addresses wait for each other instead of deadlocking.
      */
     public void apply(List<CanonicalEvent> events) {
+        deliver(events, null);
+    }
+
+    /**
+     * The suppression destination (route deliver-suppression): as {@link #apply(List)}, moving a journal cursor over the batch first in the same transaction (null: none, the
+     * outbox's batch). Returns whether the batch was applied: false, having written nothing, when the cursor no longer
+     * stood where the batch was read (another instance applied it). The route's Boolean body for the worker
+     * ({@link Delivery#JOURNAL_ADVANCE}).
+     */
+    public boolean deliver(List<CanonicalEvent> events,
+                           @ExchangeProperty(Delivery.JOURNAL_ADVANCE) JournalCursor.Advance advance) {
         Map<String, List<CanonicalEvent>> byEmail = new TreeMap<>();
         for (CanonicalEvent e : events) {
             String email = Recipients.normalize(e.recipient());
@@ -68,7 +82,10 @@ public final class SuppressionRules {
             }
         }
         long now = clock.millis();
-        store.inTransaction(tx -> {
+        return store.inTransaction(tx -> {
+            if (advance != null && !tx.advance(advance, now)) {
+                return false;
+            }
             for (Map.Entry<String, List<CanonicalEvent>> address : byEmail.entrySet()) {
                 List<CanonicalEvent> list = address.getValue();
                 list.sort(Comparator.comparing(CanonicalEvent::occurredAt).thenComparing(CanonicalEvent::id));
@@ -76,7 +93,7 @@ public final class SuppressionRules {
                     apply(tx, address.getKey(), e, now);
                 }
             }
-            return null;
+            return true;
         });
     }
 
