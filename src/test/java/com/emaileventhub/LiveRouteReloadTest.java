@@ -113,7 +113,6 @@ class LiveRouteReloadTest {
     }
 
     private List<String> destinations(String recipient) {
-        return Rows.strings(hub.dataSource(), "SELECT d.destination FROM hub_delivery d JOIN hub_event e ON e.id = d.event_id "
-                + "WHERE e.recipient = ? ORDER BY d.destination", recipient);
+        return Rows.chosenDestinations(hub.dataSource(), recipient);
     }
 }

@@ -9,6 +9,7 @@ import com.emaileventhub.event.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.Journal;
+import com.emaileventhub.store.JournalSettings;
 import com.emaileventhub.support.HubRunner;
 import com.emaileventhub.support.Metrics;
 import com.emaileventhub.support.Postmark;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -130,6 +132,17 @@ public final class DeliveryFixtures {
         Map<String, List<String>> dest = new LinkedHashMap<>();
         events.forEach(e -> dest.put(e.id(), List.of(destinations)));
         new Journal(db).store("test", null, events, dest, Instant.now());
+    }
+
+    /**
+     * Stores events as intake does with the hub's routed destinations (leads, suppression): the choice of those on the
+     * journal row, of the others in the outbox.
+     */
+    public static void storeRouted(Database db, List<CanonicalEvent> events, String... destinations) {
+        Map<String, List<String>> dest = new LinkedHashMap<>();
+        events.forEach(e -> dest.put(e.id(), List.of(destinations)));
+        new Journal(db, JournalSettings.from(HubConfig.load(Map.of())), Set.of("leads", "suppression"))
+                .store("test", null, events, dest, Instant.now());
     }
 
     public static HttpResponse<String> call(Hub hub, String method, String pathAndQuery) {

@@ -12,6 +12,7 @@ import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.store.JournalCursor;
 import com.emaileventhub.store.SuppressionStore;
 import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
@@ -85,5 +86,62 @@ class TwoInstancesTest {
         } finally {
             TestDatabases.drop(db);
         }
+    }
+
+    @Test
+    void two_instances_on_one_postgresql_following_the_routed_cursors_apply_each_chosen_event_once() throws Exception {
+        String db = TestDatabases.postgres();
+        Path routes = DeliveryFixtures.routes();
+        Instant now = Instant.now();
+        List<CanonicalEvent> opens = new ArrayList<>();
+        List<CanonicalEvent> others = new ArrayList<>();
+        List<CanonicalEvent> bounces = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            opens.add(DeliveryFixtures.event("reader" + i + "@example.com", EventType.OPENED, null, now.minusSeconds(i)));
+            others.add(DeliveryFixtures.event("reader" + i + "@example.com", EventType.DELIVERED, null, now.minusSeconds(i)));
+        }
+        for (int i = 0; i < 30; i++) {
+            bounces.add(DeliveryFixtures.event("gone" + i + "@example.com", EventType.BOUNCED, BounceType.HARD, now.minusSeconds(i)));
+        }
+        String[] small = {"hub.leads.batch-size=7", "hub.suppression.batch-size=3", "hub.delivery.poll-interval=PT0.05S"};
+        try (Hub a = DeliveryFixtures.start(overrides(db, routes, concat(small, "hub.instance-id=a")));
+             Hub b = DeliveryFixtures.start(overrides(db, routes, concat(small, "hub.instance-id=b")))) {
+            for (int from = 0; from < 300; from += 30) {
+                // the delivered events are chosen for neither: the cursors pass them
+                DeliveryFixtures.storeRouted(a.database(), others.subList(from, from + 30));
+                DeliveryFixtures.storeRouted(b.database(), opens.subList(from, from + 30), "leads");
+                DeliveryFixtures.storeRouted(a.database(), bounces.subList(from / 10, from / 10 + 3), "suppression");
+            }
+            await().atMost(60, TimeUnit.SECONDS).until(() ->
+                    new JournalCursor(a.database(), "leads", true).backlog().pending() == 0
+                            && new JournalCursor(a.database(), "suppression", true).backlog().pending() == 0);
+            // counted once across both instances: an instance whose move lost the compare-and-set applied nothing
+            await().atMost(10, TimeUnit.SECONDS).until(() -> delivered(a, b, "leads") >= 300 && delivered(a, b, "suppression") >= 30);
+            assertThat(delivered(a, b, "leads")).isEqualTo(300);
+            assertThat(delivered(a, b, "suppression")).isEqualTo(30);
+            assertThat(Rows.count(a.database().dataSource(), "SELECT COUNT(*) FROM lead_open")).isEqualTo(300);
+            SuppressionStore suppressions = a.delivery().suppressions();
+            assertThat(suppressions.list(100, null).items()).hasSize(30);
+            for (int i = 0; i < 30; i++) {
+                assertThat(suppressions.audit("gone" + i + "@example.com")).extracting(SuppressionStore.AuditEntry::action)
+                        .containsExactly("suppress");
+            }
+            // nothing went through the outbox
+            assertThat(Rows.count(a.database().dataSource(), "SELECT COUNT(*) FROM hub_delivery WHERE destination IN "
+                    + "('leads', 'suppression')")).isZero();
+        } finally {
+            TestDatabases.drop(db);
+        }
+    }
+
+    private static double delivered(Hub a, Hub b, String destination) {
+        return DeliveryFixtures.deliveryMetric(a, "hub_delivery_delivered_total", destination)
+                + DeliveryFixtures.deliveryMetric(b, "hub_delivery_delivered_total", destination);
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 }

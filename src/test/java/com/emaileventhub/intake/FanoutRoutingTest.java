@@ -17,9 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,18 +190,7 @@ class FanoutRoutingTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
-    /**
-     * What the fan-out chose for the recipient's events: their outbox rows, and the routed destinations (leads,
-     * suppression) named on their journal rows, which their cursors take instead.
-     */
     private static List<String> destinations(HubRunner hub, String recipient) {
-        List<String> chosen = new ArrayList<>(Rows.strings(hub.dataSource(), "SELECT d.destination FROM hub_delivery d "
-                + "JOIN hub_event e ON e.id = d.event_id WHERE e.recipient = ?", recipient));
-        for (String routes : Rows.strings(hub.dataSource(), "SELECT routes FROM hub_event WHERE recipient = ? "
-                + "AND routes IS NOT NULL", recipient)) {
-            Arrays.stream(routes.split(",")).filter(name -> !name.isEmpty()).forEach(chosen::add);
-        }
-        Collections.sort(chosen);
-        return chosen;
+        return Rows.chosenDestinations(hub.dataSource(), recipient);
     }
 }

@@ -33,4 +33,23 @@ public final class Rows {
         }
         return out;
     }
+
+    /**
+     * What the fan-out chose for a recipient's events, sorted: their outbox rows, and the routed destinations (leads,
+     * suppression) named on their journal rows, which those destinations' cursors take instead.
+     */
+    public static List<String> chosenDestinations(DataSource ds, String recipient) {
+        List<String> chosen = new ArrayList<>(strings(ds, "SELECT d.destination FROM hub_delivery d "
+                + "JOIN hub_event e ON e.id = d.event_id WHERE e.recipient = ?", recipient));
+        for (String routes : strings(ds, "SELECT routes FROM hub_event WHERE recipient = ? AND routes IS NOT NULL",
+                recipient)) {
+            for (String name : routes.split(",")) {
+                if (!name.isEmpty()) {
+                    chosen.add(name);
+                }
+            }
+        }
+        chosen.sort(null);
+        return chosen;
+    }
 }
