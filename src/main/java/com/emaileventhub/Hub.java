@@ -177,7 +177,7 @@ public final class Hub implements AutoCloseable {
         main.bind("h2Housekeeping", new H2Housekeeping(250, database.dialect(), database.dataSource(),
                 delivery.archive().dialect(), delivery.archive().dataSource()));
         main.bind("deliveriesApi", new DeliveriesApi(delivery.queue(), Clock.systemUTC(),
-                () -> DestinationRoutes.names(main.getCamelContext()), JOURNAL_FED));
+                () -> DestinationRoutes.names(main.getCamelContext()), JOURNAL_FED, ROUTED));
         main.bind("suppressionsApi", new SuppressionsApi(delivery.suppressions(), delivery.rules()));
         // --- destinations: analytics and CRM (routes/destinations/analytics|crm.camel.yaml) ---
         main.bind("analyticsDelivery", new AnalyticsDelivery(AnalyticsSettings.from(config), metrics, Clock.systemUTC()));

@@ -534,6 +534,59 @@ public final class DeliveryQueue {
     }
 
     /**
+     * A replay of what a journal cursor delivered (it keeps no outbox item for it): queues, pending, the journal events
+     * the destination's cursor has passed that match the filter (received in [since, until), the event id, the occurred
+     * range), for a routed destination those whose routes column names it, and that have no item of the destination
+     * yet (those the outbox replay takes). For destinations idempotent on the event id only (the leads, the suppression
+     * list): the outbox path must not count again what the cursor applied.
+     *
+     * @return how many items were queued
+     */
+    public int replayPassed(String destination, boolean routed, ReplayFilter f, long now) {
+        StringBuilder sql = new StringBuilder("SELECT e.id FROM hub_event e JOIN hub_cursor k ON k.name = ? "
+                + "WHERE e.received_at >= ? AND e.received_at < ? AND (e.tx < k.tx OR (e.tx = k.tx AND e.seq <= k.seq)) "
+                + "AND NOT EXISTS (SELECT 1 FROM hub_delivery d WHERE d.destination = ? AND d.event_id = e.id)");
+        List<Object> args = new ArrayList<>(List.of(destination, f.since(), f.until(), destination));
+        if (routed) {
+            sql.append(" AND e.routes LIKE ? ESCAPE '!'");
+            args.add(JournalCursor.routePattern(destination));
+        }
+        if (f.eventId() != null) {
+            sql.append(" AND e.id = ?");
+            args.add(f.eventId());
+        }
+        if (f.occurredSince() != null || f.occurredUntil() != null) {
+            sql.append(" AND e.occurred_at >= ? AND e.occurred_at < ?");
+            args.add(f.occurredSince() == null ? Long.MIN_VALUE : f.occurredSince());
+            args.add(f.occurredUntil() == null ? Long.MAX_VALUE : f.occurredUntil());
+        }
+        sql.append(" ORDER BY e.tx, e.seq");
+        try {
+            return Transactions.inTransaction(dataSource, c -> {
+                List<String> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    for (int i = 0; i < args.size(); i++) {
+                        ps.setObject(i + 1, args.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getString(1));
+                        }
+                    }
+                }
+                int queued = 0;
+                for (int from = 0; from < ids.size(); from += 1000) {
+                    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
+                    queued += enqueue(c, dialect, Collections.nCopies(chunk.size(), destination), chunk, now);
+                }
+                return queued;
+            });
+        } catch (SQLException e) {
+            throw new StorageUnavailableException("replay failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Queues for a destination every journal event received in [since, until) that has no item of that
      * destination yet (a destination added after the events arrived), nor were routed to it on the journal row (a
      * routed destination's cursor takes those). Running it again queues nothing new.

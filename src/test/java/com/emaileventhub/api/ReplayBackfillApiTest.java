@@ -13,6 +13,8 @@ import com.emaileventhub.destination.FakeDestination;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
+import com.emaileventhub.store.JournalCursor;
+import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,6 +49,29 @@ class ReplayBackfillApiTest {
         running = DeliveryFixtures.startOn(kind, "hub.delivery.max-attempts=1", "hub.api.read-token=" + READ);
         hub = running.hub();
         fake = fake(hub);
+    }
+
+    @Test
+    void a_replay_of_what_a_routed_cursor_delivered_queues_those_events_again_from_the_journal() throws Exception {
+        List<CanonicalEvent> opens = List.of(event("a@example.com", EventType.OPENED, null, T),
+                event("b@example.com", EventType.OPENED, null, T.plusSeconds(3600)),
+                event("c@example.com", EventType.OPENED, null, T.plusSeconds(7200)));
+        DeliveryFixtures.storeRouted(hub.database(), opens, "leads");
+        DeliveryFixtures.storeRouted(hub.database(), List.of(event("d@example.com", EventType.DELIVERED, null, T)));
+        await().atMost(15, TimeUnit.SECONDS).until(() ->
+                new JournalCursor(hub.database(), "leads", true).backlog().pending() == 0);
+        assertThat(Rows.count(hub.database().dataSource(), "SELECT COUNT(*) FROM hub_delivery")).isZero();
+
+        // the three opens its cursor took, not the delivery routed to no one
+        assertThat(requeued(call(hub, "POST", "/api/deliveries/replay?destination=leads&status=delivered"))).isEqualTo(3);
+        await().atMost(15, TimeUnit.SECONDS).until(() -> Rows.strings(hub.database().dataSource(),
+                "SELECT status FROM hub_delivery WHERE destination = 'leads'").equals(List.of("delivered", "delivered",
+                "delivered")));
+        // once in the outbox, a replay takes the items there and queues nothing twice
+        assertThat(requeued(call(hub, "POST", "/api/deliveries/replay?destination=leads&event_id=" + opens.get(1).id())))
+                .isEqualTo(1);
+        assertThat(requeued(call(hub, "POST", "/api/deliveries/replay?destination=leads&status=dead"))).isZero();
+        assertThat(Rows.count(hub.database().dataSource(), "SELECT COUNT(*) FROM hub_delivery")).isEqualTo(3);
     }
 
     @Test
