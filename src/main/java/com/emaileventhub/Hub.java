@@ -65,7 +65,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -155,7 +154,9 @@ public final class Hub implements AutoCloseable {
         metrics.journalCommits(journal::groupCommits, journal::groupedRequests);
         main.bind("journalMaintenance", new JournalMaintenance(journal,
                 config.duration("hub.journal.retention"), longestTolerance(config),
-                Clock.systemUTC(), Stream.concat(JOURNAL_FED.stream(), ROUTED.stream())
+                // the cursors of the journal-fed destinations that run: switched on, and with a delivery route
+                Clock.systemUTC(), () -> DestinationRoutes.names(main.getCamelContext()).stream()
+                .filter(name -> JOURNAL_FED.contains(name) || ROUTED.contains(name))
                 .filter(name -> config.bool("hub." + name + ".enabled", true)).sorted().toList()));
         // PostgreSQL without autovacuum: the hub keeps its own tables' planner statistics (route db-statistics)
         main.bind("tableStatistics", new TableStatistics(database));
