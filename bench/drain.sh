@@ -11,9 +11,7 @@ DB=${2:-pg}
 PORT=${BENCH_PORT:-18089}
 source bench/hub.sh
 prepare target/bench-drain
-if [ "$DB" = pg ]; then URL=$(pg_schema drain); USER=postgres; else URL="jdbc:h2:file:./data-h2/hub"; USER=sa; fi
-trap 'stop_hub; drop_pg_schemas' EXIT
-start_hub "$URL" "$USER" drain
+start_hub_on "$DB" drain
 load sendgrid "$LOAD_SECONDS" 32 --warmup 0 --batch 100 > "$WORK/load.json"
 echo "load: $(cat "$WORK/load.json")"
 pg_pids() { pgrep -u postgres postgres | tr '\n' ' '; }

@@ -33,6 +33,15 @@ start_hub() {
   echo "hub did not start, see $WORK/hub-$3.log" >&2; exit 1
 }
 
+# start_hub_on DB LABEL: starts the jar on a fresh PostgreSQL schema (DB=pg) or the H2 file in $WORK (h2), and stops
+# it and drops the schemas when the script exits
+start_hub_on() {
+  local url user
+  if [ "$1" = pg ]; then url=$(pg_schema "$2"); user=postgres; else url="jdbc:h2:file:./data-h2/hub"; user=sa; fi
+  trap 'stop_hub; drop_pg_schemas' EXIT
+  start_hub "$url" "$user" "$2"
+}
+
 stop_hub() { kill "$HUB_PID" 2>/dev/null || true; wait "$HUB_PID" 2>/dev/null || true; }
 
 # intake_and_backlog: "EVENTS | dest=N dest=N ..." from the hub's metrics: events accepted so far, backlog per destination

@@ -13,9 +13,7 @@ DB=${4:-pg}
 PORT=${BENCH_PORT:-18081}
 source bench/hub.sh
 prepare target/bench-sustained
-if [ "$DB" = pg ]; then URL=$(pg_schema sustained); USER=postgres; else URL="jdbc:h2:file:./data-h2/hub"; USER=sa; fi
-trap 'stop_hub; drop_pg_schemas' EXIT
-start_hub "$URL" "$USER" sustained
+start_hub_on "$DB" sustained
 RATE_ARGS=()
 [ "$RATE" != 0 ] && RATE_ARGS=(--rate "$RATE")
 BATCH_ARGS=()

@@ -135,7 +135,7 @@ public final class DeliveriesApi {
             // what its cursor delivered has no outbox item: queued again from the journal (received in [since, until)).
             // Not for the insight figures: their cursor keeps no record of the ids it counted, the outbox path does
             // (insight_applied), so an event counted by the cursor would count twice
-            n += queue.replayPassed(destination, true, filter, clock.millis());
+            n += queue.replayPassed(destination, filter, clock.millis());
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("destination", destination);

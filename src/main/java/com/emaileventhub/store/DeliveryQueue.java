@@ -535,22 +535,20 @@ public final class DeliveryQueue {
 
     /**
      * A replay of what a journal cursor delivered (it keeps no outbox item for it): queues, pending, the journal events
-     * the destination's cursor has passed that match the filter (received in [since, until), the event id, the occurred
-     * range), for a routed destination those whose routes column names it, and that have no item of the destination
-     * yet (those the outbox replay takes). For destinations idempotent on the event id only (the leads, the suppression
+     * the routed destination's cursor has passed that match the filter (received in [since, until), the event id, the
+     * occurred range), whose routes column names it, and that have no item of the destination yet (those the outbox
+     * replay takes). For destinations idempotent on the event id only (the leads, the suppression
      * list): the outbox path must not count again what the cursor applied.
      *
      * @return how many items were queued
      */
-    public int replayPassed(String destination, boolean routed, ReplayFilter f, long now) {
+    public int replayPassed(String destination, ReplayFilter f, long now) {
         StringBuilder sql = new StringBuilder("SELECT e.id FROM hub_event e JOIN hub_cursor k ON k.name = ? "
                 + "WHERE e.received_at >= ? AND e.received_at < ? AND (e.tx < k.tx OR (e.tx = k.tx AND e.seq <= k.seq)) "
-                + "AND NOT EXISTS (SELECT 1 FROM hub_delivery d WHERE d.destination = ? AND d.event_id = e.id)");
-        List<Object> args = new ArrayList<>(List.of(destination, f.since(), f.until(), destination));
-        if (routed) {
-            sql.append(" AND e.routes LIKE ? ESCAPE '!'");
-            args.add(JournalCursor.routePattern(destination));
-        }
+                + "AND NOT EXISTS (SELECT 1 FROM hub_delivery d WHERE d.destination = ? AND d.event_id = e.id) "
+                + "AND e.routes LIKE ? ESCAPE '!'");
+        List<Object> args = new ArrayList<>(List.of(destination, f.since(), f.until(), destination,
+                JournalCursor.routePattern(destination)));
         if (f.eventId() != null) {
             sql.append(" AND e.id = ?");
             args.add(f.eventId());
@@ -560,11 +558,30 @@ public final class DeliveryQueue {
             args.add(f.occurredSince() == null ? Long.MIN_VALUE : f.occurredSince());
             args.add(f.occurredUntil() == null ? Long.MAX_VALUE : f.occurredUntil());
         }
-        sql.append(" ORDER BY e.tx, e.seq");
+        return queueSelected("replay", destination, sql.append(" ORDER BY e.tx, e.seq").toString(), args, now);
+    }
+
+    /**
+     * Queues for a destination every journal event received in [since, until) that has no item of that
+     * destination yet (a destination added after the events arrived), nor were routed to it on the journal row (a
+     * routed destination's cursor takes those). Running it again queues nothing new.
+     *
+     * @return how many items were queued
+     */
+    public int backfill(String destination, long since, long until, long now) {
+        String sql = "SELECT e.id FROM hub_event e WHERE e.received_at >= ? AND e.received_at < ? AND NOT EXISTS "
+                + "(SELECT 1 FROM hub_delivery d WHERE d.destination = ? AND d.event_id = e.id) "
+                + "AND (e.routes IS NULL OR e.routes NOT LIKE ? ESCAPE '!') ORDER BY e.received_at, e.id";
+        return queueSelected("backfill", destination, sql,
+                List.of(since, until, destination, JournalCursor.routePattern(destination)), now);
+    }
+
+    /** Queues for the destination, in one transaction, the event ids a query selects (their first column). */
+    private int queueSelected(String what, String destination, String sql, List<Object> args, long now) {
         try {
             return Transactions.inTransaction(dataSource, c -> {
                 List<String> ids = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
                     for (int i = 0; i < args.size(); i++) {
                         ps.setObject(i + 1, args.get(i));
                     }
@@ -582,44 +599,7 @@ public final class DeliveryQueue {
                 return queued;
             });
         } catch (SQLException e) {
-            throw new StorageUnavailableException("replay failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Queues for a destination every journal event received in [since, until) that has no item of that
-     * destination yet (a destination added after the events arrived), nor were routed to it on the journal row (a
-     * routed destination's cursor takes those). Running it again queues nothing new.
-     *
-     * @return how many items were queued
-     */
-    public int backfill(String destination, long since, long until, long now) {
-        String sql = "SELECT e.id FROM hub_event e WHERE e.received_at >= ? AND e.received_at < ? AND NOT EXISTS "
-                + "(SELECT 1 FROM hub_delivery d WHERE d.destination = ? AND d.event_id = e.id) "
-                + "AND (e.routes IS NULL OR e.routes NOT LIKE ? ESCAPE '!') ORDER BY e.received_at, e.id";
-        try {
-            return Transactions.inTransaction(dataSource, c -> {
-                List<String> ids = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setLong(1, since);
-                    ps.setLong(2, until);
-                    ps.setString(3, destination);
-                    ps.setString(4, JournalCursor.routePattern(destination));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            ids.add(rs.getString(1));
-                        }
-                    }
-                }
-                int queued = 0;
-                for (int from = 0; from < ids.size(); from += 1000) {
-                    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 1000));
-                    queued += enqueue(c, dialect, Collections.nCopies(chunk.size(), destination), chunk, now);
-                }
-                return queued;
-            });
-        } catch (SQLException e) {
-            throw new StorageUnavailableException("backfill failed: " + e.getMessage(), e);
+            throw new StorageUnavailableException(what + " failed: " + e.getMessage(), e);
         }
     }
 

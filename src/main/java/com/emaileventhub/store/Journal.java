@@ -220,16 +220,19 @@ public final class Journal {
                 }
             }
         }
+        List<List<String>> chosen = new ArrayList<>(events.size());
         List<String> routes = new ArrayList<>(events.size());
         for (CanonicalEvent e : events) {
-            routes.add(routes(writes.get(owner.get(e.id())).destinations.getOrDefault(e.id(), List.of())));
+            chosen.add(writes.get(owner.get(e.id())).destinations.getOrDefault(e.id(), List.of()));
+            routes.add(routes(chosen.get(chosen.size() - 1)));
         }
         Set<String> inserted = JournalRows.insertEvents(c, dialect, events, bodies, routes, reserved);
         List<String> names = new ArrayList<>();
         List<String> eventIds = new ArrayList<>();
-        for (CanonicalEvent e : events) {
+        for (int i = 0; i < events.size(); i++) {
+            CanonicalEvent e = events.get(i);
             if (inserted.contains(e.id())) {   // an event already known had its deliveries queued when first stored
-                for (String destination : writes.get(owner.get(e.id())).destinations.getOrDefault(e.id(), List.of())) {
+                for (String destination : chosen.get(i)) {
                     if (!routed.contains(destination)) {
                         names.add(destination);
                         eventIds.add(e.id());

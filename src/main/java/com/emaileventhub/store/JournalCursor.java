@@ -202,12 +202,12 @@ public final class JournalCursor {
     /**
      * The rows after the cursor: the destination's backlog, and the arrival of the next row it takes (for a routed
      * cursor the rows it still has to look at, chosen for it or not: counting only the chosen ones would read rows
-     * far past the cursor for a destination that takes few). Statements that
-     * read only the position index, not the rows: a MIN over the rows' arrival read every row of the backlog, its body
-     * included, and H2 took 5 s over a backlog of 276,000 rows, every gauge interval, on the destination's thread.
-     * Exact up to {@link #COUNTED_UP_TO} rows; above, the numbers handed out after the cursor's (the journal's last
-     * number less the cursor's: {@link JournalPositions} on H2, the sequence on PostgreSQL): an estimate that also counts the numbers of rows not stored (on PostgreSQL a
-     * duplicate's insert takes one) or already purged, and never less than the rows counted.
+     * far past the cursor for a destination that takes few). Statements that read only the position index, not the
+     * rows: a MIN over the rows' arrival read every row of the backlog, its body included, and H2 took 5 s over a
+     * backlog of 276,000 rows, every gauge interval, on the destination's thread. Exact up to {@link #COUNTED_UP_TO}
+     * rows; above, the numbers handed out after the cursor's (the journal's last number less the cursor's:
+     * {@link JournalPositions} on H2, the sequence on PostgreSQL): an estimate that also counts the numbers of rows not
+     * stored (on PostgreSQL a duplicate's insert takes one) or already purged, and never less than the rows counted.
      */
     public Backlog backlog() {
         Position at = position();

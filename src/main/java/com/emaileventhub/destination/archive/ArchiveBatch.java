@@ -26,11 +26,25 @@ public final class ArchiveBatch {
     static final String PARAMETERS = "CamelJdbcParameters";
     static final String[] COLUMNS = {"id", "esp", "type", "bounce_type", "occurred_at", "received_at", "recipient",
             "message_id", "esp_event_id", "reason", "mta_response", "url", "user_agent", "ip", "tags", "metadata", "raw"};
-    /** Which columns are free text (unbounded), which times; the others are bounded strings. */
-    private static final boolean[] TEXT = {false, false, false, false, false, false, false,
-            false, false, true, true, true, true, false, true, true, true};
-    private static final boolean[] TIME = {false, false, false, false, true, true, false,
-            false, false, false, false, false, false, false, false, false, false};
+    /** The array type a column travels as: PostgreSQL's, then H2's (times as ISO-8601 text, parsed by the database). */
+    private enum ArrayType {
+        BOUNDED("varchar[]", "VARCHAR ARRAY"),
+        TEXT("text[]", "CHARACTER LARGE OBJECT ARRAY"),
+        TIME("timestamptz[]", "TIMESTAMP WITH TIME ZONE ARRAY");
+
+        final String postgresql;
+        final String h2;
+
+        ArrayType(String postgresql, String h2) {
+            this.postgresql = postgresql;
+            this.h2 = h2;
+        }
+    }
+
+    private static final ArrayType B = ArrayType.BOUNDED;
+    private static final ArrayType T = ArrayType.TEXT;
+    /** In COLUMNS order: bounded strings (B), free text (T) and the two times. */
+    private static final ArrayType[] TYPES = {B, B, B, B, ArrayType.TIME, ArrayType.TIME, B, B, B, T, T, T, T, B, T, T, T};
 
     private final String sql;
 
@@ -38,14 +52,13 @@ public final class ArchiveBatch {
         this.sql = statement(dialect);
     }
 
-    static String statement(Database.Dialect dialect) {
+    private static String statement(Database.Dialect dialect) {
         boolean pg = dialect == Database.Dialect.POSTGRESQL;
         String columns = String.join(", ", COLUMNS);
         StringBuilder sql = new StringBuilder(pg ? "INSERT INTO hub_archive (" + columns + ") SELECT * FROM unnest("
                 : "MERGE INTO hub_archive (" + columns + ") KEY (id) SELECT * FROM UNNEST(");
         for (int col = 0; col < COLUMNS.length; col++) {
-            String type = TIME[col] ? (pg ? "timestamptz[]" : "TIMESTAMP WITH TIME ZONE ARRAY")
-                    : TEXT[col] ? (pg ? "text[]" : "CHARACTER LARGE OBJECT ARRAY") : (pg ? "varchar[]" : "VARCHAR ARRAY");
+            String type = pg ? TYPES[col].postgresql : TYPES[col].h2;
             sql.append(col == 0 ? "" : ", ").append("CAST(:?c").append(col).append(" AS ").append(type).append(')');
         }
         return sql.append(pg ? ") ON CONFLICT (id) DO NOTHING" : ")").toString();

@@ -1,8 +1,8 @@
 package com.emaileventhub.destination.lead;
 
 import com.emaileventhub.config.HubConfig;
-import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.destination.Delivery;
+import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.store.JournalCursor;
 import com.emaileventhub.store.LeadStore;
 import java.time.Clock;

@@ -67,10 +67,10 @@ public final class SuppressionRules {
     }
 
     /**
-     * The suppression destination (route deliver-suppression): as {@link #apply(List)}, moving a journal cursor over the batch first in the same transaction (null: none, the
-     * outbox's batch). Returns whether the batch was applied: false, having written nothing, when the cursor no longer
-     * stood where the batch was read (another instance applied it). The route's Boolean body for the worker
-     * ({@link Delivery#JOURNAL_ADVANCE}).
+     * The suppression destination (route deliver-suppression): as {@link #apply(List)}, moving a journal cursor over
+     * the batch first in the same transaction (null: none, the outbox's batch). Returns whether the batch was applied:
+     * false, having written nothing, when the cursor no longer stood where the batch was read (another instance applied
+     * it). The route's Boolean body for the worker ({@link Delivery#JOURNAL_ADVANCE}).
      */
     public boolean deliver(List<CanonicalEvent> events,
                            @ExchangeProperty(Delivery.JOURNAL_ADVANCE) JournalCursor.Advance advance) {
