@@ -6,7 +6,7 @@
 # Usage: bench/profile.sh [mode=postmark] [db=pg|h2] [seconds=20] [concurrency=32] [rate=0 (closed loop)]
 #        PROFILE_SLOW_MS=N lists the stalls (requests slower than N ms, with their times) on stderr;
 #        BENCH_OPTS="-Dhub.x=y" adds JVM options to the hub (needs PostgreSQL on 127.0.0.1:5432 for db=pg);
-#        BENCH_JAR=path profiles another build; PROFILE_JFR=0 leaves Flight Recorder out (CPU per request only, for
+#        BENCH_JAR=path profiles another build; BENCH_H2_SETTINGS=";KEY=VALUE" adds settings to the H2 URL; PROFILE_JFR=0 leaves Flight Recorder out (CPU per request only, for
 #        comparing two builds: the recording costs CPU too). With pg_stat_statements loaded in PostgreSQL
 #        (shared_preload_libraries), the database's statements of the measured run are listed, costliest first.
 set -euo pipefail
@@ -19,7 +19,7 @@ RATE=${5:-0}
 PORT=${BENCH_PORT:-18082}
 source bench/hub.sh
 prepare target/bench-profile
-if [ "$DB" = pg ]; then URL=$(pg_schema profile); USER=postgres; else URL="jdbc:h2:file:./data-h2/hub;WRITE_DELAY=0"; USER=sa; fi
+if [ "$DB" = pg ]; then URL=$(pg_schema profile); USER=postgres; else URL="jdbc:h2:file:./data-h2/hub;WRITE_DELAY=0${BENCH_H2_SETTINGS:-}"; USER=sa; fi
 trap 'stop_hub; drop_pg_schemas' EXIT
 JFR="$(realpath "$WORK")/hub.jfr"
 # deep stacks: Camel's and Vert.x's frames would otherwise hide the hub's method that called them. The recording starts

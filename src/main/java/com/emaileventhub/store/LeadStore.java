@@ -41,9 +41,11 @@ public final class LeadStore {
     private static final String STATE = "SELECT reset_at, signaled_at FROM lead_state WHERE recipient = ? FOR UPDATE";
     private static final String RESET = "UPDATE lead_state SET reset_at = ? WHERE recipient = ? AND reset_at < ?";
     private static final String SIGNALED = "UPDATE lead_state SET signaled_at = ? WHERE recipient = ?";
-    private static final String CLICKS = "SELECT url FROM lead_click WHERE recipient = ? AND clicked_at > ? "
+    private static final String CLICKS = "SELECT DISTINCT url FROM lead_click WHERE recipient = ? AND clicked_at > ? "
             + "AND clicked_at >= ?";
-    private static final String OPENS = "SELECT COUNT(*) FROM lead_open WHERE recipient = ? AND opened_at > ? "
+    private static final String COUNT_CLICKS = "SELECT COUNT(*) FROM lead_click WHERE recipient = ? AND clicked_at > ? "
+            + "AND clicked_at >= ?";
+    private static final String COUNT_OPENS = "SELECT COUNT(*) FROM lead_open WHERE recipient = ? AND opened_at > ? "
             + "AND opened_at >= ?";
     private static final String INSERT_SIGNAL = "INSERT INTO lead_signal (id, recipient, score, clicks, opens, links, "
             + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -144,21 +146,25 @@ public final class LeadStore {
             update(c, RESET, reset, recipient, reset);
             resetAt = reset;
         }
+        if (signaledAt > 0 && now - signaledAt < s.cooldown()) {
+            return null;   // no signal in the cooldown whatever the score: its clicks and opens are not read
+        }
         long since = now - s.window();
-        List<String> links = new ArrayList<>();
-        query(c, CLICKS, List.of(recipient, resetAt, since), rs -> links.add(rs.getString(1)));
-        long[] opens = new long[1];
-        query(c, OPENS, List.of(recipient, resetAt, since), rs -> opens[0] = rs.getLong(1));
-        int score = links.size() * s.clickPoints() + (int) opens[0] * s.openPoints();
-        if (score < s.threshold() || (signaledAt > 0 && now - signaledAt < s.cooldown())) {
+        List<Object> args = List.of(recipient, resetAt, since);
+        long clicks = count(c, COUNT_CLICKS, args);
+        long opens = count(c, COUNT_OPENS, args);
+        long score = clicks * s.clickPoints() + opens * s.openPoints();
+        if (score < s.threshold()) {
             return null;
         }
-        Signal signal = new Signal(EventIds.hash("lead|" + recipient + "|" + now), recipient, score, links.size(),
-                (int) opens[0], links.stream().distinct().sorted().toList(), now);
+        TreeSet<String> links = new TreeSet<>();   // read only for a signal: a busy clicker's rows are many
+        query(c, CLICKS, args, rs -> links.add(rs.getString(1)));
+        Signal signal = new Signal(EventIds.hash("lead|" + recipient + "|" + now), recipient, (int) score,
+                (int) clicks, (int) opens, List.copyOf(links), now);
         try (PreparedStatement ps = c.prepareStatement(INSERT_SIGNAL)) {
             ps.setString(1, signal.id());
             ps.setString(2, recipient);
-            ps.setInt(3, score);
+            ps.setInt(3, signal.score());
             ps.setInt(4, signal.clicks());
             ps.setInt(5, signal.opens());
             ps.setString(6, Json.MAPPER.valueToTree(signal.links()).toString());
@@ -263,5 +269,11 @@ public final class LeadStore {
                 }
             }
         }
+    }
+
+    private static long count(Connection c, String sql, List<?> args) throws SQLException {
+        long[] n = new long[1];
+        query(c, sql, args, rs -> n[0] = rs.getLong(1));
+        return n[0];
     }
 }

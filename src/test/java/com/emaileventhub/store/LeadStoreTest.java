@@ -6,15 +6,22 @@ import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Engaged-lead rows stay within the scoring window on each database: a click or open older than the window leaves
- * no row (it could never count), and the purge drops the rows that have aged out, leaving the score as it was.
+ * no row (it could never count), and the purge drops the rows that have aged out, leaving the score as it was. A
+ * recipient in its cooldown gets no signal and its clicks are not read again for each new one.
  */
 class LeadStoreTest {
     private static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
@@ -24,8 +31,38 @@ class LeadStoreTest {
             Duration.ofDays(30).toMillis());
 
     private static CanonicalEvent click(String recipient, String messageId, Instant at) {
+        return click(recipient, messageId, "https://example.com/" + messageId, at);
+    }
+
+    private static CanonicalEvent click(String recipient, String messageId, String url, Instant at) {
         return CanonicalEvent.builder("postmark").type(EventType.CLICKED).recipient(recipient).messageId(messageId)
-                .url("https://example.com/" + messageId).occurredAt(at).build(at, at);
+                .url(url).occurredAt(at).build(at, at);
+    }
+
+    /** The data source, recording the SQL of every statement its connections prepare. */
+    private static DataSource recording(DataSource dataSource, List<String> sql) {
+        return (DataSource) Proxy.newProxyInstance(LeadStoreTest.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(dataSource, method, args);
+                    if (!(result instanceof Connection connection)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(LeadStoreTest.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("prepareStatement")) {
+                                    sql.add((String) a[0]);
+                                }
+                                return invoke(connection, m, a);
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private static CanonicalEvent open(String recipient, String messageId, Instant at) {
@@ -68,6 +105,44 @@ class LeadStoreTest {
                     .singleElement().asString().contains("m2");
             assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM lead_open")).isEqualTo(1);
             assertThat(store.purge(later - WINDOW.toMillis())).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void a_recipient_in_its_cooldown_gets_no_signal_and_its_clicks_are_not_read_again(TestDatabases.Kind kind) {
+        LeadStore.Scoring scoring = new LeadStore.Scoring(3, 0, 9, WINDOW.toMillis(), Duration.ofDays(1).toMillis());
+        try (Database db = TestDatabases.open(kind.freshUrl(), 2)) {
+            List<String> sql = Collections.synchronizedList(new ArrayList<>());
+            LeadStore store = new LeadStore(recording(db.dataSource(), sql), db.dialect());
+            String pricing = "https://example.com/pricing";
+            List<LeadStore.Signal> signals = store.apply(List.of(click("c@example.com", "m1", pricing, NOW),
+                    click("c@example.com", "m2", pricing, NOW), click("c@example.com", "m3", "https://example.com/docs", NOW)),
+                    NOW.toEpochMilli(), scoring, List.of());
+            // three distinct (send, link) clicks make the lead; the links are listed once each, in order
+            assertThat(signals).singleElement().satisfies(s -> {
+                assertThat(s.clicks()).isEqualTo(3);
+                assertThat(s.score()).isEqualTo(9);
+                assertThat(s.links()).containsExactly("https://example.com/docs", pricing);
+            });
+            // a busy clicker in the cooldown: every click is kept, none is read back, no signal
+            sql.clear();
+            Instant hourLater = NOW.plus(Duration.ofHours(1));
+            List<CanonicalEvent> more = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                more.add(click("c@example.com", "n" + i, pricing, hourLater));
+            }
+            assertThat(store.apply(more, hourLater.toEpochMilli(), scoring, List.of())).isEmpty();
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM lead_click")).isEqualTo(43);
+            assertThat(sql).isNotEmpty().noneMatch(q -> q.startsWith("SELECT") && q.contains("lead_click"));
+            // past the cooldown the next click signals again, counting every click of the window
+            Instant dayLater = NOW.plus(Duration.ofDays(2));
+            signals = store.apply(List.of(click("c@example.com", "p1", "https://example.com/signup", dayLater)),
+                    dayLater.toEpochMilli(), scoring, List.of());
+            assertThat(signals).singleElement().satisfies(s -> {
+                assertThat(s.clicks()).isEqualTo(44);
+                assertThat(s.links()).containsExactly("https://example.com/docs", pricing, "https://example.com/signup");
+            });
         }
     }
 }
