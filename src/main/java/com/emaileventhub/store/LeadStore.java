@@ -11,10 +11,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -90,6 +92,9 @@ public final class LeadStore {
         List<CanonicalEvent> events = new ArrayList<>(batch);
         events.sort(Comparator.comparing(CanonicalEvent::occurredAt));
         long windowStart = now - scoring.window();
+        // each table's new rows, first of each key, sorted by key: one JDBC batch each, in one order for every writer
+        Map<String, List<Object>> clicks = new TreeMap<>();
+        Map<String, List<Object>> opens = new TreeMap<>();
         for (CanonicalEvent e : events) {
             if (!Sends.belongsToSend(e)) {
                 continue;
@@ -99,10 +104,11 @@ public final class LeadStore {
             boolean counts = at >= windowStart;   // a click or open older than the window never counts: no row for it
             if (e.type() == EventType.CLICKED && !e.machine() && e.url() != null && counts) {
                 String url = InsightStore.linkUrl(e.url());
-                insertIfAbsent(c, "lead_click", List.of("recipient", "esp", "send_key", "url_key"),
-                        List.of("url", "clicked_at"), List.of(e.recipient(), e.esp(), sendKey, EventIds.hash(url), url, at));
+                String urlKey = EventIds.hash(url);
+                clicks.putIfAbsent(String.join("\u0000", e.recipient(), e.esp(), sendKey, urlKey),
+                        List.of(e.recipient(), e.esp(), sendKey, urlKey, url, at));
             } else if (e.type() == EventType.OPENED && !e.machine() && counts) {
-                insertIfAbsent(c, "lead_open", List.of("recipient", "esp", "send_key"), List.of("opened_at"),
+                opens.putIfAbsent(String.join("\u0000", e.recipient(), e.esp(), sendKey),
                         List.of(e.recipient(), e.esp(), sendKey, at));
             } else if (e.type() == EventType.COMPLAINED || e.type() == EventType.UNSUBSCRIBED) {
                 resets.merge(e.recipient(), at, Math::max);
@@ -111,6 +117,9 @@ public final class LeadStore {
             }
             recipients.add(e.recipient());
         }
+        insertIfAbsent(c, "lead_click", List.of("recipient", "esp", "send_key", "url_key"), List.of("url", "clicked_at"),
+                clicks.values());
+        insertIfAbsent(c, "lead_open", List.of("recipient", "esp", "send_key"), List.of("opened_at"), opens.values());
         List<Signal> signals = new ArrayList<>();
         List<String> destinations = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -131,7 +140,7 @@ public final class LeadStore {
     /** Locks the recipient's state, applies a reset, and signals when the score reaches the threshold. */
     private Signal score(Connection c, String recipient, Long reset, long now, Scoring s) throws SQLException {
         insertIfAbsent(c, "lead_state", List.of("recipient"), List.of("reset_at", "signaled_at"),
-                List.of(recipient, 0L, 0L));
+                List.of(List.of(recipient, 0L, 0L)));
         long resetAt;
         long signaledAt;
         try (PreparedStatement ps = c.prepareStatement(STATE)) {
@@ -228,8 +237,9 @@ public final class LeadStore {
     }
 
     /** Inserts the row unless one with the same key exists (keys first in {@code values}). */
-    private void insertIfAbsent(Connection c, String table, List<String> keys, List<String> others, List<Object> values)
-            throws SQLException {
+    /** Inserts each row (values in keys-then-others order) whose key is not there yet, in one JDBC batch. */
+    private void insertIfAbsent(Connection c, String table, List<String> keys, List<String> others,
+                                Collection<List<Object>> rows) throws SQLException {
         List<String> columns = new ArrayList<>(keys);
         columns.addAll(others);
         String cols = String.join(", ", columns);
@@ -240,12 +250,11 @@ public final class LeadStore {
                         + ") ON " + keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "))
                         + " WHEN NOT MATCHED THEN INSERT (" + cols + ") VALUES ("
                         + columns.stream().map(k -> "s." + k).collect(Collectors.joining(", ")) + ")";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        Upserts.batch(c, sql, List.copyOf(rows), (ps, values) -> {
             for (int i = 0; i < values.size(); i++) {
                 ps.setObject(i + 1, values.get(i));
             }
-            ps.executeUpdate();
-        }
+        });
     }
 
     private static void update(Connection c, String sql, Object... args) throws SQLException {
