@@ -236,7 +236,6 @@ public final class LeadStore {
         return out;
     }
 
-    /** Inserts the row unless one with the same key exists (keys first in {@code values}). */
     /** Inserts each row (values in keys-then-others order) whose key is not there yet, in one JDBC batch. */
     private void insertIfAbsent(Connection c, String table, List<String> keys, List<String> others,
                                 Collection<List<Object>> rows) throws SQLException {
