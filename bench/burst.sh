@@ -13,8 +13,7 @@ MODE=${4:-sendgrid}
 PORT=${BENCH_PORT:-18081}
 source bench/hub.sh
 prepare target/bench-burst
-trap 'stop_hub' EXIT
-start_hub "jdbc:h2:file:./data-h2/hub" sa burst
+start_hub_on h2 burst
 BATCH_ARGS=()
 [ "$MODE" = sendgrid ] && BATCH_ARGS=(--batch 100)
 sample() {   # $1 = phase

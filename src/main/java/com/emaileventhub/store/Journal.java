@@ -223,8 +223,9 @@ public final class Journal {
         List<List<String>> chosen = new ArrayList<>(events.size());
         List<String> routes = new ArrayList<>(events.size());
         for (CanonicalEvent e : events) {
-            chosen.add(writes.get(owner.get(e.id())).destinations.getOrDefault(e.id(), List.of()));
-            routes.add(routes(chosen.get(chosen.size() - 1)));
+            List<String> destinations = writes.get(owner.get(e.id())).destinations.getOrDefault(e.id(), List.of());
+            chosen.add(destinations);
+            routes.add(routes(destinations));
         }
         Set<String> inserted = JournalRows.insertEvents(c, dialect, events, bodies, routes, reserved);
         List<String> names = new ArrayList<>();
