@@ -5,6 +5,7 @@
 # inclusive. The recording stays in target/bench-profile/hub.jfr for `jfr` (e.g. the Temurin JDK's `jfr view`).
 # Usage: bench/profile.sh [mode=postmark] [db=pg|h2] [seconds=20] [concurrency=32] [rate=0 (closed loop)]
 #        PROFILE_SLOW_MS=N lists the stalls (requests slower than N ms, with their times) on stderr;
+#        PROFILE_METRICS=REGEX prints the hub's metrics matching it after the run;
 #        BENCH_OPTS="-Dhub.x=y" adds JVM options to the hub (needs PostgreSQL on 127.0.0.1:5432 for db=pg);
 #        BENCH_JAR=path profiles another build; BENCH_H2_SETTINGS=";KEY=VALUE" adds settings to the H2 URL; PROFILE_JFR=0 leaves Flight Recorder out (CPU per request only, for
 #        comparing two builds: the recording costs CPU too). With pg_stat_statements loaded in PostgreSQL
@@ -58,6 +59,8 @@ done
 wait "$LOAD_PID"
 thread_ticks "$HUB_PID" > "$WORK/threads-after.txt"
 hub1=$(cpu_ticks "$HUB_PID"); pg1=$(cpu_ticks $(pg_pids)); t1=$(date +%s%N)
+# PROFILE_METRICS=REGEX: the hub's metrics (/observe/metrics) whose lines match, as they stand after the run
+[ -n "${PROFILE_METRICS:-}" ] && { curl -s "http://127.0.0.1:$PORT/observe/metrics" | grep -E "$PROFILE_METRICS" | grep -v '^#' || true; }
 [ -n "$JFR_OPTS" ] && jcmd "$HUB_PID" JFR.dump name=bench filename="$JFR" begin="-$(( (t1 - t0) / 1000000000 + 1 ))s" > /dev/null
 cat "$WORK/load.json"; echo
 python3 - "$WORK/load.json" "$TICK" "$(( (t1 - t0) / 1000000 ))" "$((hub1 - hub0))" "$((pg1 - pg0))" "$gen" <<'PY'
