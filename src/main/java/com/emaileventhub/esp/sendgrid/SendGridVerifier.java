@@ -44,7 +44,7 @@ public final class SendGridVerifier implements Verifier {
         Instant signedAt = TimeWindow.epochSeconds(timestamp, TIMESTAMP_HEADER);
 
         byte[] presented = decode(signature);
-        if (!Ecdsa.verifiesAny(keys, signedData(timestamp, request.body()), presented)) {
+        if (!Ecdsa.verifiesAny(keys, presented, timestamp.getBytes(StandardCharsets.UTF_8), request.body())) {
             throw WebhookRejection.unauthorized(RejectionReason.BAD_SIGNATURE, "SendGrid signature does not match the body");
         }
         TimeWindow.check(signedAt, settings.duration("tolerance", DEFAULT_TOLERANCE), request.receivedAt(),
@@ -58,14 +58,6 @@ public final class SendGridVerifier implements Verifier {
             // start-up validation should have caught this; failing loudly makes SendGrid retry once it is fixed
             throw new IllegalStateException(e.getMessage(), e);
         }
-    }
-
-    private static byte[] signedData(String timestamp, byte[] body) {
-        byte[] ts = timestamp.getBytes(StandardCharsets.UTF_8);
-        byte[] data = new byte[ts.length + body.length];
-        System.arraycopy(ts, 0, data, 0, ts.length);
-        System.arraycopy(body, 0, data, ts.length, body.length);
-        return data;
     }
 
     private static byte[] decode(String signature) {
