@@ -52,6 +52,26 @@ intake_and_backlog() {
     | sed -nE 's/^hub_delivery_backlog\{destination="([^"]+)".*\} ([0-9.E+]+)$/\1=\2/p' | tr '\n' ' ')"
 }
 
+# backlog_total: the events waiting for any destination, summed over the hub's hub_delivery_backlog gauges
+backlog_total() {
+  curl -s "http://127.0.0.1:$PORT/observe/metrics" | awk '/^hub_delivery_backlog\{/ {s += $2} END {printf "%d", s}'
+}
+
+# wait_drained [MAX seconds=900]: waits until no destination has a backlog (intake idle); prints the seconds it took,
+# or -1 when MAX passed first
+wait_drained() {
+  local max=${1:-900} t0
+  t0=$(date +%s)
+  while [ "$(backlog_total)" != 0 ]; do
+    if [ $(( $(date +%s) - t0 )) -ge "$max" ]; then
+      echo -1
+      return 0
+    fi
+    sleep 1
+  done
+  echo $(( $(date +%s) - t0 ))
+}
+
 # load MODE SECONDS CONCURRENCY [LoadGen options]: one closed-loop (or --rate) run, its JSON result on stdout
 load() {
   local mode=$1 seconds=$2 conc=$3; shift 3

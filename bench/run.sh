@@ -3,8 +3,10 @@
 #   1. the ceiling: a trivial platform-http route answering 200 (bench/ping.camel.yaml)
 #   2. SendGrid batches of 100 signed events, on H2 and on PostgreSQL
 #   3. Postmark single events, on H2 and on PostgreSQL
-# each at a fixed concurrency (peak), then again open-loop at half the measured peak rate (p99 there),
-# and the time from `java -jar` to a ready health check for each database. Every rate is also given as a
+# each at a fixed concurrency (peak), then again open-loop at half the measured peak rate (p99 there) twice: at once,
+# while the destinations still drain what the warm-up and the peak left them, and once they have drained it (the
+# steady state of a hub at half its peak; the time that drain took is a row too, and each half run gives the backlog
+# it leaves behind: near 0 when the destinations keep up), and the time from `java -jar` to a ready health check for each database. Every rate is also given as a
 # ratio to the trivial route measured in the same run, so runs on busier or quieter machines compare.
 # Usage: [BENCH_JAR=path] [BENCH_JAVA=java binary for the hub] bench/run.sh [seconds=15] [concurrency=32]     (needs PostgreSQL on 127.0.0.1:5432, database test)
 set -euo pipefail
@@ -34,7 +36,12 @@ measure() {   # $1 label, $2 mode, extra args...
   half=$((half / 2))
   if [ "$half" -gt 0 ]; then
     r=$(load "$mode" "$SECONDS_RUN" "$CONC" --warmup 3 --rate "$half" "$@")
-    echo "{\"label\":\"$label\",\"phase\":\"half\",\"result\":$r}" | tee -a "$RESULTS"
+    echo "{\"label\":\"$label\",\"phase\":\"half\",\"backlog\":$(backlog_total),\"result\":$r}" | tee -a "$RESULTS"
+    if [ "$mode" != ping ]; then
+      echo "{\"label\":\"$label\",\"phase\":\"drain\",\"result\":{\"seconds\":$(wait_drained "${BENCH_DRAIN_MAX:-900}")}}" | tee -a "$RESULTS"
+      r=$(load "$mode" "$SECONDS_RUN" "$CONC" --warmup 3 --rate "$half" "$@")
+      echo "{\"label\":\"$label\",\"phase\":\"half, drained\",\"backlog\":$(backlog_total),\"result\":$r}" | tee -a "$RESULTS"
+    fi
   fi
 }
 
@@ -70,18 +77,22 @@ python3 - "$RESULTS" <<'PY'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 ceiling = next(r["result"]["requests_per_s"] for r in rows if r["label"].startswith("ceiling") and r["phase"] == "peak")
-print("| run | phase | req/s | events/s | events/s ÷ trivial req/s | p50 ms | p99 ms | failed |")
-print("|---|---|---|---|---|---|---|---|")
+print("| run | phase | req/s | events/s | events/s ÷ trivial req/s | p50 ms | p99 ms | failed | backlog after |")
+print("|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     x = r["result"]
     if r["phase"] == "warm-up":
-        print(f"| {r['label']} | warm-up until the JIT is idle | {x['seconds']} s | | | | | |")
+        print(f"| {r['label']} | warm-up until the JIT is idle | {x['seconds']} s | | | | | | |")
+        continue
+    if r["phase"] == "drain":
+        took = "not drained in BENCH_DRAIN_MAX" if x["seconds"] < 0 else f"{x['seconds']} s"
+        print(f"| {r['label']} | destinations drain what the warm-up and peak left | {took} | | | | | | |")
         continue
     if r["phase"] == "start":
-        print(f"| {r['label']} | | | | | {x['startup_ms']} ms | | |")
+        print(f"| {r['label']} | | | | | {x['startup_ms']} ms | | | |")
         continue
     # singles: requests/s; batches: events/s (each event costs what a single request's event costs to store)
     ratio = max(x["requests_per_s"], x["events_per_s"]) / ceiling if ceiling else 0
     print(f"| {r['label']} | {r['phase']} | {x['requests_per_s']:,} | {x['events_per_s']:,} | {ratio:.1%} "
-          f"| {x['p50_ms']} | {x['p99_ms']} | {x['failed']} |")
+          f"| {x['p50_ms']} | {x['p99_ms']} | {x['failed']} | {r.get('backlog', '')} |")
 PY
