@@ -47,6 +47,10 @@ measure() {   # $1 label, $2 mode, extra args...
 
 trap drop_pg_schemas EXIT
 
+# the PostgreSQL settings that move the batches' figures most (docs/operations.md, "PostgreSQL's checkpoints and buffers")
+PG_SETTINGS=$(psql -h 127.0.0.1 -U postgres -d test -Atc "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'max_wal_size', 'synchronous_commit')")
+echo "{\"label\":\"PostgreSQL: $PG_SETTINGS\",\"phase\":\"settings\",\"result\":{}}" | tee -a "$RESULTS"
+
 # Batches and singles each get a fresh hub and database: the destinations' backlog from the batch phase drains for
 # minutes and would otherwise slow the singles measured after it (measured: Postmark singles on H2 at 435-643 req/s
 # right after the batches, 713-814 on a fresh hub; bench/sustained.sh is the run with a backlog).
@@ -83,6 +87,9 @@ for r in rows:
     x = r["result"]
     if r["phase"] == "warm-up":
         print(f"| {r['label']} | warm-up until the JIT is idle | {x['seconds']} s | | | | | | |")
+        continue
+    if r["phase"] == "settings":
+        print(f"| {r['label']} | | | | | | | | |")
         continue
     if r["phase"] == "drain":
         took = "not drained in BENCH_DRAIN_MAX" if x["seconds"] < 0 else f"{x['seconds']} s"
