@@ -6,8 +6,9 @@
 # each at a fixed concurrency (peak), then again open-loop at half the measured peak rate (p99 there) twice: at once,
 # while the destinations still drain what the warm-up and the peak left them, and once they have drained it (the
 # steady state of a hub at half its peak; the time that drain took is a row too, and each half run gives the backlog
-# it leaves behind: near 0 when the destinations keep up), and the time from `java -jar` to a ready health check for each database. Every rate is also given as a
-# ratio to the trivial route measured in the same run, so runs on busier or quieter machines compare.
+# it leaves behind: near 0 when the destinations keep up), and the time from `java -jar` to a ready health check for
+# each database. Every rate is also given as a ratio to the trivial route measured in the same run, so runs on busier
+# or quieter machines compare.
 # Usage: [BENCH_JAR=path] [BENCH_JAVA=java binary for the hub] bench/run.sh [seconds=15] [concurrency=32]     (needs PostgreSQL on 127.0.0.1:5432, database test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
