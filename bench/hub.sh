@@ -52,6 +52,13 @@ intake_and_backlog() {
     | sed -nE 's/^hub_delivery_backlog\{destination="([^"]+)".*\} ([0-9.E+]+)$/\1=\2/p' | tr '\n' ' ')"
 }
 
+# pace: "LAG s | PACED s" from the hub's metrics: how far behind intake the furthest journal-fed destination stands
+# (hub_journal_lag_seconds) and how long group commits have waited for it so far (hub_intake_paced_seconds_total)
+pace() {
+  curl -s "http://127.0.0.1:$PORT/observe/metrics" | awk '/^hub_journal_lag_seconds / {l = $2}
+    /^hub_intake_paced_seconds_total / {p = $2} END {printf "%.1f | %.1f", l, p}'
+}
+
 # backlog_total: the events waiting for any destination, summed over the hub's hub_delivery_backlog gauges
 backlog_total() {
   curl -s "http://127.0.0.1:$PORT/observe/metrics" | awk '/^hub_delivery_backlog\{/ {s += $2} END {printf "%d", s}'

@@ -21,12 +21,12 @@ BATCH_ARGS=()
 java bench/LoadGen.java run --url "http://127.0.0.1:$PORT" --mode "$MODE" --concurrency 32 --seconds "$SECONDS_RUN" \
   --warmup 0 --key "$WORK/sendgrid.key" "${RATE_ARGS[@]}" "${BATCH_ARGS[@]}" > "$WORK/load.json" &
 LOAD_PID=$!
-echo "| t (s) | accepted events | backlog per destination |"
-echo "|---|---|---|"
+echo "| t (s) | accepted events | backlog per destination | lag (s) | paced so far (s) |"
+echo "|---|---|---|---|---|"
 start=$(date +%s)
 while kill -0 "$LOAD_PID" 2>/dev/null; do
   sleep 15
-  echo "| $(( $(date +%s) - start )) | $(intake_and_backlog) |"
+  echo "| $(( $(date +%s) - start )) | $(intake_and_backlog) | $(pace) |"
 done
 echo
 echo "load: $(cat "$WORK/load.json")"

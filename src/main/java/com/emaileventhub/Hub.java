@@ -152,6 +152,7 @@ public final class Hub implements AutoCloseable {
         Journal journal = new Journal(database, JournalSettings.from(config), ROUTED);
         main.bind("journal", journal);
         metrics.journalCommits(journal::groupCommits, journal::groupedRequests);
+        metrics.intakePace(journal.pace()::lagMillis, journal.pace()::waitedMillis);
         main.bind("journalMaintenance", new JournalMaintenance(journal,
                 config.duration("hub.journal.retention"), longestTolerance(config),
                 // the cursors of the journal-fed destinations that run: switched on, and with a delivery route
@@ -172,7 +173,8 @@ public final class Hub implements AutoCloseable {
         main.bind("messagesApi", new MessagesApi(insight));
         // --- durable delivery: queues, engine, archive + suppression destinations ---
         this.delivery = new DeliveryModule(DeliverySettings.from(config), SuppressionSettings.from(config),
-                ArchiveSettings.from(config), database, registry, Clock.systemUTC(), JOURNAL_FED, ROUTED);
+                ArchiveSettings.from(config), database, registry, Clock.systemUTC(), JOURNAL_FED, ROUTED,
+                journal.pace());
         delivery.bind(main::bind);
         // H2 at WRITE_DELAY=0 does not rewrite its sparse chunks itself: route h2-housekeeping does (no-op on PostgreSQL)
         main.bind("h2Housekeeping", new H2Housekeeping(250, database.dialect(), database.dataSource(),

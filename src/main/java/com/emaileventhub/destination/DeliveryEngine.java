@@ -2,6 +2,7 @@ package com.emaileventhub.destination;
 
 import com.emaileventhub.intake.DestinationRoutes;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.store.IntakePace;
 import com.emaileventhub.store.JournalCursor;
 import com.emaileventhub.telemetry.DeliveryMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,16 +40,21 @@ public final class DeliveryEngine {
     private final Clock clock;
     private final String owner;
     private final Function<String, JournalCursor> cursors;
+    private final IntakePace pace;
     private final Map<String, DestinationWorker> workers = new LinkedHashMap<>();
     private final List<ScheduledExecutorService> executors = new ArrayList<>();
     private ExecutorServiceManager executorServices;
     private volatile boolean running;
     private Consumer<DestinationWorker> onWorker = w -> { };
 
-    /** @param cursors per destination, its journal cursor, or null where it reads its outbox rows only */
+    /**
+     * @param cursors per destination, its journal cursor, or null where it reads its outbox rows only
+     * @param pace    what the journal-fed destinations report their lag to (the journal's)
+     */
     public DeliveryEngine(DeliveryQueue queue, DeliverySettings settings, MeterRegistry registry, Clock clock,
-                          String owner, Function<String, JournalCursor> cursors) {
+                          String owner, Function<String, JournalCursor> cursors, IntakePace pace) {
         this.cursors = cursors;
+        this.pace = pace;
         this.queue = queue;
         this.settings = settings;
         this.registry = registry;
@@ -77,7 +83,7 @@ public final class DeliveryEngine {
                     LOG.info("destination {} has a route but hub.{}.enabled=false: not polled", name, name);
                     continue;
                 }
-                DestinationWorker worker = new DestinationWorker(name, context, queue, cursors.apply(name), settings,
+                DestinationWorker worker = new DestinationWorker(name, context, queue, cursors.apply(name), pace, settings,
                         new DeliveryMetrics(registry, name), clock, owner);
                 workers.put(name, worker);
                 onWorker.accept(worker);
@@ -149,6 +155,7 @@ public final class DeliveryEngine {
             executorServices.shutdownGraceful(e, SHUTDOWN_WAIT_MILLIS);
         }
         executors.clear();
+        workers.values().forEach(DestinationWorker::withdraw);   // a stopped destination does not pace intake
         LOG.info("delivery stopped");
     }
 

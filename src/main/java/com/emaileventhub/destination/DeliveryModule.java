@@ -8,6 +8,7 @@ import com.emaileventhub.store.ArchiveDatabase;
 import com.emaileventhub.store.ArchiveSettings;
 import com.emaileventhub.store.Database;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.store.IntakePace;
 import com.emaileventhub.store.JournalCursor;
 import com.emaileventhub.store.SuppressionStore;
 import com.emaileventhub.telemetry.ContextEvents;
@@ -35,15 +36,16 @@ public final class DeliveryModule implements AutoCloseable {
      *                   outbox rows: every stored event goes to them
      * @param routed     destinations that follow the journal with a cursor of their own but take only the rows whose
      *                   routes column names them (the fan-out's choice)
+     * @param pace       the journal's intake pace, told by both kinds how far behind they stand
      */
     public DeliveryModule(DeliverySettings delivery, SuppressionSettings suppression, ArchiveSettings archive,
                           Database database, MeterRegistry registry, Clock clock, Set<String> journalFed,
-                          Set<String> routed) {
+                          Set<String> routed, IntakePace pace) {
         this.clock = clock;
         this.queue = new DeliveryQueue(database);
         this.engine = new DeliveryEngine(queue, delivery, registry, clock, delivery.instanceId(),
                 name -> journalFed.contains(name) ? new JournalCursor(database, name)
-                        : routed.contains(name) ? new JournalCursor(database, name, true) : null);
+                        : routed.contains(name) ? new JournalCursor(database, name, true) : null, pace);
         this.suppressions = new SuppressionStore(database);
         this.rules = new SuppressionRules(suppressions, suppression.softBounceThreshold(), suppression.softBounceWindow(),
                 suppression.forwarding(), clock);

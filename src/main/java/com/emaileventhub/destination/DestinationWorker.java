@@ -5,6 +5,7 @@ import com.emaileventhub.event.Json;
 import com.emaileventhub.store.DeliveryQueue.Claimed;
 import com.emaileventhub.store.DeliveryQueue.Outcome;
 import com.emaileventhub.store.DeliveryQueue;
+import com.emaileventhub.store.IntakePace;
 import com.emaileventhub.store.JournalCursor;
 import com.emaileventhub.telemetry.DeliveryMetrics;
 import java.sql.SQLException;
@@ -51,6 +52,7 @@ public final class DestinationWorker {
     private final String destination;
     private final DeliveryQueue queue;
     private final JournalCursor cursor;
+    private final IntakePace pace;
     private final DeliverySettings settings;
     private final DeliveryMetrics metrics;
     private final Clock clock;
@@ -66,13 +68,18 @@ public final class DestinationWorker {
     private volatile long oldestPendingMillis;
     private volatile long gaugesRefreshedAt;
 
-    /** @param cursor the destination's journal cursor, or null when it reads its outbox rows only */
+    /**
+     * @param cursor the destination's journal cursor, or null when it reads its outbox rows only
+     * @param pace   told after each round how far behind intake the journal-fed destination stands
+     */
     public DestinationWorker(String destination, CamelContext context, DeliveryQueue queue, JournalCursor cursor,
-                             DeliverySettings settings, DeliveryMetrics metrics, Clock clock, String owner) {
+                             IntakePace pace, DeliverySettings settings, DeliveryMetrics metrics, Clock clock,
+                             String owner) {
         this.destination = destination;
         this.context = context;
         this.queue = queue;
         this.cursor = cursor;
+        this.pace = pace;
         this.settings = settings.forDestination(destination);
         this.metrics = metrics;
         this.clock = clock;
@@ -110,6 +117,9 @@ public final class DestinationWorker {
         MDC.put(MDC_DESTINATION, destination);
         try {
             return deliverOnce();
+        } catch (RuntimeException e) {
+            withdraw();   // a round that failed says nothing of the destination's pace
+            throw e;
         } finally {
             if (outer == null) {
                 MDC.remove(MDC_DESTINATION);   // threads are pooled
@@ -182,8 +192,27 @@ public final class DestinationWorker {
         JournalCursor.Position from = cursor.position();
         List<JournalCursor.Entry> entries = cursor.after(from, batchSize);
         if (entries.isEmpty()) {
+            pace.report(destination, 0);
             return 0;
         }
+        int taken = take(from, entries);
+        if (taken == entries.size()) {
+            // a full batch: more rows wait, and the destination stands as far behind as its last row's age
+            JournalCursor.Entry last = entries.get(entries.size() - 1);
+            pace.report(destination, entries.size() < batchSize ? 0 : clock.millis() - last.receivedAt());
+        }
+        return taken;
+    }
+
+    /** The destination no longer paces intake (a failed round, or delivery stopping). */
+    void withdraw() {
+        if (cursor != null) {
+            pace.withdraw(destination);
+        }
+    }
+
+    /** Hands the rows to the route and moves the cursor; returns how many rows were passed. */
+    private int take(JournalCursor.Position from, List<JournalCursor.Entry> entries) {
         List<CanonicalEvent> events = new ArrayList<>(entries.size());
         for (JournalCursor.Entry entry : entries) {
             if (!entry.chosen()) {
@@ -290,6 +319,7 @@ public final class DestinationWorker {
     }
 
     private int failed(Exception failure, int events) {
+        withdraw();   // an outage: intake goes on, the journal keeps the events until the destination is back
         lastError = describe(failure);
         metrics.retried(events);
         LOG.warn("{}: {} journal events not applied, read again next round: {}", destination, events, lastError);

@@ -63,13 +63,23 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
     private final ConcurrentLinkedQueue<W> queue = new ConcurrentLinkedQueue<>();
     private final Semaphore leaders;
     private final int maxSize;
+    private final Runnable beforeGroup;
     private final Consumer<List<W>> committer;
     private final AtomicLong groups = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
 
     GroupCommit(int leaders, int maxSize, Consumer<List<W>> committer) {
+        this(leaders, maxSize, () -> { }, committer);
+    }
+
+    /**
+     * @param beforeGroup run by a leader before it takes its group (the intake pace, {@link IntakePace#await}): what
+     *                    queues meanwhile joins that group
+     */
+    GroupCommit(int leaders, int maxSize, Runnable beforeGroup, Consumer<List<W>> committer) {
         this.leaders = new Semaphore(leaders);
         this.maxSize = maxSize;
+        this.beforeGroup = beforeGroup;
         this.committer = committer;
     }
 
@@ -98,6 +108,10 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
     }
 
     private void lead() {
+        if (queue.isEmpty()) {
+            return;   // another leader took this write's group meanwhile
+        }
+        beforeGroup.run();
         List<W> group = new ArrayList<>();
         int size = 0;
         for (W next = queue.peek(); next != null; next = queue.peek()) {

@@ -39,6 +39,7 @@ public final class Journal {
     private final Database.Dialect dialect;
     private final JournalPositions positions;
     private final GroupCommit<Write> group;
+    private final IntakePace pace;
     private final Set<String> routed;
 
     /** A journal with the group commit of application.properties (tests, tools). */
@@ -60,7 +61,13 @@ public final class Journal {
         this.dataSource = database.dataSource();
         this.dialect = database.dialect();
         this.positions = database.positions();
-        this.group = new GroupCommit<>(settings.writers(), settings.groupMaxEvents(), this::commit);
+        this.pace = settings.pace();
+        this.group = new GroupCommit<>(settings.writers(), settings.groupMaxEvents(), pace::await, this::commit);
+    }
+
+    /** How intake is paced to the journal-fed destinations: they report to it, each group commit consults it. */
+    public IntakePace pace() {
+        return pace;
     }
 
     /**

@@ -1,12 +1,14 @@
 package com.emaileventhub.store;
 
 import com.emaileventhub.config.HubConfig;
+import java.time.Duration;
 
 /**
- * The journal's group commit (hub.journal.*): how many group transactions may be in flight at once, and how
- * many events one group may hold.
+ * The journal's group commit (hub.journal.*): how many group transactions may be in flight at once, how many events
+ * one group may hold, and how intake is paced to the destinations that follow the journal ({@link IntakePace}): the
+ * most they may fall behind (zero: never paced) and the longest one group waits for them.
  */
-public record JournalSettings(int writers, int groupMaxEvents) {
+public record JournalSettings(int writers, int groupMaxEvents, Duration maxLag, Duration paceWait) {
     public JournalSettings {
         if (writers < 1) {
             throw HubConfig.invalid("hub.journal.writers", "must be at least 1");
@@ -14,9 +16,26 @@ public record JournalSettings(int writers, int groupMaxEvents) {
         if (groupMaxEvents < 1) {
             throw HubConfig.invalid("hub.journal.group-max-events", "must be at least 1");
         }
+        if (maxLag.isNegative()) {
+            throw HubConfig.invalid("hub.journal.max-lag", "must not be negative (PT0S: intake is never paced)");
+        }
+        if (paceWait.isNegative()) {
+            throw HubConfig.invalid("hub.journal.pace-wait", "must not be negative");
+        }
+    }
+
+    /** Group commit only, never paced (tests, tools). */
+    public JournalSettings(int writers, int groupMaxEvents) {
+        this(writers, groupMaxEvents, Duration.ZERO, Duration.ZERO);
     }
 
     public static JournalSettings from(HubConfig config) {
-        return new JournalSettings(config.integer("hub.journal.writers"), config.integer("hub.journal.group-max-events"));
+        return new JournalSettings(config.integer("hub.journal.writers"), config.integer("hub.journal.group-max-events"),
+                config.duration("hub.journal.max-lag"), config.duration("hub.journal.pace-wait"));
+    }
+
+    /** The pace these settings ask for. */
+    public IntakePace pace() {
+        return new IntakePace(maxLag, paceWait);
     }
 }

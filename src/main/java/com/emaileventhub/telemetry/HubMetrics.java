@@ -86,6 +86,21 @@ public final class HubMetrics {
                 .description("webhook requests whose events those transactions held").register(registry);
     }
 
+    /**
+     * The intake pace (hub.journal.max-lag): how far behind intake the furthest working journal-fed destination stands,
+     * and the time group commits have waited for it.
+     */
+    public void intakePace(LongSupplier lagMillis, LongSupplier waitedMillis) {
+        keep.add(lagMillis);
+        keep.add(waitedMillis);
+        Gauge.builder("hub_journal_lag_seconds", lagMillis, l -> l.getAsLong() / 1000.0)
+                .description("how far behind intake the furthest journal-fed destination stands (its last full batch)")
+                .register(registry);
+        FunctionCounter.builder("hub_intake_paced_seconds", waitedMillis, w -> w.getAsLong() / 1000.0)
+                .description("time group commits waited for the journal-fed destinations (hub.journal.max-lag)")
+                .register(registry);
+    }
+
     public Counter counter(String name, String... tags) {
         String key = name + String.join("|", tags);
         return counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));

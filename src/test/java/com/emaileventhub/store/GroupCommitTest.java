@@ -171,4 +171,39 @@ class GroupCommitTest {
         assertThat(commit.writes()).isEqualTo(3200);
         assertThat(commit.groups()).isLessThan(3200);
     }
+
+    @Test
+    void a_leader_runs_the_pace_before_it_takes_its_group_and_what_queues_meanwhile_joins_it() throws Exception {
+        CountDownLatch pacing = new CountDownLatch(1);
+        CountDownLatch paced = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        Recorder recorder = new Recorder();
+        recorder.release.countDown();   // no group is held in the committer: the pace holds the first
+        GroupCommit<Item> commit = new GroupCommit<>(1, 1000, () -> {
+            if (runs.getAndIncrement() == 0) {
+                pacing.countDown();
+                try {
+                    paced.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, recorder);
+        List<Future<Integer>> first = submitAll(commit, List.of(new Item(0, 1)));
+        pacing.await();
+        List<Item> waiting = new ArrayList<>();
+        for (int i = 1; i <= 9; i++) {
+            waiting.add(new Item(i, 1));
+        }
+        List<Future<Integer>> rest = submitAll(commit, waiting);
+        await().until(() -> commit.queued() == 10);   // the leader's own write too: it is not taken while paced
+        assertThat(recorder.groups).isEmpty();
+        paced.countDown();
+        assertThat(first.get(0).get()).isZero();
+        for (Future<Integer> f : rest) {
+            f.get();
+        }
+        assertThat(recorder.groups).hasSize(1);
+        assertThat(recorder.groups.get(0)).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
 }

@@ -1,0 +1,155 @@
+package com.emaileventhub.store;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps intake from running away from the destinations that follow the journal (hub.journal.max-lag). Each such
+ * destination reports, after every round, how far behind intake it is: the age of the last journal row it applied
+ * when more rows were waiting, zero when it took everything it could. While the furthest working destination is more
+ * than {@code maxLag} behind, a group commit waits (up to {@code maxWait} a group, then commits anyway) before it
+ * takes its group: the destinations get the cores and the database that intake would have taken, and the backlog stays
+ * near {@code maxLag} of events instead of growing for as long as a peak lasts.
+ *
+ * <p>Only a destination that is working paces intake: one that failed its last round (an outage of its database or of
+ * its route) withdraws, and a report older than {@link #STALE_MILLIS} counts for nothing, so a stopped destination
+ * never stops intake; the journal keeps its events until it is back. Destinations fed by the outbox (CRM, analytics,
+ * brokers) never report: their pace is a remote service's.
+ */
+public final class IntakePace {
+    private static final Logger LOG = LoggerFactory.getLogger(IntakePace.class);
+    /** A report older than this no longer counts: its destination is stuck in a round, or gone. */
+    static final long STALE_MILLIS = 10_000;
+    /** How often a waiting group looks at the reports again. */
+    static final long CHECK_MILLIS = 2;
+
+    /** How a group waits; a test's sleeper advances its own clock. */
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    private record Report(long lagMillis, long at) {
+    }
+
+    private final long maxLagMillis;
+    private final long maxWaitMillis;
+    private final LongSupplier clock;
+    private final Sleeper sleeper;
+    private final Map<String, Report> reports = new ConcurrentHashMap<>();
+    private final AtomicLong waitedMillis = new AtomicLong();
+    private final AtomicLong heldGroups = new AtomicLong();
+    private volatile boolean holding;
+
+    /** @param maxLag zero: intake is never paced */
+    public IntakePace(Duration maxLag, Duration maxWait) {
+        this(maxLag, maxWait, System::currentTimeMillis, Thread::sleep);
+    }
+
+    IntakePace(Duration maxLag, Duration maxWait, LongSupplier clock, Sleeper sleeper) {
+        this.maxLagMillis = maxLag.toMillis();
+        this.maxWaitMillis = maxWait.toMillis();
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    /** A pace that never holds intake. */
+    public static IntakePace off() {
+        return new IntakePace(Duration.ZERO, Duration.ZERO);
+    }
+
+    /**
+     * After a round of a journal-fed destination: how far behind intake it now stands (milliseconds since the last row
+     * it applied was received, when more rows were waiting; 0 when it took all it could).
+     */
+    public void report(String destination, long lagMillis) {
+        reports.put(destination, new Report(Math.max(0, lagMillis), clock.getAsLong()));
+    }
+
+    /** The destination's last round failed, or it stopped: it no longer paces intake. */
+    public void withdraw(String destination) {
+        reports.remove(destination);
+    }
+
+    /** How far behind intake the furthest working journal-fed destination is (ms), from the fresh reports. */
+    public long lagMillis() {
+        long now = clock.getAsLong();
+        long lag = 0;
+        for (Report r : reports.values()) {
+            if (now - r.at() <= STALE_MILLIS) {
+                lag = Math.max(lag, r.lagMillis());
+            }
+        }
+        return lag;
+    }
+
+    /** The destination furthest behind (for the log line), or null. */
+    private String furthest() {
+        long now = clock.getAsLong();
+        String name = null;
+        long lag = -1;
+        for (Map.Entry<String, Report> e : reports.entrySet()) {
+            if (now - e.getValue().at() <= STALE_MILLIS && e.getValue().lagMillis() > lag) {
+                lag = e.getValue().lagMillis();
+                name = e.getKey();
+            }
+        }
+        return name;
+    }
+
+    /**
+     * Called by a group commit's leader before it takes its group: returns at once while the destinations keep up,
+     * else once they are back within the bound, or after {@code maxWait}.
+     */
+    void await() {
+        if (maxLagMillis <= 0) {
+            return;
+        }
+        long lag = lagMillis();
+        if (lag <= maxLagMillis) {
+            // the log says "no longer" once the destinations are well within the bound, not at each step around it
+            if (holding && lag <= maxLagMillis / 2) {
+                holding = false;
+                LOG.info("intake no longer paced: the journal-fed destinations are within hub.journal.max-lag ({} ms) "
+                        + "(held {} groups, {} ms in all so far)", maxLagMillis, heldGroups.get(), waitedMillis.get());
+            }
+            return;
+        }
+        if (!holding) {
+            holding = true;
+            LOG.warn("intake paced: destination {} is {} ms behind intake, more than hub.journal.max-lag ({} ms); each "
+                    + "group commit waits up to {} ms for it", furthest(), lag, maxLagMillis, maxWaitMillis);
+        }
+        heldGroups.incrementAndGet();
+        long start = clock.getAsLong();
+        long waited = 0;
+        try {
+            while (waited < maxWaitMillis && lagMillis() > maxLagMillis) {
+                sleeper.sleep(Math.min(CHECK_MILLIS, maxWaitMillis - waited));
+                waited = clock.getAsLong() - start;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();   // the group commits now; the request's own wait sees the interrupt
+        } finally {
+            waitedMillis.addAndGet(Math.max(0, clock.getAsLong() - start));
+        }
+    }
+
+    /** Milliseconds group commits have waited for the destinations so far. */
+    public long waitedMillis() {
+        return waitedMillis.get();
+    }
+
+    /** Groups that waited. */
+    public long heldGroups() {
+        return heldGroups.get();
+    }
+
+    public Duration maxLag() {
+        return Duration.ofMillis(maxLagMillis);
+    }
+}

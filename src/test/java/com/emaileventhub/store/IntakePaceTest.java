@@ -1,0 +1,121 @@
+package com.emaileventhub.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The intake pace on a clock of its own: a group waits while the furthest working destination is beyond the bound,
+ * and only then; no longer than the pace-wait; and a withdrawn or stale report never holds intake.
+ */
+class IntakePaceTest {
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final List<Long> sleeps = new ArrayList<>();
+    /** Run at each sleep, after the clock moved: what the destinations report meanwhile. */
+    private Runnable meanwhile = () -> { };
+
+    private IntakePace pace(long maxLagMillis, long maxWaitMillis) {
+        return new IntakePace(Duration.ofMillis(maxLagMillis), Duration.ofMillis(maxWaitMillis), now::get, millis -> {
+            sleeps.add(millis);
+            now.addAndGet(millis);
+            meanwhile.run();
+        });
+    }
+
+    @Test
+    void destinations_within_the_bound_never_hold_a_group() {
+        IntakePace pace = pace(30_000, 1_000);
+        pace.await();
+        pace.report("archive", 29_000);
+        pace.report("insight", 30_000);
+        pace.await();
+        assertThat(sleeps).isEmpty();
+        assertThat(pace.lagMillis()).isEqualTo(30_000);
+        assertThat(pace.heldGroups()).isZero();
+    }
+
+    @Test
+    void a_group_waits_until_the_furthest_destination_is_back_within_the_bound() {
+        IntakePace pace = pace(30_000, 1_000);
+        pace.report("archive", 45_000);
+        pace.report("insight", 10_000);
+        meanwhile = () -> {
+            if (sleeps.size() == 3) {
+                pace.report("archive", 31_000);   // still behind
+            }
+            if (sleeps.size() == 5) {
+                pace.report("archive", 0);   // caught up
+            }
+        };
+        pace.await();
+        assertThat(sleeps).hasSize(5).allMatch(ms -> ms == IntakePace.CHECK_MILLIS);
+        assertThat(pace.waitedMillis()).isEqualTo(5 * IntakePace.CHECK_MILLIS);
+        assertThat(pace.heldGroups()).isEqualTo(1);
+        sleeps.clear();
+        pace.await();
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void a_group_waits_no_longer_than_the_pace_wait() {
+        IntakePace pace = pace(30_000, 15);
+        meanwhile = () -> pace.report("archive", 60_000);   // fresh, and never catching up
+        pace.report("archive", 60_000);
+        pace.await();
+        assertThat(sleeps.stream().mapToLong(Long::longValue).sum()).isEqualTo(15);
+        assertThat(sleeps.get(sleeps.size() - 1)).isEqualTo(1);   // the last step is cut to the wait left
+        pace.await();
+        assertThat(pace.heldGroups()).isEqualTo(2);
+        assertThat(pace.waitedMillis()).isEqualTo(30);
+    }
+
+    @Test
+    void a_withdrawn_or_stale_report_does_not_hold_intake() {
+        IntakePace pace = pace(30_000, 1_000);
+        pace.report("archive", 3_600_000);
+        pace.withdraw("archive");
+        pace.await();
+        assertThat(sleeps).isEmpty();
+
+        pace.report("insight", 3_600_000);
+        now.addAndGet(IntakePace.STALE_MILLIS + 1);   // its destination has not finished a round since
+        assertThat(pace.lagMillis()).isZero();
+        pace.await();
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void a_stale_report_ends_a_wait() {
+        IntakePace pace = pace(30_000, 60_000);
+        pace.report("insight", 3_600_000);
+        pace.await();   // the destination never reports again: its report stops counting after STALE_MILLIS
+        long waited = sleeps.stream().mapToLong(Long::longValue).sum();
+        assertThat(waited).isGreaterThan(IntakePace.STALE_MILLIS).isLessThanOrEqualTo(IntakePace.STALE_MILLIS
+                + IntakePace.CHECK_MILLIS);
+    }
+
+    @Test
+    void a_zero_bound_never_paces() {
+        IntakePace pace = pace(0, 1_000);
+        pace.report("archive", 3_600_000);
+        pace.await();
+        assertThat(sleeps).isEmpty();
+        assertThat(IntakePace.off().maxLag()).isZero();
+    }
+
+    @Test
+    void the_lag_is_the_furthest_fresh_report() {
+        IntakePace pace = pace(30_000, 1_000);
+        pace.report("archive", 5_000);
+        now.addAndGet(5_000);
+        pace.report("leads", 2_000);
+        pace.report("insight", -4);   // a clock step back reads as caught up
+        assertThat(pace.lagMillis()).isEqualTo(5_000);
+        now.addAndGet(IntakePace.STALE_MILLIS - 4_000);
+        assertThat(pace.lagMillis()).isEqualTo(2_000);
+    }
+}
