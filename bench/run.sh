@@ -9,9 +9,14 @@
 # it leaves behind: near 0 when the destinations keep up), and the time from `java -jar` to a ready health check for
 # each database. Every rate is also given as a ratio to the trivial route measured in the same run, so runs on busier
 # or quieter machines compare.
+# It measures intake's capacity: the hubs run with hub.journal.max-lag = PT0S (never paced), since its warm-ups and
+# peaks leave the destinations minutes behind and a paced hub would answer them at the destinations' pace instead
+# (set BENCH_MAX_LAG to measure that); the rate a hub holds for minutes with every destination within the bound is
+# bench/sustained.sh's (docs/benchmarks.md, "Intake paced to the destinations").
 # Usage: [BENCH_JAR=path] [BENCH_JAVA=java binary for the hub] bench/run.sh [seconds=15] [concurrency=32]     (needs PostgreSQL on 127.0.0.1:5432, database test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export HUB_JOURNAL_MAX_LAG=${BENCH_MAX_LAG:-PT0S}
 SECONDS_RUN=${1:-15}
 CONC=${2:-32}
 PORT=${BENCH_PORT:-18080}
