@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
  * Keeps intake from running away from the destinations that follow the journal (hub.journal.max-lag). Each such
  * destination reports, after every round, how far behind intake it is: the age of the last journal row it applied
  * when more rows were waiting, zero when it took everything it could. While the furthest working destination is more
- * than {@code maxLag} behind, a group commit waits (up to {@code maxWait} a group, then commits anyway) before it
- * takes its group: the destinations get the cores and the database that intake would have taken, and the backlog stays
- * near {@code maxLag} of events instead of growing for as long as a peak lasts.
+ * than {@code maxLag} behind, a group commit waits before it takes its group, and one group per {@code maxWait} goes
+ * through anyway (so requests are answered well within an ESP's timeout): the destinations get the cores and the
+ * database that intake would have taken, and the backlog stays near {@code maxLag} of events instead of growing for as
+ * long as a peak lasts.
  *
  * <p>Only a destination that is working paces intake: one that failed its last round (an outage of its database or of
  * its route) withdraws, and a report older than {@link #STALE_MILLIS} counts for nothing, so a stopped destination
@@ -27,6 +28,8 @@ public final class IntakePace {
     static final long STALE_MILLIS = 10_000;
     /** How often a waiting group looks at the reports again. */
     static final long CHECK_MILLIS = 2;
+    /** The most pace-waits one leader waits, whoever goes through meanwhile: a bound on a request's wait. */
+    static final long MOST_TURNS = 4;
 
     /** How a group waits; a test's sleeper advances its own clock. */
     interface Sleeper {
@@ -43,6 +46,8 @@ public final class IntakePace {
     private final Map<String, Report> reports = new ConcurrentHashMap<>();
     private final AtomicLong waitedMillis = new AtomicLong();
     private final AtomicLong heldGroups = new AtomicLong();
+    /** When the last group went through while the destinations were behind. */
+    private final AtomicLong lastLetThrough = new AtomicLong();
     private volatile boolean holding;
 
     /** @param maxLag zero: intake is never paced */
@@ -102,8 +107,11 @@ public final class IntakePace {
     }
 
     /**
-     * Called by a group commit's leader before it takes its group: returns at once while the destinations keep up,
-     * else once they are back within the bound, or after {@code maxWait}.
+     * Called by a group commit's leader before it takes its group: returns at once while the destinations keep up;
+     * else once they are back within the bound, or when it is this group's turn to go through anyway: one group per
+     * {@code maxWait} across all leaders ({@link #letThrough}), so that intake, however many writers it has, never takes
+     * more than {@code hub.journal.group-max-events} per {@code maxWait} from destinations that are behind, and no
+     * request waits for ever. A leader waits at most {@link #MOST_TURNS} pace-waits.
      */
     void await() {
         if (maxLagMillis <= 0) {
@@ -119,24 +127,32 @@ public final class IntakePace {
             }
             return;
         }
+        long start = clock.getAsLong();
         if (!holding) {
             holding = true;
-            LOG.warn("intake paced: destination {} is {} ms behind intake, more than hub.journal.max-lag ({} ms); each "
-                    + "group commit waits up to {} ms for it", furthest(), lag, maxLagMillis, maxWaitMillis);
+            lastLetThrough.set(start);   // the first group of a paced stretch waits a whole pace-wait too
+            LOG.warn("intake paced: destination {} is {} ms behind intake, more than hub.journal.max-lag ({} ms); one "
+                    + "group commit per {} ms goes through until it catches up", furthest(), lag, maxLagMillis,
+                    maxWaitMillis);
         }
         heldGroups.incrementAndGet();
-        long start = clock.getAsLong();
-        long waited = 0;
         try {
-            while (waited < maxWaitMillis && lagMillis() > maxLagMillis) {
-                sleeper.sleep(Math.min(CHECK_MILLIS, maxWaitMillis - waited));
-                waited = clock.getAsLong() - start;
+            long now = start;
+            while (lagMillis() > maxLagMillis && !letThrough(now) && now - start < MOST_TURNS * maxWaitMillis) {
+                sleeper.sleep(Math.max(1, Math.min(CHECK_MILLIS, lastLetThrough.get() + maxWaitMillis - now)));
+                now = clock.getAsLong();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();   // the group commits now; the request's own wait sees the interrupt
         } finally {
             waitedMillis.addAndGet(Math.max(0, clock.getAsLong() - start));
         }
+    }
+
+    /** Whether a group waiting for destinations that are behind goes through now: one per pace-wait, whoever asks. */
+    boolean letThrough(long now) {
+        long last = lastLetThrough.get();
+        return now - last >= maxWaitMillis && lastLetThrough.compareAndSet(last, now);
     }
 
     /** Milliseconds group commits have waited for the destinations so far. */

@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * The journal's group commit (hub.journal.*): how many group transactions may be in flight at once, how many events
  * one group may hold, and how intake is paced to the destinations that follow the journal ({@link IntakePace}): the
- * most they may fall behind (zero: never paced) and the longest one group waits for them.
+ * most they may fall behind (zero: never paced) and, while they are further behind, how often one group goes through.
  */
 public record JournalSettings(int writers, int groupMaxEvents, Duration maxLag, Duration paceWait) {
     public JournalSettings {

@@ -118,4 +118,35 @@ class IntakePaceTest {
         now.addAndGet(IntakePace.STALE_MILLIS - 4_000);
         assertThat(pace.lagMillis()).isEqualTo(2_000);
     }
+
+    @Test
+    void while_behind_one_group_per_pace_wait_goes_through_whoever_leads_it() {
+        IntakePace pace = pace(30_000, 100);
+        pace.report("archive", 60_000);
+        meanwhile = () -> pace.report("archive", 60_000);   // behind all along
+        long start = now.get();
+        pace.await();   // opens the paced stretch, and goes through a whole pace-wait later
+        assertThat(now.get() - start).isEqualTo(100);
+        // other leaders asking meanwhile: the turn just taken is gone until the next pace-wait
+        assertThat(pace.letThrough(start + 100)).isFalse();
+        assertThat(pace.letThrough(start + 199)).isFalse();
+        assertThat(pace.letThrough(start + 200)).isTrue();
+        assertThat(pace.letThrough(start + 200)).isFalse();
+        assertThat(pace.letThrough(start + 300)).isTrue();
+    }
+
+    @Test
+    void a_leader_that_never_gets_a_turn_still_goes_through_after_a_few_pace_waits() {
+        IntakePace pace = pace(30_000, 100);
+        pace.report("archive", 60_000);
+        pace.await();   // opens the stretch
+        sleeps.clear();
+        meanwhile = () -> {
+            pace.report("archive", 60_000);
+            pace.letThrough(now.get());   // another leader takes every turn first
+        };
+        pace.await();
+        long waited = sleeps.stream().mapToLong(Long::longValue).sum();
+        assertThat(waited).isBetween(IntakePace.MOST_TURNS * 100, IntakePace.MOST_TURNS * 100 + IntakePace.CHECK_MILLIS);
+    }
 }
