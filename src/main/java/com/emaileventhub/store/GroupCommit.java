@@ -7,6 +7,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Group commit without threads of its own (leader/follower): a request queues its write and, when fewer than
@@ -22,6 +23,8 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
     /** A write waiting in the queue: its size (to bound a group), then its outcome. */
     abstract static class Pending<R> {
         final Semaphore wake = new Semaphore(0);
+        /** When it was queued (System.nanoTime): how long the oldest write has waited bounds the pace's hold. */
+        final long queuedAt = System.nanoTime();
         private volatile boolean settled;
         volatile boolean taken;
         private R result;
@@ -63,20 +66,21 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
     private final ConcurrentLinkedQueue<W> queue = new ConcurrentLinkedQueue<>();
     private final Semaphore leaders;
     private final int maxSize;
-    private final Runnable beforeGroup;
+    private final Consumer<LongSupplier> beforeGroup;
     private final Consumer<List<W>> committer;
     private final AtomicLong groups = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
 
     GroupCommit(int leaders, int maxSize, Consumer<List<W>> committer) {
-        this(leaders, maxSize, () -> { }, committer);
+        this(leaders, maxSize, oldest -> { }, committer);
     }
 
     /**
-     * @param beforeGroup run by a leader before it takes its group (the intake pace, {@link IntakePace#await}): what
+     * @param beforeGroup run by a leader before it takes its group, given how long (ms) the oldest queued write has
+     *                    waited so far (the intake pace, {@link IntakePace#await}): what
      *                    queues meanwhile joins that group
      */
-    GroupCommit(int leaders, int maxSize, Runnable beforeGroup, Consumer<List<W>> committer) {
+    GroupCommit(int leaders, int maxSize, Consumer<LongSupplier> beforeGroup, Consumer<List<W>> committer) {
         this.leaders = new Semaphore(leaders);
         this.maxSize = maxSize;
         this.beforeGroup = beforeGroup;
@@ -111,7 +115,7 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
         if (queue.isEmpty()) {
             return;   // another leader took this write's group meanwhile
         }
-        beforeGroup.run();
+        beforeGroup.accept(this::oldestWaitMillis);
         List<W> group = new ArrayList<>();
         int size = 0;
         for (W next = queue.peek(); next != null; next = queue.peek()) {
@@ -145,6 +149,12 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
                 w.fail(failure != null ? failure : new IllegalStateException("group commit left a write unsettled"));
             }
         }
+    }
+
+    /** How long the oldest write still queued has waited, in milliseconds (0 when none is). */
+    private long oldestWaitMillis() {
+        W head = queue.peek();
+        return head == null ? 0 : (System.nanoTime() - head.queuedAt) / 1_000_000;
     }
 
     /** Groups handed to the committer so far. */

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * destination reports, after every round, how far behind intake it is: the age of the last journal row it applied
  * when more rows were waiting, zero when it took everything it could. While the furthest working destination is more
  * than {@code maxLag} behind, a group commit waits before it takes its group, and one group per {@code maxWait} goes
- * through anyway (so requests are answered well within an ESP's timeout): the destinations get the cores and the
+ * through anyway, as does a group whose oldest request has waited four pace-waits (so requests are answered well within
+ * an ESP's timeout): the destinations get the cores and the
  * database that intake would have taken, and the backlog stays near {@code maxLag} of events instead of growing for as
  * long as a peak lasts.
  *
@@ -28,7 +29,7 @@ public final class IntakePace {
     static final long STALE_MILLIS = 10_000;
     /** How often a waiting group looks at the reports again. */
     static final long CHECK_MILLIS = 2;
-    /** The most pace-waits one leader waits, whoever goes through meanwhile: a bound on a request's wait. */
+    /** The most pace-waits a request waits in the queue for the destinations, whoever goes through meanwhile. */
     static final long MOST_TURNS = 4;
 
     /** How a group waits; a test's sleeper advances its own clock. */
@@ -110,10 +111,13 @@ public final class IntakePace {
      * Called by a group commit's leader before it takes its group: returns at once while the destinations keep up;
      * else once they are back within the bound, or when it is this group's turn to go through anyway: one group per
      * {@code maxWait} across all leaders ({@link #letThrough}), so that intake, however many writers it has, never takes
-     * more than {@code hub.journal.group-max-events} per {@code maxWait} from destinations that are behind, and no
-     * request waits for ever. A leader waits at most {@link #MOST_TURNS} pace-waits.
+     * more than {@code hub.journal.group-max-events} per {@code maxWait} from destinations that are behind; and at once
+     * when the oldest request still queued has waited {@link #MOST_TURNS} pace-waits, so that no request waits longer
+     * than that for the destinations, however many groups are ahead of it.
+     *
+     * @param oldestQueuedMillis how long the oldest write still queued has waited so far
      */
-    void await() {
+    void await(LongSupplier oldestQueuedMillis) {
         if (maxLagMillis <= 0) {
             return;
         }
@@ -138,7 +142,8 @@ public final class IntakePace {
         heldGroups.incrementAndGet();
         try {
             long now = start;
-            while (lagMillis() > maxLagMillis && !letThrough(now) && now - start < MOST_TURNS * maxWaitMillis) {
+            while (lagMillis() > maxLagMillis && oldestQueuedMillis.getAsLong() < MOST_TURNS * maxWaitMillis
+                    && !letThrough(now)) {
                 sleeper.sleep(Math.max(1, Math.min(CHECK_MILLIS, lastLetThrough.get() + maxWaitMillis - now)));
                 now = clock.getAsLong();
             }

@@ -179,7 +179,7 @@ class GroupCommitTest {
         AtomicInteger runs = new AtomicInteger();
         Recorder recorder = new Recorder();
         recorder.release.countDown();   // no group is held in the committer: the pace holds the first
-        GroupCommit<Item> commit = new GroupCommit<>(1, 1000, () -> {
+        GroupCommit<Item> commit = new GroupCommit<>(1, 1000, oldestWaitMillis -> {
             if (runs.getAndIncrement() == 0) {
                 pacing.countDown();
                 try {

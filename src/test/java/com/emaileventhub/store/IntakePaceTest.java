@@ -29,10 +29,10 @@ class IntakePaceTest {
     @Test
     void destinations_within_the_bound_never_hold_a_group() {
         IntakePace pace = pace(30_000, 1_000);
-        pace.await();
+        pace.await(() -> 0);
         pace.report("archive", 29_000);
         pace.report("insight", 30_000);
-        pace.await();
+        pace.await(() -> 0);
         assertThat(sleeps).isEmpty();
         assertThat(pace.lagMillis()).isEqualTo(30_000);
         assertThat(pace.heldGroups()).isZero();
@@ -51,12 +51,12 @@ class IntakePaceTest {
                 pace.report("archive", 0);   // caught up
             }
         };
-        pace.await();
+        pace.await(() -> 0);
         assertThat(sleeps).hasSize(5).allMatch(ms -> ms == IntakePace.CHECK_MILLIS);
         assertThat(pace.waitedMillis()).isEqualTo(5 * IntakePace.CHECK_MILLIS);
         assertThat(pace.heldGroups()).isEqualTo(1);
         sleeps.clear();
-        pace.await();
+        pace.await(() -> 0);
         assertThat(sleeps).isEmpty();
     }
 
@@ -65,10 +65,10 @@ class IntakePaceTest {
         IntakePace pace = pace(30_000, 15);
         meanwhile = () -> pace.report("archive", 60_000);   // fresh, and never catching up
         pace.report("archive", 60_000);
-        pace.await();
+        pace.await(() -> 0);
         assertThat(sleeps.stream().mapToLong(Long::longValue).sum()).isEqualTo(15);
         assertThat(sleeps.get(sleeps.size() - 1)).isEqualTo(1);   // the last step is cut to the wait left
-        pace.await();
+        pace.await(() -> 0);
         assertThat(pace.heldGroups()).isEqualTo(2);
         assertThat(pace.waitedMillis()).isEqualTo(30);
     }
@@ -78,13 +78,13 @@ class IntakePaceTest {
         IntakePace pace = pace(30_000, 1_000);
         pace.report("archive", 3_600_000);
         pace.withdraw("archive");
-        pace.await();
+        pace.await(() -> 0);
         assertThat(sleeps).isEmpty();
 
         pace.report("insight", 3_600_000);
         now.addAndGet(IntakePace.STALE_MILLIS + 1);   // its destination has not finished a round since
         assertThat(pace.lagMillis()).isZero();
-        pace.await();
+        pace.await(() -> 0);
         assertThat(sleeps).isEmpty();
     }
 
@@ -92,7 +92,7 @@ class IntakePaceTest {
     void a_stale_report_ends_a_wait() {
         IntakePace pace = pace(30_000, 60_000);
         pace.report("insight", 3_600_000);
-        pace.await();   // the destination never reports again: its report stops counting after STALE_MILLIS
+        pace.await(() -> 0);   // the destination never reports again: its report stops counting after STALE_MILLIS
         long waited = sleeps.stream().mapToLong(Long::longValue).sum();
         assertThat(waited).isGreaterThan(IntakePace.STALE_MILLIS).isLessThanOrEqualTo(IntakePace.STALE_MILLIS
                 + IntakePace.CHECK_MILLIS);
@@ -102,7 +102,7 @@ class IntakePaceTest {
     void a_zero_bound_never_paces() {
         IntakePace pace = pace(0, 1_000);
         pace.report("archive", 3_600_000);
-        pace.await();
+        pace.await(() -> 0);
         assertThat(sleeps).isEmpty();
         assertThat(IntakePace.off().maxLag()).isZero();
     }
@@ -125,7 +125,7 @@ class IntakePaceTest {
         pace.report("archive", 60_000);
         meanwhile = () -> pace.report("archive", 60_000);   // behind all along
         long start = now.get();
-        pace.await();   // opens the paced stretch, and goes through a whole pace-wait later
+        pace.await(() -> 0);   // opens the paced stretch, and goes through a whole pace-wait later
         assertThat(now.get() - start).isEqualTo(100);
         // other leaders asking meanwhile: the turn just taken is gone until the next pace-wait
         assertThat(pace.letThrough(start + 100)).isFalse();
@@ -136,17 +136,19 @@ class IntakePaceTest {
     }
 
     @Test
-    void a_leader_that_never_gets_a_turn_still_goes_through_after_a_few_pace_waits() {
+    void a_group_whose_oldest_request_waited_four_pace_waits_goes_through_without_a_turn() {
         IntakePace pace = pace(30_000, 100);
         pace.report("archive", 60_000);
-        pace.await();   // opens the stretch
+        pace.await(() -> 0);   // opens the stretch
         sleeps.clear();
         meanwhile = () -> {
             pace.report("archive", 60_000);
             pace.letThrough(now.get());   // another leader takes every turn first
         };
-        pace.await();
+        long queuedAt = now.get() - 150;   // the oldest request in the queue came 150 ms before this leader led
+        pace.await(() -> now.get() - queuedAt);
         long waited = sleeps.stream().mapToLong(Long::longValue).sum();
-        assertThat(waited).isBetween(IntakePace.MOST_TURNS * 100, IntakePace.MOST_TURNS * 100 + IntakePace.CHECK_MILLIS);
+        assertThat(waited).isBetween(IntakePace.MOST_TURNS * 100 - 150,
+                IntakePace.MOST_TURNS * 100 - 150 + IntakePace.CHECK_MILLIS);
     }
 }
