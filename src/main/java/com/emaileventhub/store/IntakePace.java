@@ -10,17 +10,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps intake from running away from the destinations that follow the journal (hub.journal.max-lag). Each such
- * destination reports, after every round, how far behind intake it is: the age of the last journal row it applied
- * when more rows were waiting, zero when it took everything it could. While the furthest working destination is more
- * than {@code maxLag} behind, a group commit waits before it takes its group, and one group per {@code maxWait} goes
- * through anyway, as does a group whose oldest request has waited four pace-waits (so requests are answered well within
- * an ESP's timeout): the destinations get the cores and the
- * database that intake would have taken, and the backlog stays near {@code maxLag} of events instead of growing for as
- * long as a peak lasts.
+ * destination reports, after every round, how far behind intake it is: the age of the last journal row it applied when
+ * more rows were waiting, zero when it took everything it could. While the furthest working destination that is not
+ * catching up (its lag did not fall over the last {@link #TREND_MILLIS}) is more than {@code maxLag} behind, a group
+ * commit waits before it takes its group, and one group per {@code maxWait} goes through anyway, as does a group whose
+ * oldest request has waited four pace-waits (so requests are answered well within an ESP's timeout): the destinations
+ * get the cores and the database that intake would have taken, and the backlog stays near {@code maxLag} of events
+ * instead of growing for as long as a peak lasts.
  *
  * <p>Only a destination that is working paces intake: one that failed its last round (an outage of its database or of
  * its route) withdraws, and a report older than {@link #STALE_MILLIS} counts for nothing, so a stopped destination
- * never stops intake; the journal keeps its events until it is back. Destinations fed by the outbox (CRM, analytics,
+ * never stops intake; the journal keeps its events until it is back, and when it is, it works off what it missed
+ * without holding intake, its lag falling. Destinations fed by the outbox (CRM, analytics,
  * brokers) never report: their pace is a remote service's.
  */
 public final class IntakePace {
@@ -29,6 +30,8 @@ public final class IntakePace {
     static final long STALE_MILLIS = 10_000;
     /** How often a waiting group looks at the reports again. */
     static final long CHECK_MILLIS = 2;
+    /** How far apart the two lags are that say whether a destination is catching up. */
+    static final long TREND_MILLIS = 2_000;
     /** The most pace-waits a request waits in the queue for the destinations, whoever goes through meanwhile. */
     static final long MOST_TURNS = 4;
 
@@ -37,7 +40,11 @@ public final class IntakePace {
         void sleep(long millis) throws InterruptedException;
     }
 
-    private record Report(long lagMillis, long at) {
+    /**
+     * A destination's last report, and its trend: the lag at the start of the current window of {@link #TREND_MILLIS}
+     * and whether, over the last window, it fell (the destination is catching up).
+     */
+    private record Report(long lagMillis, long at, long windowLag, long windowAt, boolean catchingUp) {
     }
 
     private final long maxLagMillis;
@@ -73,7 +80,17 @@ public final class IntakePace {
      * it applied was received, when more rows were waiting; 0 when it took all it could).
      */
     public void report(String destination, long lagMillis) {
-        reports.put(destination, new Report(Math.max(0, lagMillis), clock.getAsLong()));
+        long lag = Math.max(0, lagMillis);
+        long now = clock.getAsLong();
+        reports.compute(destination, (name, last) -> {
+            if (last == null || now - last.at() > STALE_MILLIS) {
+                return new Report(lag, now, lag, now, false);
+            }
+            if (now - last.windowAt() >= TREND_MILLIS) {
+                return new Report(lag, now, lag, now, lag < last.windowLag());
+            }
+            return new Report(lag, now, last.windowLag(), last.windowAt(), last.catchingUp());
+        });
     }
 
     /** The destination's last round failed, or it stopped: it no longer paces intake. */
@@ -83,10 +100,24 @@ public final class IntakePace {
 
     /** How far behind intake the furthest working journal-fed destination is (ms), from the fresh reports. */
     public long lagMillis() {
+        return lag(false);
+    }
+
+    /**
+     * The lag that paces intake: the furthest of the working destinations that are not catching up. One whose lag
+     * fell over the last {@link #TREND_MILLIS} already drains faster than intake takes (a destination back from an
+     * outage working off the rows it missed, or one that pacing gave the cores back to): holding intake for it would
+     * only make the ESPs wait while it catches up anyway.
+     */
+    long pacingLagMillis() {
+        return lag(true);
+    }
+
+    private long lag(boolean pacing) {
         long now = clock.getAsLong();
         long lag = 0;
         for (Report r : reports.values()) {
-            if (now - r.at() <= STALE_MILLIS) {
+            if (now - r.at() <= STALE_MILLIS && !(pacing && r.catchingUp())) {
                 lag = Math.max(lag, r.lagMillis());
             }
         }
@@ -121,7 +152,7 @@ public final class IntakePace {
         if (maxLagMillis <= 0) {
             return;
         }
-        long lag = lagMillis();
+        long lag = pacingLagMillis();
         if (lag <= maxLagMillis) {
             // the log says "no longer" once the destinations are well within the bound, not at each step around it
             if (holding && lag <= maxLagMillis / 2) {
@@ -142,7 +173,7 @@ public final class IntakePace {
         heldGroups.incrementAndGet();
         try {
             long now = start;
-            while (lagMillis() > maxLagMillis && oldestQueuedMillis.getAsLong() < MOST_TURNS * maxWaitMillis
+            while (pacingLagMillis() > maxLagMillis && oldestQueuedMillis.getAsLong() < MOST_TURNS * maxWaitMillis
                     && !letThrough(now)) {
                 sleeper.sleep(Math.max(1, Math.min(CHECK_MILLIS, lastLetThrough.get() + maxWaitMillis - now)));
                 now = clock.getAsLong();

@@ -151,4 +151,25 @@ class IntakePaceTest {
         assertThat(waited).isBetween(IntakePace.MOST_TURNS * 100 - 150,
                 IntakePace.MOST_TURNS * 100 - 150 + IntakePace.CHECK_MILLIS);
     }
+
+    @Test
+    void a_destination_catching_up_does_not_hold_intake_and_one_falling_behind_again_does() {
+        IntakePace pace = pace(30_000, 1_000);
+        pace.report("archive", 3_600_000);   // back from an outage, an hour of rows to work off
+        now.addAndGet(IntakePace.TREND_MILLIS);
+        pace.report("archive", 3_590_000);   // its lag fell over the window: it drains faster than intake takes
+        pace.await(() -> 0);
+        assertThat(sleeps).isEmpty();
+        assertThat(pace.lagMillis()).isEqualTo(3_590_000);   // the gauge still shows how far behind it is
+        now.addAndGet(IntakePace.TREND_MILLIS / 2);
+        pace.report("archive", 3_595_000);   // within the window: the trend stands
+        pace.await(() -> 0);
+        assertThat(sleeps).isEmpty();
+        now.addAndGet(IntakePace.TREND_MILLIS / 2);
+        pace.report("archive", 3_600_000);   // over a whole window it fell behind again
+        meanwhile = () -> pace.report("archive", 0);
+        pace.await(() -> 0);
+        assertThat(sleeps).hasSize(1);
+        assertThat(pace.heldGroups()).isEqualTo(1);
+    }
 }
