@@ -114,28 +114,22 @@ public final class IntakePace {
     }
 
     private long lag(boolean pacing) {
-        long now = clock.getAsLong();
-        long lag = 0;
-        for (Report r : reports.values()) {
-            if (now - r.at() <= STALE_MILLIS && !(pacing && r.catchingUp())) {
-                lag = Math.max(lag, r.lagMillis());
-            }
-        }
-        return lag;
+        Map.Entry<String, Report> furthest = furthest(pacing);
+        return furthest == null ? 0 : furthest.getValue().lagMillis();
     }
 
-    /** The destination furthest behind (for the log line), or null. */
-    private String furthest() {
+    /** The fresh report furthest behind, of the destinations that pace intake only when {@code pacing}; or null. */
+    private Map.Entry<String, Report> furthest(boolean pacing) {
         long now = clock.getAsLong();
-        String name = null;
-        long lag = -1;
+        Map.Entry<String, Report> furthest = null;
         for (Map.Entry<String, Report> e : reports.entrySet()) {
-            if (now - e.getValue().at() <= STALE_MILLIS && e.getValue().lagMillis() > lag) {
-                lag = e.getValue().lagMillis();
-                name = e.getKey();
+            Report r = e.getValue();
+            if (now - r.at() <= STALE_MILLIS && !(pacing && r.catchingUp())
+                    && (furthest == null || r.lagMillis() > furthest.getValue().lagMillis())) {
+                furthest = e;
             }
         }
-        return name;
+        return furthest;
     }
 
     /**
@@ -167,7 +161,7 @@ public final class IntakePace {
             holding = true;
             lastLetThrough.set(start);   // the first group of a paced stretch waits a whole pace-wait too
             LOG.warn("intake paced: destination {} is {} ms behind intake, more than hub.journal.max-lag ({} ms); one "
-                    + "group commit per {} ms goes through until it catches up", furthest(), lag, maxLagMillis,
+                    + "group commit per {} ms goes through until it catches up", furthestName(), lag, maxLagMillis,
                     maxWaitMillis);
         }
         heldGroups.incrementAndGet();
@@ -183,6 +177,12 @@ public final class IntakePace {
         } finally {
             waitedMillis.addAndGet(Math.max(0, clock.getAsLong() - start));
         }
+    }
+
+    /** The destination that paces intake (for the log line). */
+    private String furthestName() {
+        Map.Entry<String, Report> furthest = furthest(true);
+        return furthest == null ? null : furthest.getKey();
     }
 
     /** Whether a group waiting for destinations that are behind goes through now: one per pace-wait, whoever asks. */

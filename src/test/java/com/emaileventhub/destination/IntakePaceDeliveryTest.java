@@ -69,9 +69,7 @@ class IntakePaceDeliveryTest {
             Hub hub = running.hub();
             GatedFigures gate = gate(hub);
             IntakePace pace = pace(hub);
-            storeHourOld(hub, 10);
-            gate.let(1);   // one batch of two: the figures now stand an hour behind, eight rows to go
-            await().atMost(30, TimeUnit.SECONDS).until(() -> pace.lagMillis() > Duration.ofMinutes(59).toMillis());
+            figuresAnHourBehind(hub, gate, pace);
 
             CompletableFuture<HttpResponse<String>> webhook = CompletableFuture.supplyAsync(() -> postPostmark(hub));
             await().atMost(30, TimeUnit.SECONDS).until(() -> pace.heldGroups() >= 1);
@@ -99,9 +97,7 @@ class IntakePaceDeliveryTest {
             Hub hub = running.hub();
             GatedFigures gate = gate(hub);
             IntakePace pace = pace(hub);
-            storeHourOld(hub, 10);
-            gate.let(1);
-            await().atMost(30, TimeUnit.SECONDS).until(() -> pace.lagMillis() > Duration.ofMinutes(59).toMillis());
+            figuresAnHourBehind(hub, gate, pace);
             gate.outage = true;
             gate.open();   // every round from now on fails: its report is withdrawn
             await().atMost(30, TimeUnit.SECONDS)
@@ -124,6 +120,16 @@ class IntakePaceDeliveryTest {
 
     private static IntakePace pace(Hub hub) {
         return hub.context().getRegistry().lookupByNameAndType("journal", Journal.class).pace();
+    }
+
+    /**
+     * Ten events received an hour ago, as a backlog left by an earlier peak, and one batch of two let through: the
+     * figures now stand an hour behind, eight rows to go, their next batch held by the gate.
+     */
+    private static void figuresAnHourBehind(Hub hub, GatedFigures gate, IntakePace pace) {
+        storeHourOld(hub, 10);
+        gate.let(1);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> pace.lagMillis() > Duration.ofMinutes(59).toMillis());
     }
 
     /** Events received an hour ago, as a backlog left by an earlier peak. */
