@@ -153,12 +153,6 @@ public final class Hub implements AutoCloseable {
         main.bind("journal", journal);
         metrics.journalCommits(journal::groupCommits, journal::groupedRequests);
         metrics.intakePace(journal.pace()::lagMillis, journal.pace()::waitedMillis);
-        main.bind("journalMaintenance", new JournalMaintenance(journal,
-                config.duration("hub.journal.retention"), longestTolerance(config),
-                // the cursors of the journal-fed destinations that run: switched on, and with a delivery route
-                Clock.systemUTC(), () -> DestinationRoutes.names(main.getCamelContext()).stream()
-                .filter(name -> JOURNAL_FED.contains(name) || ROUTED.contains(name))
-                .filter(name -> config.bool("hub." + name + ".enabled", true)).sorted().toList()));
         // PostgreSQL without autovacuum: the hub keeps its own tables' planner statistics (route db-statistics)
         main.bind("tableStatistics", new TableStatistics(database));
         main.bind("adminAuth", new AdminAuth(config.get("hub.admin.token"), config.get("hub.api.read-token")));
@@ -174,8 +168,19 @@ public final class Hub implements AutoCloseable {
         // --- durable delivery: queues, engine, archive + suppression destinations ---
         this.delivery = new DeliveryModule(DeliverySettings.from(config), SuppressionSettings.from(config),
                 ArchiveSettings.from(config), database, registry, Clock.systemUTC(), JOURNAL_FED, ROUTED,
-                journal.pace());
+                journal.pace(), ARCHIVE);
         delivery.bind(main::bind);
+        // where the archive lives in the hub's database the journal is its recent part: the events past retention move
+        // to hub_archive_past (the archive switched on), and the archive has no cursor of its own to wait for
+        boolean archiveInJournal = delivery.archive().inJournal();
+        main.bind("journalMaintenance", new JournalMaintenance(journal,
+                config.duration("hub.journal.retention"), longestTolerance(config),
+                // the cursors of the journal-fed destinations that run: switched on, and with a delivery route
+                Clock.systemUTC(), () -> DestinationRoutes.names(main.getCamelContext()).stream()
+                .filter(name -> JOURNAL_FED.contains(name) || ROUTED.contains(name))
+                .filter(name -> !(archiveInJournal && ARCHIVE.equals(name)))
+                .filter(name -> config.bool("hub." + name + ".enabled", true)).sorted().toList(),
+                archiveInJournal && config.bool("hub." + ARCHIVE + ".enabled", true)));
         // H2 at WRITE_DELAY=0 does not rewrite its sparse chunks itself: route h2-housekeeping does (no-op on PostgreSQL)
         main.bind("h2Housekeeping", new H2Housekeeping(250, database.dialect(), database.dataSource(),
                 delivery.archive().dialect(), delivery.archive().dataSource()));

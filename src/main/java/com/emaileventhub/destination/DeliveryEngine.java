@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -41,6 +42,7 @@ public final class DeliveryEngine {
     private final String owner;
     private final Function<String, JournalCursor> cursors;
     private final IntakePace pace;
+    private final Set<String> keptByJournal;
     private final Map<String, DestinationWorker> workers = new LinkedHashMap<>();
     private final List<ScheduledExecutorService> executors = new ArrayList<>();
     private ExecutorServiceManager executorServices;
@@ -50,9 +52,13 @@ public final class DeliveryEngine {
     /**
      * @param cursors per destination, its journal cursor, or null where it reads its outbox rows only
      * @param pace    what the journal-fed destinations report their lag to (the journal's)
+     * @param keptByJournal destinations whose route is not polled because the journal itself keeps what they would
+     *                      copy (the archive in the hub's own database)
      */
     public DeliveryEngine(DeliveryQueue queue, DeliverySettings settings, MeterRegistry registry, Clock clock,
-                          String owner, Function<String, JournalCursor> cursors, IntakePace pace) {
+                          String owner, Function<String, JournalCursor> cursors, IntakePace pace,
+                          Set<String> keptByJournal) {
+        this.keptByJournal = Set.copyOf(keptByJournal);
         this.cursors = cursors;
         this.pace = pace;
         this.queue = queue;
@@ -81,6 +87,11 @@ public final class DeliveryEngine {
             for (String name : DestinationRoutes.names(context)) {
                 if (!settings.enabled(name)) {
                     LOG.info("destination {} has a route but hub.{}.enabled=false: not polled", name, name);
+                    continue;
+                }
+                if (keptByJournal.contains(name)) {
+                    LOG.info("destination {}: the journal is its recent part (its database is the hub's), nothing is "
+                            + "copied: not polled", name);
                     continue;
                 }
                 DestinationWorker worker = new DestinationWorker(name, context, queue, cursors.apply(name), pace, settings,

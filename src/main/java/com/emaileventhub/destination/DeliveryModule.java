@@ -37,19 +37,21 @@ public final class DeliveryModule implements AutoCloseable {
      * @param routed     destinations that follow the journal with a cursor of their own but take only the rows whose
      *                   routes column names them (the fan-out's choice)
      * @param pace       the journal's intake pace, told by both kinds how far behind they stand
+     * @param archiveName the archive destination's name: not polled where the journal is the archive's recent part
      */
     public DeliveryModule(DeliverySettings delivery, SuppressionSettings suppression, ArchiveSettings archive,
                           Database database, MeterRegistry registry, Clock clock, Set<String> journalFed,
-                          Set<String> routed, IntakePace pace) {
+                          Set<String> routed, IntakePace pace, String archiveName) {
         this.clock = clock;
+        this.archive = ArchiveDatabase.open(archive, database);
         this.queue = new DeliveryQueue(database);
         this.engine = new DeliveryEngine(queue, delivery, registry, clock, delivery.instanceId(),
                 name -> journalFed.contains(name) ? new JournalCursor(database, name)
-                        : routed.contains(name) ? new JournalCursor(database, name, true) : null, pace);
+                        : routed.contains(name) ? new JournalCursor(database, name, true) : null, pace,
+                this.archive.inJournal() ? Set.of(archiveName) : Set.of());
         this.suppressions = new SuppressionStore(database);
         this.rules = new SuppressionRules(suppressions, suppression.softBounceThreshold(), suppression.softBounceWindow(),
                 suppression.forwarding(), clock);
-        this.archive = ArchiveDatabase.open(archive, database);
     }
 
     /** Registry beans, by the names the YAML routes use. */

@@ -1,13 +1,17 @@
 package com.emaileventhub.store;
 
 import java.time.Duration;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * Where the archive table lives: the hub's own database by default, or the one hub.archive.db.url names
- * (its own pool). Either way its schema comes from classpath:db/archive with its own Flyway history
- * table, so the same migration serves both and never mixes with the hub's.
+ * Where the archive lives: the hub's own database by default, or the one hub.archive.db.url names (its own pool).
+ * Either way its schema comes from classpath:db/archive with its own Flyway history table, never mixed with the hub's.
+ * In the hub's own database the journal is the archive's recent part ({@link #inJournal()}): classpath:db/archive-journal
+ * makes hub_archive a view of the journal and of hub_archive_past, where the journal's maintenance moves the events past
+ * its retention, and no event is copied when it is stored. In a database of its own hub_archive is a table the archive
+ * destination (routes/destinations/archive.camel.yaml) copies every event into.
  */
 public final class ArchiveDatabase implements AutoCloseable {
     private final Database own;
@@ -33,10 +37,18 @@ public final class ArchiveDatabase implements AutoCloseable {
         return archive;
     }
 
+    /** The archive is the journal and hub_archive_past: it lives in the hub's own database. */
+    public boolean inJournal() {
+        return own == null;
+    }
+
     private void migrate() {
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/archive")
+                .locations(inJournal()
+                        ? new String[] {"classpath:db/archive",
+                                "classpath:db/archive-journal/" + dialect.name().toLowerCase(Locale.ROOT)}
+                        : new String[] {"classpath:db/archive"})
                 .table("hub_archive_schema_history")
                 // the hub's own schema is not empty; version 0 as baseline still applies V1 of the archive
                 .baselineOnMigrate(true)

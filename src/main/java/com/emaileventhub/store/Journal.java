@@ -301,16 +301,37 @@ public final class Journal {
      * that every cursor in use has passed.
      */
     public int purgeEvents(Instant olderThan, List<String> cursors) {
+        List<Object> args = new ArrayList<>();
+        String where = pastRetention(olderThan, cursors, args);
+        return purge("hub_event", "id", where, args.toArray());
+    }
+
+    /**
+     * As {@link #purgeEvents}, where the journal is the archive's recent part (store/ArchiveDatabase#inJournal): the
+     * events move to the archive's table hub_archive_past instead of being dropped.
+     */
+    public int archiveEvents(Instant olderThan, List<String> cursors) {
+        List<Object> args = new ArrayList<>();
+        String where = pastRetention(olderThan, cursors, args);
+        try (Connection c = dataSource.getConnection()) {
+            return ArchiveMove.run(c, dialect, where, args.toArray());
+        } catch (SQLException e) {
+            throw StorageUnavailableException.of("journal maintenance", e);
+        }
+    }
+
+    /** The journal rows (alias d) past retention, with no pending delivery, that every cursor in use has passed. */
+    private static String pastRetention(Instant olderThan, List<String> cursors, List<Object> args) {
         StringBuilder where = new StringBuilder("d.received_at < ? AND NOT EXISTS "
                 + "(SELECT 1 FROM hub_delivery p WHERE p.event_id = d.id AND p.status = 'pending')");
-        List<Object> args = new ArrayList<>(List.of(olderThan.toEpochMilli()));
+        args.add(olderThan.toEpochMilli());
         if (!cursors.isEmpty()) {
             where.append(" AND NOT EXISTS (SELECT 1 FROM hub_cursor k WHERE k.name IN (")
                     .append(String.join(",", Collections.nCopies(cursors.size(), "?")))
                     .append(") AND (d.tx > k.tx OR (d.tx = k.tx AND d.seq > k.seq)))");
             args.addAll(cursors);
         }
-        return purge("hub_event", "id", where.toString(), args.toArray());
+        return where.toString();
     }
 
     /** Drops delivered and dead outbox rows past the retention period (pending ones stay until settled). */

@@ -2,6 +2,7 @@ package com.emaileventhub.store;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
@@ -20,6 +21,7 @@ public final class JournalMaintenance {
     private final Duration tokenWindow;
     private final Clock clock;
     private final Supplier<? extends Collection<String>> cursors;
+    private final boolean archive;
 
     /** @param cursors the journal cursors in use (hub_cursor): an event none of them has passed yet stays */
     public JournalMaintenance(Journal journal, Duration retention, Duration tokenWindow, Clock clock,
@@ -33,6 +35,16 @@ public final class JournalMaintenance {
      */
     public JournalMaintenance(Journal journal, Duration retention, Duration tokenWindow, Clock clock,
                               Supplier<? extends Collection<String>> cursors) {
+        this(journal, retention, tokenWindow, clock, cursors, false);
+    }
+
+    /**
+     * @param archive the journal is the archive's recent part (store/ArchiveDatabase#inJournal, the archive switched
+     *                on): the events past retention move to hub_archive_past instead of being dropped
+     */
+    public JournalMaintenance(Journal journal, Duration retention, Duration tokenWindow, Clock clock,
+                              Supplier<? extends Collection<String>> cursors, boolean archive) {
+        this.archive = archive;
         this.cursors = cursors;
         this.journal = journal;
         this.retention = retention;
@@ -42,11 +54,14 @@ public final class JournalMaintenance {
 
     public void run() {
         int tokens = journal.purgeReplayTokens(clock.instant().minus(tokenWindow));
-        int events = journal.purgeEvents(clock.instant().minus(retention), List.copyOf(cursors.get()));
-        int deliveries = journal.purgeSettledDeliveries(clock.instant().minus(retention));
+        List<String> passed = List.copyOf(cursors.get());
+        Instant olderThan = clock.instant().minus(retention);
+        int events = archive ? journal.archiveEvents(olderThan, passed) : journal.purgeEvents(olderThan, passed);
+        int deliveries = journal.purgeSettledDeliveries(olderThan);
         if (tokens > 0 || events > 0 || deliveries > 0) {
-            LOG.info("journal maintenance: removed {} events and {} settled deliveries past {}, {} replay tokens past {}",
-                    events, deliveries, retention, tokens, tokenWindow);
+            LOG.info("journal maintenance: {} {} events and removed {} settled deliveries past {}, {} replay tokens past {}",
+                    archive ? "moved to the archive (hub_archive_past)" : "removed", events, deliveries, retention,
+                    tokens, tokenWindow);
         }
     }
 }

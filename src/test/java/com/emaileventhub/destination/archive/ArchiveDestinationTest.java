@@ -12,6 +12,7 @@ import com.emaileventhub.event.BounceType;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
 import com.emaileventhub.event.Json;
+import com.emaileventhub.store.ArchiveRows;
 import com.emaileventhub.store.DeliveryQueue;
 import com.emaileventhub.support.TestDatabases;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,13 +35,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The archive holds exactly the journal's events, column by column, and replays change nothing. */
+/**
+ * An archive in a database of its own (hub.archive.db.url) holds exactly the journal's events, column by column, and
+ * replays change nothing. In the hub's own database the journal is the archive: ArchiveInJournalTest.
+ */
 class ArchiveDestinationTest {
 
     static Stream<Arguments> databases() {
         return Stream.of(
-                Arguments.of("h2", (Supplier<String>) () -> TestDatabases.h2(), null),
-                Arguments.of("postgresql", (Supplier<String>) () -> TestDatabases.postgres(), null),
+                Arguments.of("postgresql hub, separate postgresql archive",
+                        (Supplier<String>) () -> TestDatabases.postgres(), (Supplier<String>) () -> TestDatabases.postgres()),
                 Arguments.of("h2 hub, separate h2 archive", (Supplier<String>) () -> TestDatabases.h2(),
                         (Supplier<String>) () -> TestDatabases.h2()),
                 Arguments.of("h2 hub, separate postgresql archive",
@@ -53,20 +57,16 @@ class ArchiveDestinationTest {
     void archive_rows_equal_journal_rows_by_the_journal_and_by_the_outbox_and_a_replay_adds_nothing(String name,
             Supplier<String> hubDb, Supplier<String> archiveDb) throws Exception {
         List<String> extra = new ArrayList<>(List.of("hub.archive.batch-size=40"));
-        String archiveUrl = archiveDb == null ? null : archiveDb.get();
-        if (archiveUrl != null) {
-            extra.add("hub.archive.db.url=" + archiveUrl);
-            extra.add("hub.archive.db.username=" + TestDatabases.user(archiveUrl));
-        }
+        String archiveUrl = archiveDb.get();
+        extra.add("hub.archive.db.url=" + archiveUrl);
+        extra.add("hub.archive.db.username=" + TestDatabases.user(archiveUrl));
         try (Hub hub = DeliveryFixtures.start(overrides(hubDb.get(), DeliveryFixtures.routes(), extra.toArray(String[]::new)))) {
             List<CanonicalEvent> events = mix(150);
             // the archive follows the journal; the first 50 also have outbox items, as events queued before it did
             store(hub.database(), events.subList(0, 50), "archive");
             store(hub.database(), events.subList(50, 150));
             DataSource archive = hub.context().getRegistry().lookupByNameAndType("archiveDataSource", DataSource.class);
-            if (archiveUrl != null) {
-                assertThat(archive).isNotSameAs(hub.database().dataSource());
-            }
+            assertThat(archive).isNotSameAs(hub.database().dataSource());
             await().atMost(20, TimeUnit.SECONDS).until(() -> rows(archive).size() == 150);
             Map<String, Map<String, Object>> rows = rows(archive);
             for (CanonicalEvent e : events) {
@@ -116,7 +116,7 @@ class ArchiveDestinationTest {
         return out;
     }
 
-    private static JsonNode journalEvent(Hub hub, String id) throws Exception {
+    static JsonNode journalEvent(Hub hub, String id) throws Exception {
         try (Connection c = hub.database().dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT body FROM hub_event WHERE id = ?")) {
             ps.setString(1, id);
@@ -127,9 +127,9 @@ class ArchiveDestinationTest {
         }
     }
 
-    private static void assertRowEquals(Map<String, Object> row, JsonNode event) throws Exception {
+    static void assertRowEquals(Map<String, Object> row, JsonNode event) throws Exception {
         assertThat(row).as("archive row of " + event.get("id")).isNotNull();
-        for (String column : ArchiveBatch.COLUMNS) {
+        for (String column : ArchiveRows.COLUMNS) {
             Object value = row.get(column);
             JsonNode expected = event.get(column);
             switch (column) {
@@ -152,7 +152,7 @@ class ArchiveDestinationTest {
         throw new AssertionError("unexpected timestamp type " + value.getClass());
     }
 
-    private static Map<String, Map<String, Object>> rows(DataSource ds) throws Exception {
+    static Map<String, Map<String, Object>> rows(DataSource ds) throws Exception {
         Map<String, Map<String, Object>> out = new HashMap<>();
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT * FROM hub_archive");
