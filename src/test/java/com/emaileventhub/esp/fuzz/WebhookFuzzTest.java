@@ -33,7 +33,6 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.awaitility.Awaitility;
 
 /**
  * Property-based fuzzing of every webhook route (the nine built-in vendors and the YAML-declared MailerSend),
@@ -153,20 +152,26 @@ class WebhookFuzzTest {
     }
 
     /**
-     * After the run both hubs are healthy, and every accepted event reaches the archive: a canonical event
-     * that a store cannot hold (a year-13-million time, a megabyte id) would otherwise fail its batch forever.
+     * After the run both hubs are healthy, and the archive reads every accepted event whole: in the hub's database it
+     * is a view of the journal that reads each event's canonical fields out of its body, so a body a database cannot
+     * read there (PostgreSQL's json refuses the escape of U+0000 that a hostile raw payload may hold) would make the
+     * archive fail for anyone querying it.
      */
     @AfterProperty
     void hubs_stay_healthy_and_archive_every_accepted_event() {
         for (HubRunner hub : HUBS.values()) {
             HttpResponse<String> health = hub.get("/observe/health");
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
-            // the archive follows the journal: every event gets its row, none is passed with a dead item
-            Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(Rows.strings(hub.dataSource(), "SELECT e.id FROM hub_event e WHERE NOT EXISTS "
-                            + "(SELECT 1 FROM hub_archive a WHERE a.id = e.id)")).as("events not archived").isEmpty());
-            assertThat(Rows.strings(hub.dataSource(), "SELECT status FROM hub_delivery WHERE destination = 'archive' "
-                    + "AND status <> 'delivered'")).as("archive deliveries not delivered").isEmpty();
+            // every column of every row read, once per event
+            assertThat(Rows.strings(hub.dataSource(), "SELECT COUNT(*) || ' ' || COUNT(DISTINCT id) || ' ' || "
+                    + "COALESCE(SUM(LENGTH(raw) + LENGTH(tags) + LENGTH(metadata) + LENGTH(COALESCE(reason, '')) "
+                    + "+ LENGTH(COALESCE(mta_response, '')) + LENGTH(COALESCE(url, '')) + LENGTH(COALESCE(user_agent, '')) "
+                    + "+ LENGTH(COALESCE(ip, '')) + LENGTH(COALESCE(esp_event_id, ''))), 0) FROM hub_archive").get(0)
+                    .split(" ")).as("archive rows, distinct ids").startsWith(
+                            String.valueOf(Rows.count(hub.dataSource(), "SELECT COUNT(*) FROM hub_event")),
+                            String.valueOf(Rows.count(hub.dataSource(), "SELECT COUNT(*) FROM hub_event")));
+            assertThat(Rows.strings(hub.dataSource(), "SELECT e.id FROM hub_event e WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM hub_archive a WHERE a.id = e.id)")).as("events not archived").isEmpty();
         }
     }
 
