@@ -61,6 +61,8 @@ public final class LoadGen {
         long endNs = measureFrom + seconds * 1_000_000_000L;
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        // why the failed ones failed: the status, or the exception's class (no answer in time, connection lost)
+        java.util.concurrent.ConcurrentHashMap<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicLong events = new AtomicLong();
         List<long[]> perWorker = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
@@ -105,12 +107,14 @@ public final class LoadGen {
                                 }
                             } else {
                                 failed.incrementAndGet();
+                                failures.computeIfAbsent(Integer.toString(status), k -> new AtomicLong()).incrementAndGet();
                             }
                         }
                     } catch (Exception e) {
                         http.close();
                         if (scheduled >= measureFrom) {
                             failed.incrementAndGet();
+                            failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
                         }
                     }
                 }
@@ -140,9 +144,13 @@ public final class LoadGen {
         }
         double secs = seconds;
         System.out.printf("{\"mode\":\"%s\",\"concurrency\":%d,\"rate\":%s,\"seconds\":%d,\"ok\":%d,\"failed\":%d,"
-                        + "\"requests_per_s\":%.0f,\"events_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}%n",
+                        + "\"requests_per_s\":%.0f,\"events_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,"
+                        + "\"failures\":{%s}}%n",
                 mode, concurrency, rate > 0 ? String.format("%.0f", rate) : "null", seconds, ok.get(), failed.get(),
-                ok.get() / secs, events.get() / secs, pct(all, 0.50), pct(all, 0.99), all.length == 0 ? 0 : all[all.length - 1] / 1e6);
+                ok.get() / secs, events.get() / secs, pct(all, 0.50), pct(all, 0.99), all.length == 0 ? 0 : all[all.length - 1] / 1e6,
+                failures.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                        .map(f -> "\"" + f.getKey() + "\":" + f.getValue().get())
+                        .collect(java.util.stream.Collectors.joining(",")));
     }
 
     /**
