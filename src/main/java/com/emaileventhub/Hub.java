@@ -88,8 +88,9 @@ public final class Hub implements AutoCloseable {
     static final String ARCHIVE = "archive";
     /**
      * Destinations that follow the journal with a cursor instead of one outbox row per event: the insight figures
-     * (they move the cursor in the transaction that writes them) and the archive (an idempotent copy; the cursor
-     * moves after it). Every stored event reaches them; the fan-out rules do not choose for them.
+     * (they move the cursor in the transaction that writes them) and an archive in a database of its own (an
+     * idempotent copy; the cursor moves after it; in the hub's database the journal is the archive, and its route is
+     * not polled). Every stored event reaches them; the fan-out rules do not choose for them.
      */
     static final Set<String> JOURNAL_FED = Set.of(INSIGHT, ARCHIVE);
     /**
