@@ -130,10 +130,19 @@ final class InsightRows {
         return key;
     }
 
-    /** An event of no send (not counted before: see markApplied). */
-    void insertOrphan(CanonicalEvent e, String tagset) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO insight_orphan (event_id, occurred_at, esp, "
-                + "recipient_domain, tagset, type, machine) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+    /**
+     * Records an event of no send; false when it is recorded already, and so counted: the same event stored again
+     * after the journal's retention (its de-duplication window) forgot it, an ESP resending it late. Its id is the
+     * key, so it counts once (a send's event is counted into its send's state, which such a resend does not change
+     * but for its open and click totals).
+     */
+    boolean insertOrphan(CanonicalEvent e, String tagset) throws SQLException {
+        String columns = "event_id, occurred_at, esp, recipient_domain, tagset, type, machine";
+        String sql = dialect == Database.Dialect.POSTGRESQL
+                ? "INSERT INTO insight_orphan (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"
+                : "INSERT INTO insight_orphan (" + columns + ") SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS "
+                        + "(SELECT 1 FROM insight_orphan WHERE event_id = ?)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, e.id());
             ps.setLong(2, e.occurredAt().toEpochMilli());
             ps.setString(3, e.esp());
@@ -141,7 +150,10 @@ final class InsightRows {
             ps.setString(5, tagset);
             ps.setString(6, e.type().wireName());
             ps.setBoolean(7, e.machine());
-            ps.executeUpdate();
+            if (dialect != Database.Dialect.POSTGRESQL) {
+                ps.setString(8, e.id());
+            }
+            return ps.executeUpdate() == 1;
         }
     }
 

@@ -77,9 +77,10 @@ public final class InsightStore {
                 bySend.computeIfAbsent(id, k -> new ArrayList<>()).add(e);
             } else {
                 String tagset = rows.tagset(Set.copyOf(e.tags()));
-                rows.insertOrphan(e, tagset);
-                rollups.add(e.occurredAt().toEpochMilli(), e.esp(), Sends.recipientDomain(e.recipient()), tagset,
-                        InsightCounts.ofEvent(e.type(), e.machine()), 1);
+                if (rows.insertOrphan(e, tagset)) {
+                    rollups.add(e.occurredAt().toEpochMilli(), e.esp(), Sends.recipientDomain(e.recipient()), tagset,
+                            InsightCounts.ofEvent(e.type(), e.machine()), 1);
+                }
             }
         }
         Map<String, SendState> known = rows.lockSends(bySend.keySet());
