@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the journal bounded: events past the retention period (also the de-duplication window),
+ * Keeps the journal bounded: events past the retention period (also the de-duplication window; moved to the
+ * archive's table where the journal is the archive's recent part),
  * delivered or dead outbox rows as old, and replay tokens past the longest signature tolerance (older requests fail the timestamp check anyway).
  */
 public final class JournalMaintenance {
@@ -21,7 +22,7 @@ public final class JournalMaintenance {
     private final Duration tokenWindow;
     private final Clock clock;
     private final Supplier<? extends Collection<String>> cursors;
-    private final boolean archive;
+    private final boolean moveToArchive;
 
     /** @param cursors the journal cursors in use (hub_cursor): an event none of them has passed yet stays */
     public JournalMaintenance(Journal journal, Duration retention, Duration tokenWindow, Clock clock,
@@ -39,12 +40,12 @@ public final class JournalMaintenance {
     }
 
     /**
-     * @param archive the journal is the archive's recent part (store/ArchiveDatabase#inJournal, the archive switched
-     *                on): the events past retention move to hub_archive_past instead of being dropped
+     * @param moveToArchive the journal is the archive's recent part (store/ArchiveDatabase#inJournal, the archive
+     *                      switched on): the events past retention move to hub_archive_past instead of being dropped
      */
     public JournalMaintenance(Journal journal, Duration retention, Duration tokenWindow, Clock clock,
-                              Supplier<? extends Collection<String>> cursors, boolean archive) {
-        this.archive = archive;
+                              Supplier<? extends Collection<String>> cursors, boolean moveToArchive) {
+        this.moveToArchive = moveToArchive;
         this.cursors = cursors;
         this.journal = journal;
         this.retention = retention;
@@ -56,11 +57,11 @@ public final class JournalMaintenance {
         int tokens = journal.purgeReplayTokens(clock.instant().minus(tokenWindow));
         List<String> passed = List.copyOf(cursors.get());
         Instant olderThan = clock.instant().minus(retention);
-        int events = archive ? journal.archiveEvents(olderThan, passed) : journal.purgeEvents(olderThan, passed);
+        int events = moveToArchive ? journal.archiveEvents(olderThan, passed) : journal.purgeEvents(olderThan, passed);
         int deliveries = journal.purgeSettledDeliveries(olderThan);
         if (tokens > 0 || events > 0 || deliveries > 0) {
-            LOG.info("journal maintenance: {} {} events and removed {} settled deliveries past {}, {} replay tokens past {}",
-                    archive ? "moved to the archive (hub_archive_past)" : "removed", events, deliveries, retention,
+            LOG.info("journal maintenance: {} events past {} {}, {} settled deliveries removed, {} replay tokens past {}",
+                    events, retention, moveToArchive ? "moved to the archive (hub_archive_past)" : "removed", deliveries,
                     tokens, tokenWindow);
         }
     }
