@@ -138,9 +138,10 @@ final class InsightRows {
      */
     boolean insertOrphan(CanonicalEvent e, String tagset) throws SQLException {
         String columns = "event_id, occurred_at, esp, recipient_domain, tagset, type, machine";
+        // H2's form of insertIgnore (MERGE) counts a row it finds as written: here it must say whether it was new
         String sql = dialect == Database.Dialect.POSTGRESQL
-                ? "INSERT INTO insight_orphan (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"
-                : "INSERT INTO insight_orphan (" + columns + ") SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS "
+                ? insertIgnore(dialect, "insight_orphan", columns, "event_id", 7)
+                : "INSERT INTO insight_orphan (" + columns + ") SELECT " + marks(7) + " WHERE NOT EXISTS "
                         + "(SELECT 1 FROM insight_orphan WHERE event_id = ?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, e.id());
