@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -15,6 +16,11 @@ import java.util.function.LongSupplier;
  * commits it as one group, for itself and for the followers that queued while the previous group committed.
  * A follower waits for its outcome, or for the hand-off that makes it the next leader. No write waits for a
  * timer: under light load a group is one request, under heavy load one commit serves many.
+ *
+ * <p>A second (third, ...) group goes in flight beside one already committing only when at least {@code parallelFrom}
+ * events are queued: a group's transaction has a fixed cost (round trips, a commit) that single-event requests in
+ * small parallel groups pay again and again, while large groups (batches) gain from running side by side. So
+ * single events queue behind the one group in flight and form larger groups, and batches still commit in parallel.
  *
  * @param <W> a queued write; the committer settles every write of the group it is given (a write it leaves
  *            unsettled, or all of them when it throws, fail with what it threw)
@@ -65,6 +71,11 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
 
     private final ConcurrentLinkedQueue<W> queue = new ConcurrentLinkedQueue<>();
     private final Semaphore leaders;
+    /** Groups in flight (leaders past their admission). */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Events queued and not yet taken (sum of sizes). */
+    private final AtomicLong queuedEvents = new AtomicLong();
+    private final int parallelFrom;
     private final int maxSize;
     private final Consumer<LongSupplier> beforeGroup;
     private final Consumer<List<W>> committer;
@@ -72,16 +83,23 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
     private final AtomicLong writes = new AtomicLong();
 
     GroupCommit(int leaders, int maxSize, Consumer<List<W>> committer) {
-        this(leaders, maxSize, oldest -> { }, committer);
+        this(leaders, 1, maxSize, oldest -> { }, committer);
     }
 
     /**
      * @param beforeGroup run by a leader before it takes its group, given how long (ms) the oldest queued write has
      *                    waited so far (the intake pace, {@link IntakePace#await}): what
      *                    queues meanwhile joins that group
+     * @param parallelFrom how many events must be queued for another group to start while one is in flight (1: as
+     *                    soon as anything is queued and a leader is free)
      */
-    GroupCommit(int leaders, int maxSize, Consumer<LongSupplier> beforeGroup, Consumer<List<W>> committer) {
+    GroupCommit(int leaders, int parallelFrom, int maxSize, Consumer<LongSupplier> beforeGroup,
+                Consumer<List<W>> committer) {
+        if (parallelFrom < 1) {
+            throw new IllegalArgumentException("parallelFrom must be at least 1");
+        }
         this.leaders = new Semaphore(leaders);
+        this.parallelFrom = parallelFrom;
         this.maxSize = maxSize;
         this.beforeGroup = beforeGroup;
         this.committer = committer;
@@ -89,13 +107,15 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
 
     /** Queues the write and returns once it is settled (by this thread or by another leader). */
     void submit(W write) {
+        queuedEvents.addAndGet(write.size());
         queue.add(write);
         while (!write.settled()) {
             // a write already taken is in a group in flight: its request waits for the outcome, it does not lead
-            if (!write.taken && leaders.tryAcquire()) {
+            if (!write.taken && admitLeader()) {
                 try {
                     lead();
                 } finally {
+                    inFlight.decrementAndGet();
                     leaders.release();
                 }
                 handOff();
@@ -109,6 +129,22 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
                 }
             }
         }
+    }
+
+    /**
+     * Whether this thread may lead a group now: a leader's place is free, and either no group is in flight or enough
+     * events are queued to be worth a transaction of their own beside it.
+     */
+    private boolean admitLeader() {
+        if (!leaders.tryAcquire()) {
+            return false;
+        }
+        if (inFlight.incrementAndGet() > 1 && queuedEvents.get() < parallelFrom) {
+            inFlight.decrementAndGet();
+            leaders.release();
+            return false;   // the group in flight hands off to the head of the queue when it is done
+        }
+        return true;
     }
 
     private void lead() {
@@ -127,6 +163,7 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
                 break;
             }
             taken.taken = true;
+            queuedEvents.addAndGet(-taken.size());
             group.add(taken);
             size += taken.size();
         }

@@ -62,7 +62,8 @@ public final class Journal {
         this.dialect = database.dialect();
         this.positions = database.positions();
         this.pace = settings.pace();
-        this.group = new GroupCommit<>(settings.writers(), settings.groupMaxEvents(), pace::await, this::commit);
+        this.group = new GroupCommit<>(settings.writers(), settings.parallelGroupEvents(), settings.groupMaxEvents(),
+                pace::await, this::commit);
     }
 
     /** How intake is paced to the journal-fed destinations: they report to it, each group commit consults it. */

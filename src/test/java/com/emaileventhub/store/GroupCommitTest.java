@@ -179,7 +179,7 @@ class GroupCommitTest {
         AtomicInteger runs = new AtomicInteger();
         Recorder recorder = new Recorder();
         recorder.release.countDown();   // no group is held in the committer: the pace holds the first
-        GroupCommit<Item> commit = new GroupCommit<>(1, 1000, oldestWaitMillis -> {
+        GroupCommit<Item> commit = new GroupCommit<>(1, 1, 1000, oldestWaitMillis -> {
             if (runs.getAndIncrement() == 0) {
                 pacing.countDown();
                 try {
@@ -205,5 +205,75 @@ class GroupCommitTest {
         }
         assertThat(recorder.groups).hasSize(1);
         assertThat(recorder.groups.get(0)).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
+
+    /** Holds every group in the committer until released; counts the groups in flight at once. */
+    static final class Overlap implements Consumer<List<Item>> {
+        final List<List<Integer>> groups = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger inside = new AtomicInteger();
+        final AtomicInteger most = new AtomicInteger();
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void accept(List<Item> group) {
+            groups.add(group.stream().map(i -> i.id).toList());
+            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inside.decrementAndGet();
+            group.forEach(i -> i.succeed(i.id));
+        }
+    }
+
+    @Test
+    void small_writes_wait_for_the_group_in_flight_and_form_one_group_instead_of_starting_their_own() throws Exception {
+        Overlap committer = new Overlap();
+        GroupCommit<Item> commit = new GroupCommit<>(4, 100, 1000, oldest -> { }, committer);
+        List<Future<Integer>> first = submitAll(commit, List.of(new Item(0, 1)));
+        await().until(() -> committer.inside.get() == 1);
+        List<Item> singles = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            singles.add(new Item(i, 1));
+        }
+        List<Future<Integer>> rest = submitAll(commit, singles);
+        await().until(() -> commit.queued() == 20);
+        Thread.sleep(100);   // five leader rechecks: none may start a group for 20 events beside the one in flight
+        assertThat(committer.groups).hasSize(1);
+        committer.release.countDown();
+        first.get(0).get();
+        for (Future<Integer> f : rest) {
+            f.get();
+        }
+        assertThat(committer.most.get()).isEqualTo(1);
+        assertThat(committer.groups).hasSize(2);
+        assertThat(committer.groups.get(1)).containsExactlyInAnyOrderElementsOf(singles.stream().map(i -> i.id).toList());
+    }
+
+    @Test
+    void enough_queued_events_start_another_group_beside_the_one_in_flight_up_to_the_writers() throws Exception {
+        Overlap committer = new Overlap();
+        GroupCommit<Item> commit = new GroupCommit<>(3, 100, 100, oldest -> { }, committer);
+        List<Future<Integer>> first = submitAll(commit, List.of(new Item(0, 100)));
+        await().until(() -> committer.inside.get() == 1);
+        List<Item> batches = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            batches.add(new Item(i, 100));
+        }
+        List<Future<Integer>> rest = submitAll(commit, batches);
+        // each queued batch is a full group's worth: two more groups start (three writers), two batches wait
+        await().until(() -> committer.inside.get() == 3);
+        Thread.sleep(100);
+        assertThat(committer.inside.get()).isEqualTo(3);
+        assertThat(commit.queued()).isEqualTo(2);
+        committer.release.countDown();
+        first.get(0).get();
+        for (Future<Integer> f : rest) {
+            f.get();
+        }
+        assertThat(committer.most.get()).isEqualTo(3);
+        assertThat(commit.writes()).isEqualTo(5);
     }
 }
