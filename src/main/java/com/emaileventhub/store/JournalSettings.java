@@ -5,8 +5,9 @@ import java.time.Duration;
 
 /**
  * The journal's group commit (hub.journal.*): how many group transactions may be in flight at once, how many events
- * must be queued for another to start beside one in flight, how many events one group may hold, and how intake is paced to the destinations that follow the journal ({@link IntakePace}): the
- * most they may fall behind (zero: never paced) and, while they are further behind, how often one group goes through.
+ * must be queued for another to start beside one in flight, how many events one group may hold, and how intake is
+ * paced to the destinations that follow the journal ({@link IntakePace}): the most they may fall behind (zero: never
+ * paced) and, while they are further behind, how often one group goes through.
  */
 public record JournalSettings(int writers, int parallelGroupEvents, int groupMaxEvents, Duration maxLag,
                               Duration paceWait) {

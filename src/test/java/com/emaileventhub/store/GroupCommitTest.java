@@ -228,25 +228,42 @@ class GroupCommitTest {
         }
     }
 
+    private static List<Item> items(int from, int to, int size) {
+        List<Item> items = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            items.add(new Item(i, size));
+        }
+        return items;
+    }
+
+    /** Submits {@code first}, waits until its group is held in the committer, then submits the others behind it. */
+    private List<Future<Integer>> behindHeldGroup(GroupCommit<Item> commit, Overlap committer, Item first,
+                                                  List<Item> others) {
+        List<Future<Integer>> futures = new ArrayList<>(submitAll(commit, List.of(first)));
+        await().until(() -> committer.inside.get() == 1);
+        futures.addAll(submitAll(commit, others));
+        return futures;
+    }
+
+    /** Lets every held group commit and waits for all writes. */
+    private static void releaseAll(Overlap committer, List<Future<Integer>> futures) throws Exception {
+        committer.release.countDown();
+        for (Future<Integer> f : futures) {
+            f.get();
+        }
+    }
+
     @Test
     void small_writes_wait_for_the_group_in_flight_and_form_one_group_instead_of_starting_their_own() throws Exception {
         Overlap committer = new Overlap();
         GroupCommit<Item> commit = new GroupCommit<>(4, 100, 1000, oldest -> { }, committer);
-        List<Future<Integer>> first = submitAll(commit, List.of(new Item(0, 1)));
-        await().until(() -> committer.inside.get() == 1);
-        List<Item> singles = new ArrayList<>();
-        for (int i = 1; i <= 20; i++) {
-            singles.add(new Item(i, 1));
-        }
-        List<Future<Integer>> rest = submitAll(commit, singles);
+        List<Item> singles = items(1, 20, 1);
+        List<Future<Integer>> futures = behindHeldGroup(commit, committer, new Item(0, 1), singles);
         await().until(() -> commit.queued() == 20);
-        Thread.sleep(100);   // five leader rechecks: none may start a group for 20 events beside the one in flight
-        assertThat(committer.groups).hasSize(1);
-        committer.release.countDown();
-        first.get(0).get();
-        for (Future<Integer> f : rest) {
-            f.get();
-        }
+        // for five leader rechecks, none may start a group for 20 events beside the one in flight
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5))
+                .until(() -> committer.groups.size() == 1 && commit.queued() == 20);
+        releaseAll(committer, futures);
         assertThat(committer.most.get()).isEqualTo(1);
         assertThat(committer.groups).hasSize(2);
         assertThat(committer.groups.get(1)).containsExactlyInAnyOrderElementsOf(singles.stream().map(i -> i.id).toList());
@@ -256,23 +273,12 @@ class GroupCommitTest {
     void enough_queued_events_start_another_group_beside_the_one_in_flight_up_to_the_writers() throws Exception {
         Overlap committer = new Overlap();
         GroupCommit<Item> commit = new GroupCommit<>(3, 100, 100, oldest -> { }, committer);
-        List<Future<Integer>> first = submitAll(commit, List.of(new Item(0, 100)));
-        await().until(() -> committer.inside.get() == 1);
-        List<Item> batches = new ArrayList<>();
-        for (int i = 1; i <= 4; i++) {
-            batches.add(new Item(i, 100));
-        }
-        List<Future<Integer>> rest = submitAll(commit, batches);
+        List<Future<Integer>> futures = behindHeldGroup(commit, committer, new Item(0, 100), items(1, 4, 100));
         // each queued batch is a full group's worth: two more groups start (three writers), two batches wait
         await().until(() -> committer.inside.get() == 3);
-        Thread.sleep(100);
-        assertThat(committer.inside.get()).isEqualTo(3);
-        assertThat(commit.queued()).isEqualTo(2);
-        committer.release.countDown();
-        first.get(0).get();
-        for (Future<Integer> f : rest) {
-            f.get();
-        }
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5))
+                .until(() -> committer.inside.get() == 3 && commit.queued() == 2);
+        releaseAll(committer, futures);
         assertThat(committer.most.get()).isEqualTo(3);
         assertThat(commit.writes()).isEqualTo(5);
     }
