@@ -51,6 +51,7 @@ import com.emaileventhub.store.Journal;
 import com.emaileventhub.store.JournalMaintenance;
 import com.emaileventhub.store.JournalSettings;
 import com.emaileventhub.store.LeadStore;
+import com.emaileventhub.store.RecentEvents;
 import com.emaileventhub.store.TableStatistics;
 import com.emaileventhub.telemetry.AlertMetrics;
 import com.emaileventhub.telemetry.ContextEvents;
@@ -150,7 +151,9 @@ public final class Hub implements AutoCloseable {
         metrics.httpInFlight(edge::inFlight, edge.maxConcurrentRequests());
         BooleanSupplier shedding = edge::isShedding;
         main.bind(LoadHealthCheck.BEAN, shedding);
-        Journal journal = new Journal(database, JournalSettings.from(config), ROUTED);
+        RecentEvents recent = new RecentEvents(config.integer("hub.journal.recent-events"));
+        Journal journal = new Journal(database, JournalSettings.from(config), ROUTED, recent);
+        metrics.journalReads(recent, RecentEvents::hits, RecentEvents::misses);
         main.bind("journal", journal);
         metrics.journalCommits(journal::groupCommits, journal::groupedRequests);
         metrics.intakePace(journal.pace()::lagMillis, journal.pace()::waitedMillis);
@@ -169,7 +172,7 @@ public final class Hub implements AutoCloseable {
         // --- durable delivery: queues, engine, archive + suppression destinations ---
         this.delivery = new DeliveryModule(DeliverySettings.from(config), SuppressionSettings.from(config),
                 ArchiveSettings.from(config), database, registry, Clock.systemUTC(), JOURNAL_FED, ROUTED,
-                journal.pace(), ARCHIVE);
+                journal.pace(), recent, ARCHIVE);
         delivery.bind(main::bind);
         // where the archive lives in the hub's database the journal is its recent part: the events past retention move
         // to hub_archive_past (the archive switched on), and the archive has no cursor of its own to wait for

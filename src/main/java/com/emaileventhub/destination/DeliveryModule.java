@@ -10,6 +10,7 @@ import com.emaileventhub.store.Database;
 import com.emaileventhub.store.DeliveryQueue;
 import com.emaileventhub.store.IntakePace;
 import com.emaileventhub.store.JournalCursor;
+import com.emaileventhub.store.RecentEvents;
 import com.emaileventhub.store.SuppressionStore;
 import com.emaileventhub.telemetry.ContextEvents;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,17 +38,18 @@ public final class DeliveryModule implements AutoCloseable {
      * @param routed     destinations that follow the journal with a cursor of their own but take only the rows whose
      *                   routes column names them (the fan-out's choice)
      * @param pace       the journal's intake pace, told by both kinds how far behind they stand
+     * @param recent     the events the journal stored lately, which both kinds take from memory instead of parsing
      * @param archiveName the archive destination's name: not polled where the journal is the archive's recent part
      */
     public DeliveryModule(DeliverySettings delivery, SuppressionSettings suppression, ArchiveSettings archive,
                           Database database, MeterRegistry registry, Clock clock, Set<String> journalFed,
-                          Set<String> routed, IntakePace pace, String archiveName) {
+                          Set<String> routed, IntakePace pace, RecentEvents recent, String archiveName) {
         this.clock = clock;
         this.archive = ArchiveDatabase.open(archive, database);
         this.queue = new DeliveryQueue(database);
         this.engine = new DeliveryEngine(queue, delivery, registry, clock, delivery.instanceId(),
-                name -> journalFed.contains(name) ? new JournalCursor(database, name)
-                        : routed.contains(name) ? new JournalCursor(database, name, true) : null, pace,
+                name -> journalFed.contains(name) || routed.contains(name)
+                        ? new JournalCursor(database, name, routed.contains(name), recent) : null, pace,
                 this.archive.inJournal() ? Set.of(archiveName) : Set.of());
         this.suppressions = new SuppressionStore(database);
         this.rules = new SuppressionRules(suppressions, suppression.softBounceThreshold(), suppression.softBounceWindow(),

@@ -301,6 +301,9 @@ public final class DestinationWorker {
     }
 
     private CanonicalEvent read(JournalCursor.Entry entry) {
+        if (entry.known() != null) {
+            return entry.known();   // stored by this instance lately: the event intake built, equal to the row's parse
+        }
         try {
             return Json.MAPPER.readValue(entry.body(), CanonicalEvent.class);
         } catch (Exception e) {

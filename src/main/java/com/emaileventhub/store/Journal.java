@@ -41,6 +41,7 @@ public final class Journal {
     private final GroupCommit<Write> group;
     private final IntakePace pace;
     private final Set<String> routed;
+    private final RecentEvents recent;
 
     /** A journal with the group commit of application.properties (tests, tools). */
     public Journal(Database database) {
@@ -57,7 +58,13 @@ public final class Journal {
      *               choice is stored on the journal row (column routes, {@link #routes}) instead of an outbox row
      */
     public Journal(Database database, JournalSettings settings, Set<String> routed) {
+        this(database, settings, routed, RecentEvents.NONE);
+    }
+
+    /** @param recent told the events of each committed group, for the destinations that read them back */
+    public Journal(Database database, JournalSettings settings, Set<String> routed, RecentEvents recent) {
         this.routed = Set.copyOf(routed);
+        this.recent = recent;
         this.dataSource = database.dataSource();
         this.dialect = database.dialect();
         this.positions = database.positions();
@@ -167,8 +174,10 @@ public final class Journal {
     private void commitTogether(List<Write> writes) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try (JournalPositions.Reservation reserved = positions == null ? null : positions.open()) {
+                Stored stored = new Stored();
                 List<Object> outcomes = H2SingleWriter.intakeFirst(
-                        () -> Transactions.inTransaction(dataSource, c -> write(c, writes, reserved)));
+                        () -> Transactions.inTransaction(dataSource, c -> write(c, writes, reserved, stored)));
+                recent.remember(stored.events, stored.bodies, stored.inserted);
                 for (int i = 0; i < writes.size(); i++) {
                     if (outcomes.get(i) instanceof StoreResult r) {
                         writes.get(i).succeed(r);
@@ -190,7 +199,7 @@ public final class Journal {
      * replayed token (that request's events are not written). An id repeated across requests belongs to the
      * first; the others count it as a duplicate, as if they had come after its commit.
      */
-    private List<Object> write(Connection c, List<Write> writes, JournalPositions.Reservation reserved)
+    private List<Object> write(Connection c, List<Write> writes, JournalPositions.Reservation reserved, Stored stored)
             throws SQLException {
         List<JournalRows.Token> tokens = new ArrayList<>();
         List<Integer> tokenOwners = new ArrayList<>();
@@ -236,6 +245,9 @@ public final class Journal {
             routes.add(routes(destinations));
         }
         Set<String> inserted = JournalRows.insertEvents(c, dialect, events, bodies, routes, reserved);
+        stored.events = events;
+        stored.bodies = bodies;
+        stored.inserted = inserted;
         List<String> names = new ArrayList<>();
         List<String> eventIds = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
@@ -266,6 +278,13 @@ public final class Journal {
             outcomes.add(new StoreResult(accepted, w.requestEvents - accepted.size()));
         }
         return outcomes;
+    }
+
+    /** The rows a group's transaction wrote, told to {@link RecentEvents} once it has committed. */
+    private static final class Stored {
+        List<CanonicalEvent> events = List.of();
+        List<String> bodies = List.of();
+        Set<String> inserted = Set.of();
     }
 
     /**

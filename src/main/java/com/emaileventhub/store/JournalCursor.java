@@ -1,5 +1,6 @@
 package com.emaileventhub.store;
 
+import com.emaileventhub.event.CanonicalEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,8 +33,15 @@ public final class JournalCursor {
         public static final Position START = new Position(0, 0);
     }
 
-    /** A journal row after the cursor; a routed cursor gets no body (null) for a row not chosen for it. */
-    public record Entry(Position position, String eventId, String body, long receivedAt) {
+    /**
+     * A journal row after the cursor; a routed cursor gets no body (null) for a row not chosen for it. {@code known}
+     * is the event itself when this instance stored the row lately ({@link RecentEvents}), else null (parse the body).
+     */
+    public record Entry(Position position, String eventId, String body, long receivedAt, CanonicalEvent known) {
+        public Entry(Position position, String eventId, String body, long receivedAt) {
+            this(position, eventId, body, receivedAt, null);
+        }
+
         /** Whether the row is for this cursor's destination (always, unless the cursor is routed). */
         public boolean chosen() {
             return body != null;   // body is NOT NULL in the journal
@@ -70,6 +78,7 @@ public final class JournalCursor {
     private final Database.Dialect dialect;
     private final JournalPositions positions;
     private final String name;
+    private final RecentEvents recent;
     private final int countedUpTo;
     private final String afterSql;
     /** A routed cursor's LIKE pattern for its name in the routes column; null for a cursor that takes every row. */
@@ -77,19 +86,25 @@ public final class JournalCursor {
 
     /** A cursor that takes every row. */
     public JournalCursor(Database database, String name) {
-        this(database, name, false, COUNTED_UP_TO);
+        this(database, name, false, RecentEvents.NONE, COUNTED_UP_TO);
     }
 
     /** @param routed whether it takes only the rows whose routes column names it */
     public JournalCursor(Database database, String name, boolean routed) {
-        this(database, name, routed, COUNTED_UP_TO);
+        this(database, name, routed, RecentEvents.NONE, COUNTED_UP_TO);
     }
 
-    JournalCursor(Database database, String name, boolean routed, int countedUpTo) {
+    /** @param recent the events this instance's journal stored lately: its rows are handed on without a parse */
+    public JournalCursor(Database database, String name, boolean routed, RecentEvents recent) {
+        this(database, name, routed, recent, COUNTED_UP_TO);
+    }
+
+    JournalCursor(Database database, String name, boolean routed, RecentEvents recent, int countedUpTo) {
         this.dataSource = database.dataSource();
         this.dialect = database.dialect();
         this.positions = database.positions();
         this.name = name;
+        this.recent = recent;
         this.countedUpTo = countedUpTo;
         String body = routed ? "CASE WHEN routes LIKE ? ESCAPE '!' THEN body END" : "body";
         this.afterSql = String.format(dialect == Database.Dialect.POSTGRESQL ? PG_AFTER : H2_AFTER, body);
@@ -141,8 +156,10 @@ public final class JournalCursor {
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Entry(new Position(rs.getLong(1), rs.getLong(2)), rs.getString(3), rs.getString(4),
-                            rs.getLong(5)));
+                    String id = rs.getString(3);
+                    String body = rs.getString(4);
+                    out.add(new Entry(new Position(rs.getLong(1), rs.getLong(2)), id, body, rs.getLong(5),
+                            body == null ? null : recent.event(id, body)));
                 }
             }
             return out;

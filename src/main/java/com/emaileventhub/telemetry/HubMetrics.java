@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 
 /** The hub's own meters (webhooks per vendor and outcome, events per type, acknowledgement latency). */
 public final class HubMetrics {
@@ -84,6 +85,19 @@ public final class HubMetrics {
                 .description("journal transactions committed (one per group of concurrent requests)").register(registry);
         FunctionCounter.builder("hub_journal_committed_requests", requests, r -> r.getAsLong())
                 .description("webhook requests whose events those transactions held").register(registry);
+    }
+
+    /**
+     * The journal rows the journal-fed destinations read: handed on from memory (stored by this instance lately,
+     * hub.journal.recent-events) or parsed.
+     */
+    public <T> void journalReads(T source, ToDoubleFunction<T> fromMemory, ToDoubleFunction<T> parsed) {
+        keep.add(source);
+        String description = "journal rows the journal-fed destinations read, by where the event came from";
+        FunctionCounter.builder("hub_journal_reads", source, fromMemory).tag("source", "memory")
+                .description(description).register(registry);
+        FunctionCounter.builder("hub_journal_reads", source, parsed).tag("source", "parsed")
+                .description(description).register(registry);
     }
 
     /**

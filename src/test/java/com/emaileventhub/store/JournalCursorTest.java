@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
+import com.emaileventhub.event.Json;
 import com.emaileventhub.support.Rows;
 import com.emaileventhub.support.TestDatabases;
 import java.sql.Connection;
@@ -20,6 +21,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,10 +100,45 @@ class JournalCursorTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void rows_this_instance_stored_lately_are_handed_on_as_the_stored_event_and_other_rows_are_parsed(String kind)
+            throws Exception {
+        try (Database db = open(kind)) {
+            RecentEvents recent = new RecentEvents(2);
+            Journal journal = new Journal(db, JournalSettings.from(HubConfig.load(Map.of())), Set.of("leads"), recent);
+            Journal elsewhere = new Journal(db);   // another instance: nothing in this one's memory
+            CanonicalEvent first = event("first", NOW);
+            CanonicalEvent second = event("second", NOW);
+            CanonicalEvent third = event("third", NOW);
+            CanonicalEvent other = event("other", NOW);
+            store(journal, List.of(first));
+            store(elsewhere, List.of(other));
+            journal.store("postmark", null, List.of(second, third, first), Map.of(third.id(), List.of("leads")), NOW);
+
+            List<JournalCursor.Entry> all = await(new JournalCursor(db, CURSOR, false, recent), JournalCursor.Position.START, 4);
+            assertThat(ids(all)).containsExactly(first.id(), other.id(), second.id(), third.id());
+            // two kept: "first" was pushed out by the two after it (its duplicate in the last request was not stored)
+            assertThat(all).extracting(JournalCursor.Entry::known).containsExactly(null, null, second, third);
+            assertThat(all.get(3).known()).isSameAs(third);
+            assertThat(recent.hits()).isEqualTo(2);
+            assertThat(recent.misses()).isEqualTo(2);
+            // what is handed on is what the row parses to
+            for (JournalCursor.Entry e : all.subList(2, 4)) {
+                assertThat(Json.MAPPER.readValue(e.body(), CanonicalEvent.class)).isEqualTo(e.known());
+            }
+            // a routed cursor looks up the rows chosen for it only
+            List<JournalCursor.Entry> leads = entries(new JournalCursor(db, "leads", true, recent), JournalCursor.Position.START);
+            assertThat(leads).extracting(JournalCursor.Entry::known).containsExactly(null, null, null, third);
+            assertThat(recent.hits()).isEqualTo(3);
+            assertThat(recent.misses()).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void a_routed_cursor_takes_the_bodies_of_the_rows_chosen_for_it_only_and_they_have_no_outbox_row(String kind)
             throws Exception {
         try (Database db = open(kind)) {
-            Journal journal = new Journal(db, JournalSettings.from(HubConfig.load(Map.of())), java.util.Set.of("leads", "suppression"));
+            Journal journal = new Journal(db, JournalSettings.from(HubConfig.load(Map.of())), Set.of("leads", "suppression"));
             CanonicalEvent click = event("click", NOW);
             CanonicalEvent bounce = event("bounce", NOW);
             CanonicalEvent delivered = event("delivered", NOW);
@@ -288,7 +325,7 @@ class JournalCursorTest {
         try (Database db = open(kind)) {
             Journal journal = new Journal(db);
             JournalCursor counted = new JournalCursor(db, CURSOR);
-            JournalCursor estimated = new JournalCursor(db, CURSOR, false, 5);
+            JournalCursor estimated = new JournalCursor(db, CURSOR, false, RecentEvents.NONE, 5);
             List<CanonicalEvent> events = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 events.add(event("e-" + i, NOW));
