@@ -155,7 +155,7 @@ public final class Hub implements AutoCloseable {
         Journal journal = new Journal(database, JournalSettings.from(config), ROUTED, recent);
         metrics.journalReads(recent, RecentEvents::hits, RecentEvents::misses);
         main.bind("journal", journal);
-        metrics.journalCommits(journal::groupCommits, journal::groupedRequests);
+        metrics.journalCommits(journal::groupCommits, journal::groupedRequests, journal::committingSeconds);
         metrics.intakePace(journal.pace()::lagMillis, journal.pace()::waitedMillis);
         // PostgreSQL without autovacuum: the hub keeps its own tables' planner statistics (route db-statistics)
         main.bind("tableStatistics", new TableStatistics(database));

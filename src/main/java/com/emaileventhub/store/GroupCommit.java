@@ -7,6 +7,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -81,6 +82,8 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
     private final Consumer<List<W>> committer;
     private final AtomicLong groups = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    /** Time the committer took, summed over the groups (several in flight add up). */
+    private final LongAdder committingNanos = new LongAdder();
 
     GroupCommit(int leaders, int maxSize, Consumer<List<W>> committer) {
         this(leaders, 1, maxSize, oldest -> { }, committer);
@@ -173,12 +176,15 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
         groups.incrementAndGet();
         writes.addAndGet(group.size());
         RuntimeException failure = null;
+        long started = System.nanoTime();
         try {
             committer.accept(group);
         } catch (RuntimeException e) {
             failure = e;
         } catch (Error e) {
             failure = new IllegalStateException("group commit failed: " + e, e);
+        } finally {
+            committingNanos.add(System.nanoTime() - started);
         }
         for (W w : group) {
             if (!w.settled()) {
@@ -197,6 +203,11 @@ final class GroupCommit<W extends GroupCommit.Pending<?>> {
     /** Groups handed to the committer so far. */
     long groups() {
         return groups.get();
+    }
+
+    /** Nanoseconds the committer took for those groups, summed. */
+    long committingNanos() {
+        return committingNanos.sum();
     }
 
     /** Writes in those groups. */

@@ -98,6 +98,11 @@ public final class Journal {
         return group.groups();
     }
 
+    /** Seconds the group transactions took (first statement to commit, outcomes told), summed over the groups. */
+    public double committingSeconds() {
+        return group.committingNanos() / 1e9;
+    }
+
     /** Requests those groups held. */
     public long groupedRequests() {
         return group.writes();
@@ -177,7 +182,9 @@ public final class Journal {
                 Stored stored = new Stored();
                 List<Object> outcomes = H2SingleWriter.intakeFirst(
                         () -> Transactions.inTransaction(dataSource, c -> write(c, writes, reserved, stored)));
-                recent.remember(stored.events, stored.bodies, stored.inserted);
+                if (pace.lagMillis() <= RecentEvents.READ_SOON_MILLIS) {
+                    recent.remember(stored.events, stored.bodies, stored.inserted);
+                }
                 for (int i = 0; i < writes.size(); i++) {
                     if (outcomes.get(i) instanceof StoreResult r) {
                         writes.get(i).succeed(r);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
@@ -74,17 +75,23 @@ public final class HubMetrics {
     }
 
     /**
-     * The journal's group commit: transactions committed and the requests they held (their ratio is the group size).
+     * The journal's group commit: transactions committed, the requests they held (their ratio is the group size) and
+     * the time they took (its rate is how many were in flight on average: near hub.journal.writers, the database's
+     * commits are what intake waits for).
      * Micrometer holds a function counter's object weakly: the suppliers are kept here, or the first garbage
      * collection takes them and the counters read NaN (seen: 0 in every benchmark run).
      */
-    public void journalCommits(LongSupplier commits, LongSupplier requests) {
+    public void journalCommits(LongSupplier commits, LongSupplier requests, DoubleSupplier committingSeconds) {
         keep.add(commits);
         keep.add(requests);
+        keep.add(committingSeconds);
         FunctionCounter.builder("hub_journal_commits", commits, c -> c.getAsLong())
                 .description("journal transactions committed (one per group of concurrent requests)").register(registry);
         FunctionCounter.builder("hub_journal_committed_requests", requests, r -> r.getAsLong())
                 .description("webhook requests whose events those transactions held").register(registry);
+        FunctionCounter.builder("hub_journal_committing_seconds", committingSeconds, s -> s.getAsDouble())
+                .description("time the group transactions took, summed (its rate: groups in flight on average)")
+                .register(registry);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -95,6 +96,25 @@ class GroupCommitTest {
         assertThat(recorder.groups.get(1)).containsExactlyInAnyOrderElementsOf(waiting.stream().map(i -> i.id).toList());
         assertThat(commit.groups()).isEqualTo(2);
         assertThat(commit.writes()).isEqualTo(20);
+    }
+
+    @Test
+    void the_time_the_committer_takes_is_summed_over_the_groups() {
+        long taking = TimeUnit.MILLISECONDS.toNanos(30);
+        GroupCommit<Item> commit = new GroupCommit<>(1, 1000, group -> {
+            long until = System.nanoTime() + taking;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();   // a transaction that takes 30 ms
+            }
+            group.forEach(i -> i.succeed(i.id));
+        });
+        long started = System.nanoTime();
+        commit.submit(new Item(1, 1));
+        commit.submit(new Item(2, 1));
+        long took = System.nanoTime() - started;
+
+        assertThat(commit.groups()).isEqualTo(2);
+        assertThat(commit.committingNanos()).isBetween(2 * taking, took);
     }
 
     @Test

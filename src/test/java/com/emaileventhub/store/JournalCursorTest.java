@@ -135,6 +135,25 @@ class JournalCursorTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void events_are_kept_for_the_destinations_only_while_they_keep_up_with_intake(String kind) throws Exception {
+        try (Database db = open(kind)) {
+            RecentEvents recent = new RecentEvents(100);
+            Journal journal = new Journal(db, JournalSettings.from(HubConfig.load(Map.of())), Set.of(), recent);
+            CanonicalEvent atPeak = event("at-peak", NOW);
+            CanonicalEvent caughtUp = event("caught-up", NOW);
+            journal.pace().report(CURSOR, RecentEvents.READ_SOON_MILLIS + 4_000);   // a full batch, 5 s old
+            store(journal, List.of(atPeak));
+            journal.pace().report(CURSOR, 0);   // it took all there was
+            store(journal, List.of(caughtUp));
+
+            List<JournalCursor.Entry> all = await(new JournalCursor(db, CURSOR, false, recent), JournalCursor.Position.START, 2);
+            assertThat(ids(all)).containsExactly(atPeak.id(), caughtUp.id());
+            assertThat(all).extracting(JournalCursor.Entry::known).containsExactly(null, caughtUp);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void a_routed_cursor_takes_the_bodies_of_the_rows_chosen_for_it_only_and_they_have_no_outbox_row(String kind)
             throws Exception {
         try (Database db = open(kind)) {

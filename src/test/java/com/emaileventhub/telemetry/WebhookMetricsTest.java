@@ -64,6 +64,7 @@ class WebhookMetricsTest {
             String text = metrics(hub);
             assertThat(Metrics.value(text, "hub_journal_commits_total")).isBetween(1.0, 2.0);
             assertThat(Metrics.value(text, "hub_journal_committed_requests_total")).isEqualTo(2);
+            assertThat(Metrics.value(text, "hub_journal_committing_seconds_total")).isGreaterThan(0.0).isLessThan(60.0);
         }
     }
 
