@@ -1,5 +1,6 @@
 package com.emaileventhub.store;
 
+import com.emaileventhub.config.HubConfig;
 import com.emaileventhub.event.CanonicalEvent;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -19,7 +20,8 @@ public final class RecentEvents {
     /**
      * The journal keeps a group's events only while no journal-fed destination stands further behind intake than
      * this: at a peak they run seconds behind, past what is kept, and events kept for nobody cost the garbage
-     * collector (SendGrid batches at peak: 10 % slower when kept all the same, docs/benchmarks.md).
+     * collector (SendGrid batches at peak, kept all the same: about 10 % slower over four alternating runs,
+     * docs/benchmarks.md).
      */
     static final long READ_SOON_MILLIS = 1_000;
 
@@ -38,7 +40,7 @@ public final class RecentEvents {
 
     public RecentEvents(int capacity) {
         if (capacity < 0) {
-            throw new IllegalArgumentException("hub.journal.recent-events must not be negative");
+            throw HubConfig.invalid("hub.journal.recent-events", "must not be negative (0: every row is parsed)");
         }
         this.capacity = capacity;
     }

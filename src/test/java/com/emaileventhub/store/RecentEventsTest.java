@@ -1,6 +1,7 @@
 package com.emaileventhub.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.emaileventhub.event.CanonicalEvent;
 import com.emaileventhub.event.EventType;
@@ -42,5 +43,11 @@ class RecentEventsTest {
 
         RecentEvents.NONE.remember(List.of(e), List.of(json), Set.of(e.id()));
         assertThat(RecentEvents.NONE.event(e.id(), json)).isNull();
+    }
+
+    @Test
+    void a_negative_capacity_is_refused_naming_its_key() {
+        assertThatThrownBy(() -> new RecentEvents(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("hub.journal.recent-events");
     }
 }
