@@ -182,9 +182,7 @@ public final class Journal {
                 Stored stored = new Stored();
                 List<Object> outcomes = H2SingleWriter.intakeFirst(
                         () -> Transactions.inTransaction(dataSource, c -> write(c, writes, reserved, stored)));
-                if (pace.lagMillis() <= RecentEvents.READ_SOON_MILLIS) {
-                    recent.remember(stored.events, stored.bodies, stored.inserted);
-                }
+                recent.remember(stored.events, stored.bodies, stored.inserted, pace.lagMillis());
                 for (int i = 0; i < writes.size(); i++) {
                     if (outcomes.get(i) instanceof StoreResult r) {
                         writes.get(i).succeed(r);

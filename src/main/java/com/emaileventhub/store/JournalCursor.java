@@ -38,10 +38,6 @@ public final class JournalCursor {
      * is the event itself when this instance stored the row lately ({@link RecentEvents}), else null (parse the body).
      */
     public record Entry(Position position, String eventId, String body, long receivedAt, CanonicalEvent known) {
-        public Entry(Position position, String eventId, String body, long receivedAt) {
-            this(position, eventId, body, receivedAt, null);
-        }
-
         /** Whether the row is for this cursor's destination (always, unless the cursor is routed). */
         public boolean chosen() {
             return body != null;   // body is NOT NULL in the journal

@@ -18,10 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class RecentEvents {
     /**
-     * The journal keeps a group's events only while no journal-fed destination stands further behind intake than
-     * this: at a peak they run seconds behind, past what is kept, and events kept for nobody cost the garbage
-     * collector (SendGrid batches at peak, kept all the same: about 10 % slower over four alternating runs,
-     * docs/benchmarks.md).
+     * A group's events are kept only while no journal-fed destination stands further behind intake than this: at a
+     * peak they run seconds behind, past what is kept, and events kept for nobody cost the garbage collector (SendGrid
+     * batches at peak, kept all the same: about 10 % slower over four alternating runs, docs/benchmarks.md).
      */
     static final long READ_SOON_MILLIS = 1_000;
 
@@ -45,9 +44,12 @@ public final class RecentEvents {
         this.capacity = capacity;
     }
 
-    /** After the transaction that stored them committed: the events inserted (not the duplicates), with their JSON. */
-    void remember(List<CanonicalEvent> events, List<String> bodies, Set<String> inserted) {
-        if (capacity == 0) {
+    /**
+     * After the transaction that stored them committed: the events inserted (not the duplicates), with their JSON;
+     * kept unless the furthest journal-fed destination stands more than {@link #READ_SOON_MILLIS} behind intake.
+     */
+    void remember(List<CanonicalEvent> events, List<String> bodies, Set<String> inserted, long lagMillis) {
+        if (capacity == 0 || lagMillis > READ_SOON_MILLIS) {
             return;
         }
         synchronized (order) {

@@ -24,7 +24,7 @@ class RecentEventsTest {
         RecentEvents recent = new RecentEvents(10);
         CanonicalEvent e = event("m-1");
         String json = Journal.toJson(e);
-        recent.remember(List.of(e), List.of(json), Set.of(e.id()));
+        recent.remember(List.of(e), List.of(json), Set.of(e.id()), 0);
 
         assertThat(recent.event(e.id(), json)).isSameAs(e);
         assertThat(recent.event(e.id(), json.replace("m-1", "m-2"))).isNull();
@@ -38,10 +38,10 @@ class RecentEventsTest {
         CanonicalEvent e = event("m-1");
         String json = Journal.toJson(e);
         RecentEvents recent = new RecentEvents(10);
-        recent.remember(List.of(e), List.of(json), Set.of());   // a duplicate: the journal already held it
+        recent.remember(List.of(e), List.of(json), Set.of(), 0);   // a duplicate: the journal already held it
         assertThat(recent.event(e.id(), json)).isNull();
 
-        RecentEvents.NONE.remember(List.of(e), List.of(json), Set.of(e.id()));
+        RecentEvents.NONE.remember(List.of(e), List.of(json), Set.of(e.id()), 0);
         assertThat(RecentEvents.NONE.event(e.id(), json)).isNull();
     }
 
