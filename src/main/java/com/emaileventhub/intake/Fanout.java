@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * which destinations each event goes to. A rule selects destination NAME by setting the exchange
  * property {@code dest.NAME}; only destinations that are enabled are kept: those with a delivery
  * route ({@code direct:deliver-NAME}) whose {@code hub.NAME.enabled} is not false. So an integrator
- * adds a destination in YAML alone: a rule here and a route in routes/destinations/.
+ * adds a destination in YAML alone: a rule here and a route in routes/destinations/. Rules made of setProperty,
+ * filter and choice are evaluated in place ({@link RuleSteps}), with Camel's own predicates; any other step makes them
+ * run as the route.
  */
 public final class Fanout {
     public static final String RULES_ENDPOINT = "direct:fanout-rules";
@@ -47,6 +49,9 @@ public final class Fanout {
     /** Whether the rules route exists; kept, so a live reload swapping it never reads as "no rules" (direct: waits for it). */
     private volatile boolean hasRules;
     private volatile Producer producer;
+    /** The rules' steps evaluated in place (RuleSteps), or null when the rules run as a route. */
+    private volatile RuleSteps steps;
+    private volatile String mode = "";
 
     public Fanout(CamelContext context, Predicate<String> enabledByConfig, HubMetrics metrics) {
         this(context, enabledByConfig, metrics, Set.of());
@@ -84,7 +89,29 @@ public final class Fanout {
         }
         known = names;
         hasRules = context.getRoute("fanout-rules") != null;
+        compileRules();
         enabled = e;
+    }
+
+    private void compileRules() {
+        if (!hasRules) {
+            steps = null;
+            return;
+        }
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        RuleSteps.Compiled compiled = RuleSteps.compile(context, model == null ? null : model.getRouteDefinition("fanout-rules"));
+        steps = compiled.steps().orElse(null);
+        String now = steps != null ? "evaluated in place" : "run as a route (" + compiled.reason() + ")";
+        if (!now.equals(mode)) {
+            mode = now;
+            LOG.info("fan-out rules: {}", now);
+        }
+    }
+
+    /** How the rules are applied: "evaluated in place" or "run as a route (why)". */
+    public String mode() {
+        enabled();
+        return mode;
     }
 
     /**
@@ -133,20 +160,17 @@ public final class Fanout {
             events.forEach(e -> out.put(e.id(), List.of()));
             return out;
         }
-        Producer rules = producer();
+        // a tracer or debugger switched on sees the route run step by step
+        RuleSteps inPlace = Boolean.TRUE.equals(context.isTracing()) || Boolean.TRUE.equals(context.isDebugging()) ? null : steps;
+        Producer rules = inPlace == null ? producer() : null;
         for (CanonicalEvent event : events) {
-            Exchange exchange = new DefaultExchange(context);
-            Message m = exchange.getMessage();
-            m.setBody(new RoutingView(event));
-            // the fields rules test most, as headers: a map lookup, where ${body.x} costs bean introspection
-            m.setHeader("type", event.type().wireName());
-            m.setHeader("bounceType", event.bounceTypeName());
-            m.setHeader("esp", event.esp());
-            m.setHeader("recipient", event.recipient());
-            m.setHeader("url", event.url());
-            m.setHeader("messageId", event.messageId());
+            Exchange exchange = exchangeFor(context, event);
             try {
-                rules.process(exchange);
+                if (inPlace != null) {
+                    inPlace.apply(exchange);
+                } else {
+                    rules.process(exchange);
+                }
             } catch (Exception e) {
                 exchange.setException(e);
             }
@@ -172,6 +196,21 @@ public final class Fanout {
             out.put(event.id(), chosen);
         }
         return out;
+    }
+
+    /** The exchange the rules see for one event: its view as the body, the fields rules test most as headers. */
+    static Exchange exchangeFor(CamelContext context, CanonicalEvent event) {
+        Exchange exchange = new DefaultExchange(context);
+        Message m = exchange.getMessage();
+        m.setBody(new RoutingView(event));
+        // a map lookup, where ${body.x} costs bean introspection
+        m.setHeader("type", event.type().wireName());
+        m.setHeader("bounceType", event.bounceTypeName());
+        m.setHeader("esp", event.esp());
+        m.setHeader("recipient", event.recipient());
+        m.setHeader("url", event.url());
+        m.setHeader("messageId", event.messageId());
+        return exchange;
     }
 
     /** One producer for the rules route, kept: the per-event path then skips the producer cache. */
