@@ -93,4 +93,63 @@ class InsightMaintenanceBatchTest {
             }
         }
     }
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void removes_every_old_send_with_its_links_and_bounce_reasons_across_several_batches_and_keeps_the_newer(
+            TestDatabases.Kind kind) throws Exception {
+        int old = InsightMaintenance.SEND_BATCH * 2 + 7;
+        long now = System.currentTimeMillis();
+        long past = now - Duration.ofDays(800).toMillis();
+        long recent = now - Duration.ofDays(1).toMillis();
+        try (Database db = TestDatabases.open(kind.freshUrl(), 2)) {
+            try (Connection c = db.dataSource().getConnection();
+                 PreparedStatement sends = c.prepareStatement("INSERT INTO insight_send (esp, send_key, recipient, "
+                         + "sent_at, recipient_domain, tagset, flags, events, opens, clicks, machine_opens, "
+                         + "machine_clicks, delivered_at, last_event_at) VALUES ('ses', ?, ?, ?, 'x.org', '', 1, 1, 0, 1, 0, 0, "
+                         + "NULL, ?)");
+                 PreparedStatement links = c.prepareStatement("INSERT INTO insight_send_link (esp, send_key, recipient, "
+                         + "url_key, url, clicks, machine_clicks) VALUES ('ses', ?, ?, ?, 'https://x.org/', 1, 0)");
+                 PreparedStatement bounces = c.prepareStatement("INSERT INTO insight_send_bounce (esp, send_key, "
+                         + "recipient, reason_key, bounce_type, reason) VALUES ('ses', ?, ?, '', 'hard', 'r')")) {
+                c.setAutoCommit(false);
+                for (int i = 0; i < old + 3; i++) {
+                    String key = "m" + i;
+                    String recipient = "r" + i + "@x.org";
+                    sends.setString(1, key);
+                    sends.setString(2, recipient);
+                    sends.setLong(3, i < old ? past : recent);
+                    sends.setLong(4, i < old ? past : recent);
+                    sends.addBatch();
+                    for (String url : List.of("u1", "u2")) {
+                        links.setString(1, key);
+                        links.setString(2, recipient);
+                        links.setString(3, url);
+                        links.addBatch();
+                    }
+                    bounces.setString(1, key);
+                    bounces.setString(2, recipient);
+                    bounces.addBatch();
+                }
+                // a link of an old send kept under another recipient: not that send's, so it stays
+                links.setString(1, "m0");
+                links.setString(2, "other@x.org");
+                links.setString(3, "u1");
+                links.addBatch();
+                sends.executeBatch();
+                links.executeBatch();
+                bounces.executeBatch();
+                c.commit();
+            }
+
+            new InsightMaintenance(db, Duration.ofDays(92), Duration.ofDays(731), Clock.systemUTC()).run();
+
+            assertThat(Rows.strings(db.dataSource(), "SELECT send_key FROM insight_send ORDER BY send_key"))
+                    .containsExactlyInAnyOrder("m" + old, "m" + (old + 1), "m" + (old + 2));
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM insight_send_link")).isEqualTo(3 * 2 + 1);
+            assertThat(Rows.count(db.dataSource(), "SELECT COUNT(*) FROM insight_send_link WHERE recipient = ?",
+                    "other@x.org")).isEqualTo(1);
+            assertThat(Rows.strings(db.dataSource(), "SELECT send_key FROM insight_send_bounce"))
+                    .containsExactlyInAnyOrder("m" + old, "m" + (old + 1), "m" + (old + 2));
+        }
+    }
 }
