@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -99,7 +100,13 @@ public final class Fanout {
             return;
         }
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
-        RuleSteps.Compiled compiled = RuleSteps.compile(context, model == null ? null : model.getRouteDefinition("fanout-rules"));
+        RuleSteps.Compiled compiled;
+        try {
+            compiled = RuleSteps.compile(context, model == null ? null : model.getRouteDefinition("fanout-rules"));
+        } catch (RuntimeException e) {
+            // the route started with these expressions, so this is unexpected; the route still chooses
+            compiled = new RuleSteps.Compiled(Optional.empty(), "not compiled: " + e.getMessage());
+        }
         steps = compiled.steps().orElse(null);
         String now = steps != null ? "evaluated in place" : "run as a route (" + compiled.reason() + ")";
         if (!now.equals(mode)) {

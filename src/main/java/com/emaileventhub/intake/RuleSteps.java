@@ -25,7 +25,8 @@ import org.apache.camel.support.LanguageSupport;
  * route order. Calling the route costs a unit of work, a channel and the reactive executor per step and per event; the
  * profile of batches put that at a quarter of the fan-out's time. A rules route that uses anything else (a processor,
  * a log, an intercept, a route configuration, a disabled step) is not compiled: {@link #compile} says why, and the
- * fan-out calls the route as before.
+ * fan-out calls the route as before. The exchange never enters the route, so an expression about the route's own run
+ * (${routeId}, the message history) reads nothing here: rules choose by the event.
  */
 final class RuleSteps {
     /** One step of the route, applied to the exchange. */
