@@ -30,8 +30,7 @@ final class ArchiveMove {
      * returns how many. The connection must be in auto-commit; it is again on return.
      */
     static int run(Connection c, Database.Dialect dialect, String where, Object... args) throws SQLException {
-        String select = "SELECT d.id, d.body FROM hub_event d WHERE " + where
-                + (dialect == Database.Dialect.H2 ? " FETCH FIRST " + BATCH + " ROWS ONLY" : " LIMIT " + BATCH);
+        String select = "SELECT d.id, d.body FROM hub_event d WHERE " + where + dialect.firstRows(BATCH);
         String insert = ArchiveRows.insert(dialect, TABLE, col -> "?");
         int total = 0;
         int moved;

@@ -16,7 +16,14 @@ import org.slf4j.LoggerFactory;
  * transaction at a time ({@link H2SingleWriter}), so that a kill never leaves half a transaction in the file.
  */
 public final class Database implements AutoCloseable {
-    public enum Dialect { H2, POSTGRESQL }
+    public enum Dialect {
+        H2, POSTGRESQL;
+
+        /** The end of a query that reads at most {@code rows} rows, in this database's words. */
+        public String firstRows(int rows) {
+            return this == H2 ? " FETCH FIRST " + rows + " ROWS ONLY" : " LIMIT " + rows;
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 

@@ -92,8 +92,7 @@ public final class InsightMaintenance {
      * nothing to delete.) Returns the rows removed.
      */
     private int deleteSends(Connection c, long before) throws SQLException {
-        String oldest = "SELECT esp, send_key, recipient FROM insight_send WHERE sent_at < ? "
-                + (dialect == Database.Dialect.H2 ? "FETCH FIRST " + SEND_BATCH + " ROWS ONLY" : "LIMIT " + SEND_BATCH);
+        String oldest = "SELECT esp, send_key, recipient FROM insight_send WHERE sent_at < ?" + dialect.firstRows(SEND_BATCH);
         int total = 0;
         List<String[]> keys;
         do {
@@ -115,25 +114,28 @@ public final class InsightMaintenance {
     }
 
     private static int deleteSends(Connection c, List<String[]> keys, long before) throws SQLException {
-        int total = 0;
-        for (String sql : List.of("DELETE FROM insight_send_link WHERE " + SEND_KEY,
-                "DELETE FROM insight_send_bounce WHERE " + SEND_KEY,
+        return deleteEach(c, "DELETE FROM insight_send_link WHERE " + SEND_KEY, keys, null)
+                + deleteEach(c, "DELETE FROM insight_send_bounce WHERE " + SEND_KEY, keys, null)
                 // a send an event moved earlier meanwhile is still old; one moved past the cut is not (sent_at only
                 // ever moves earlier, so this is the same test as the query's)
-                "DELETE FROM insight_send WHERE " + SEND_KEY + " AND sent_at < ?")) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (String[] key : keys) {
-                    ps.setString(1, key[0]);
-                    ps.setString(2, key[1]);
-                    ps.setString(3, key[2]);
-                    if (sql.endsWith("sent_at < ?")) {
-                        ps.setLong(4, before);
-                    }
-                    ps.addBatch();
+                + deleteEach(c, "DELETE FROM insight_send WHERE " + SEND_KEY + " AND sent_at < ?", keys, before);
+    }
+
+    /** {@code sql} (a DELETE by {@link #SEND_KEY}, then {@code before} when not null) for each key, as one batch. */
+    private static int deleteEach(Connection c, String sql, List<String[]> keys, Long before) throws SQLException {
+        int total = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (String[] key : keys) {
+                ps.setString(1, key[0]);
+                ps.setString(2, key[1]);
+                ps.setString(3, key[2]);
+                if (before != null) {
+                    ps.setLong(4, before);
                 }
-                for (int n : ps.executeBatch()) {
-                    total += Math.max(n, 0);
-                }
+                ps.addBatch();
+            }
+            for (int n : ps.executeBatch()) {
+                total += Math.max(n, 0);
             }
         }
         return total;

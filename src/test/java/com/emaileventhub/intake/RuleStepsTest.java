@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -97,6 +98,8 @@ class RuleStepsTest {
                               constant: true
             """;
 
+    /** Per context, one producer calling its rules route. */
+    private static final Map<CamelContext, Producer> PRODUCERS = new HashMap<>();
     private static CamelContext shipped;
     private static CamelContext rich;
     private static int compared;
@@ -106,6 +109,11 @@ class RuleStepsTest {
     static void start() throws Exception {
         shipped = context(Files.readString(Path.of("routes/fanout.camel.yaml")));
         rich = context(RICH);
+        for (CamelContext context : List.of(shipped, rich)) {
+            Producer producer = context.getEndpoint(Fanout.RULES_ENDPOINT).createProducer();
+            producer.start();
+            PRODUCERS.put(context, producer);
+        }
     }
 
     @AfterContainer
@@ -139,9 +147,7 @@ class RuleStepsTest {
                 thrown = e;
             }
             Exchange routed = Fanout.exchangeFor(context, event);
-            Producer producer = context.getEndpoint(Fanout.RULES_ENDPOINT).createProducer();
-            producer.start();
-            producer.process(routed);
+            PRODUCERS.get(context).process(routed);
             boolean routeFailed = routed.getException() != null;
             boolean stepsFailed = thrown != null || inPlace.getException() != null;
             assertThat(stepsFailed).as("failed, for %s", event).isEqualTo(routeFailed);
